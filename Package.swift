@@ -1,0 +1,95 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "llmchaos",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "llmchaos", targets: ["llmchaos"]),
+        .library(name: "MockClaude", targets: ["MockClaude"]),
+        .library(name: "Faults", targets: ["Faults"]),
+        .library(name: "Scenario", targets: ["Scenario"]),
+        .library(name: "Workload", targets: ["Workload"]),
+        .library(name: "AnthropicAPI", targets: ["AnthropicAPI"]),
+        .library(name: "ChaosCore", targets: ["ChaosCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "ChaosCore", swiftSettings: swiftSettings),
+        .target(name: "AnthropicAPI", swiftSettings: swiftSettings),
+        .target(
+            name: "Scenario",
+            dependencies: ["ChaosCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Workload",
+            dependencies: ["ChaosCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Faults",
+            dependencies: ["ChaosCore", "AnthropicAPI", "Scenario", "Workload"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MockClaude",
+            dependencies: [
+                "ChaosCore", "AnthropicAPI", "Scenario", "Faults", "Workload",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "llmchaos",
+            dependencies: [
+                "MockClaude", "Scenario", "ChaosCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AnthropicAPITests", dependencies: ["AnthropicAPI"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ChaosCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FaultsTests",
+            dependencies: ["Faults", "Scenario", "ChaosCore", "AnthropicAPI", "Workload"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MockClaudeTests",
+            dependencies: [
+                "MockClaude", "Faults", "Scenario", "ChaosCore", "AnthropicAPI", "Workload",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LLMChaosCLITests",
+            dependencies: ["llmchaos"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,132 @@
+/// A `POST /v1/messages` (or `/v1/messages/count_tokens`) request body, as far as a
+/// mock needs it: who is asked, what was said, how long the answer may be.
+/// Fields the mock does not use (temperature, tools, metadata, …) are accepted and
+/// ignored, as a forward-compatible server must.
+public struct MessagesRequest: Codable, Sendable, Equatable {
+    public var model: String
+    /// Required by `/v1/messages`, absent from `count_tokens`; see ``validate(requireMaxTokens:)``.
+    public var maxTokens: Int?
+    public var messages: [Message]
+    public var system: [ContentBlock]?
+    public var stream: Bool?
+    public var stopSequences: [String]?
+
+    public init(
+        model: String, maxTokens: Int?, messages: [Message], system: [ContentBlock]? = nil,
+        stream: Bool? = nil, stopSequences: [String]? = nil
+    ) {
+        self.model = model; self.maxTokens = maxTokens; self.messages = messages
+        self.system = system; self.stream = stream; self.stopSequences = stopSequences
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, maxTokens = "max_tokens", messages, system, stream, stopSequences = "stop_sequences"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.decode(String.self, forKey: .model)
+        maxTokens = try c.decodeIfPresent(Int.self, forKey: .maxTokens)
+        messages = try c.decode([Message].self, forKey: .messages)
+        if let text = try? c.decodeIfPresent(String.self, forKey: .system) {
+            system = [.text(text)]
+        } else {
+            system = try c.decodeIfPresent([ContentBlock].self, forKey: .system)
+        }
+        stream = try c.decodeIfPresent(Bool.self, forKey: .stream)
+        stopSequences = try c.decodeIfPresent([String].self, forKey: .stopSequences)
+    }
+
+    /// Checks what decoding cannot: the rules the real API enforces with a 400.
+    /// - Returns: the message of the first broken rule, in the API's `field: problem` form.
+    public func validate(requireMaxTokens: Bool) -> String? {
+        if model.isEmpty { return "model: String should have at least 1 character" }
+        if requireMaxTokens {
+            guard let maxTokens else { return "max_tokens: Field required" }
+            if maxTokens < 1 { return "max_tokens: Input should be greater than or equal to 1" }
+        }
+        if messages.isEmpty { return "messages: at least one message is required" }
+        return nil
+    }
+
+    /// All the text of the system prompt.
+    public var systemText: String { system.map { $0.map(\.text).joined(separator: "\n") } ?? "" }
+
+    /// The text of the last message sent by the user: where the question is.
+    public var lastUserText: String {
+        messages.last(where: { $0.role == .user })?.text ?? ""
+    }
+
+    /// Every piece of text in the request, for counting input tokens.
+    public var allText: [String] {
+        [systemText] + messages.map(\.text)
+    }
+}
+
+/// One turn of the conversation.
+public struct Message: Codable, Sendable, Equatable {
+    public enum Role: String, Codable, Sendable { case user, assistant }
+
+    public var role: Role
+    public var content: [ContentBlock]
+
+    public init(role: Role, content: [ContentBlock]) {
+        self.role = role; self.content = content
+    }
+
+    /// A message with a single text block.
+    public init(role: Role, text: String) {
+        self.init(role: role, content: [.text(text)])
+    }
+
+    enum CodingKeys: String, CodingKey { case role, content }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        role = try c.decode(Role.self, forKey: .role)
+        if let text = try? c.decode(String.self, forKey: .content) {
+            content = [.text(text)]
+        } else {
+            content = try c.decode([ContentBlock].self, forKey: .content)
+        }
+    }
+
+    /// The text of all the message's blocks.
+    public var text: String { content.map(\.text).joined(separator: "\n") }
+}
+
+/// A content block. Text is what a mock reads; other blocks (images, tool use,
+/// tool results, documents) are kept by type with whatever text they carry.
+public struct ContentBlock: Codable, Sendable, Equatable {
+    public var type: String
+    public var text: String
+
+    public init(type: String, text: String) {
+        self.type = type; self.text = text
+    }
+
+    /// A text block.
+    public static func text(_ text: String) -> ContentBlock { ContentBlock(type: "text", text: text) }
+
+    enum CodingKeys: String, CodingKey { case type, text, content }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        type = try c.decode(String.self, forKey: .type)
+        if type == "text" {
+            text = try c.decode(String.self, forKey: .text)
+        } else if let nested = try? c.decodeIfPresent(String.self, forKey: .content) {
+            text = nested
+        } else if let blocks = try? c.decodeIfPresent([ContentBlock].self, forKey: .content) {
+            text = blocks.map(\.text).joined(separator: "\n")
+        } else {
+            text = ""
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(type, forKey: .type)
+        try c.encode(text, forKey: .text)
+    }
+}

@@ -1,0 +1,113 @@
+/// Why the model stopped.
+public enum StopReason: String, Codable, Sendable {
+    case endTurn = "end_turn"
+    case maxTokens = "max_tokens"
+    case stopSequence = "stop_sequence"
+    case toolUse = "tool_use"
+    case refusal
+}
+
+/// Token counts of one call.
+public struct Usage: Codable, Sendable, Equatable {
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var cacheCreationInputTokens: Int
+    public var cacheReadInputTokens: Int
+
+    public init(inputTokens: Int, outputTokens: Int, cacheCreationInputTokens: Int = 0, cacheReadInputTokens: Int = 0) {
+        self.inputTokens = inputTokens; self.outputTokens = outputTokens
+        self.cacheCreationInputTokens = cacheCreationInputTokens; self.cacheReadInputTokens = cacheReadInputTokens
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case inputTokens = "input_tokens", outputTokens = "output_tokens"
+        case cacheCreationInputTokens = "cache_creation_input_tokens"
+        case cacheReadInputTokens = "cache_read_input_tokens"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        inputTokens = try c.decodeIfPresent(Int.self, forKey: .inputTokens) ?? 0
+        outputTokens = try c.decodeIfPresent(Int.self, forKey: .outputTokens) ?? 0
+        cacheCreationInputTokens = try c.decodeIfPresent(Int.self, forKey: .cacheCreationInputTokens) ?? 0
+        cacheReadInputTokens = try c.decodeIfPresent(Int.self, forKey: .cacheReadInputTokens) ?? 0
+    }
+}
+
+/// A complete (non-streaming) `/v1/messages` answer.
+public struct MessagesResponse: Codable, Sendable, Equatable {
+    public var id: String
+    public var type: String = "message"
+    public var role: String = "assistant"
+    public var model: String
+    public var content: [ContentBlock]
+    public var stopReason: StopReason?
+    public var stopSequence: String?
+    public var usage: Usage
+
+    public init(id: String, model: String, text: String, stopReason: StopReason, usage: Usage) {
+        self.id = id; self.model = model; self.content = [.text(text)]
+        self.stopReason = stopReason; self.usage = usage
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, role, model, content, stopReason = "stop_reason", stopSequence = "stop_sequence", usage
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(type, forKey: .type)
+        try c.encode(role, forKey: .role)
+        try c.encode(model, forKey: .model)
+        try c.encode(content, forKey: .content)
+        try c.encode(stopReason, forKey: .stopReason)
+        // The API sends an explicit null; some clients check for the key.
+        try c.encode(stopSequence, forKey: .stopSequence)
+        try c.encode(usage, forKey: .usage)
+    }
+
+    /// The text of all text blocks.
+    public var text: String { content.filter { $0.type == "text" }.map(\.text).joined() }
+}
+
+/// The answer of `POST /v1/messages/count_tokens`.
+public struct CountTokensResponse: Codable, Sendable, Equatable {
+    public var inputTokens: Int
+    public init(inputTokens: Int) { self.inputTokens = inputTokens }
+    enum CodingKeys: String, CodingKey { case inputTokens = "input_tokens" }
+}
+
+/// One entry of `GET /v1/models`.
+public struct ModelInfo: Codable, Sendable, Equatable {
+    public var type: String = "model"
+    public var id: String
+    public var displayName: String
+    /// RFC 3339.
+    public var createdAt: String
+
+    public init(id: String, displayName: String, createdAt: String) {
+        self.id = id; self.displayName = displayName; self.createdAt = createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, id, displayName = "display_name", createdAt = "created_at"
+    }
+}
+
+/// A page of `GET /v1/models`.
+public struct ModelList: Codable, Sendable, Equatable {
+    public var data: [ModelInfo]
+    public var hasMore: Bool
+    public var firstID: String?
+    public var lastID: String?
+
+    public init(data: [ModelInfo], hasMore: Bool) {
+        self.data = data; self.hasMore = hasMore
+        self.firstID = data.first?.id; self.lastID = data.last?.id
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case data, hasMore = "has_more", firstID = "first_id", lastID = "last_id"
+    }
+}

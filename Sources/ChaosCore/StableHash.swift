@@ -1,0 +1,59 @@
+/// A hash that is the same in every process, on every machine, forever.
+///
+/// Swift's `Hasher` is seeded per process, so it cannot decide faults that must
+/// replay identically. This is FNV-1a over the UTF-8 bytes of each part, with a
+/// separator between parts, finished by the SplitMix64 mixer so nearby inputs
+/// land far apart.
+public enum StableHash {
+    /// Hashes the parts in order; `("ab", "c")` and `("a", "bc")` differ.
+    public static func hash(_ parts: [String]) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for part in parts {
+            for byte in part.utf8 {
+                h ^= UInt64(byte)
+                h &*= 0x0000_0100_0000_01b3
+            }
+            h ^= 0xff
+            h &*= 0x0000_0100_0000_01b3
+        }
+        return mix(h)
+    }
+
+    /// Hashes the parts in order.
+    public static func hash(_ parts: String...) -> UInt64 { hash(parts) }
+
+    /// The SplitMix64 finaliser.
+    @inlinable
+    public static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    /// Maps a hash onto [0, 1) with 53 bits of precision.
+    @inlinable
+    public static func unitInterval(_ value: UInt64) -> Double {
+        Double(value >> 11) * 0x1.0p-53
+    }
+}
+
+/// A deterministic random number generator (SplitMix64), for sampling that must
+/// replay: latency draws, which delta a stream breaks at, generated text.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { self.state = seed }
+
+    /// A generator seeded from the stable hash of `parts`.
+    public init(_ parts: String...) { self.state = StableHash.hash(parts) }
+
+    public mutating func next() -> UInt64 {
+        let current = state
+        state &+= 0x9e37_79b9_7f4a_7c15
+        return StableHash.mix(current)
+    }
+
+    /// A double in [0, 1).
+    public mutating func unit() -> Double { StableHash.unitInterval(next()) }
+}

@@ -1,0 +1,105 @@
+import ChaosCore
+import Foundation
+
+/// Reads scenario files and fault lists, collecting every problem with its line.
+public enum ScenarioLoader {
+    /// Reads and checks a scenario file.
+    /// - Throws: ``ConfigProblems`` with every problem found, each at its line.
+    public static func load(path: String) throws(ConfigProblems) -> Scenario {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw ConfigProblems([ConfigProblem(exists ? "cannot read the file" : "no such file", at: SourceLocation(file: path, line: 0))])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigProblems([ConfigProblem("the file is not UTF-8 text", at: SourceLocation(file: path, line: 0))])
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Parses and checks scenario text. `file` names it in problems.
+    public static func parse(yaml: String, file: String) throws(ConfigProblems) -> Scenario {
+        let root: ConfigNode?
+        do { root = try ConfigNode.parse(yaml: yaml, file: file) } catch { throw ConfigProblems([error]) }
+        let problems = ProblemCollector()
+        guard let root, let reader = root.mapping(problems, what: "a scenario") else {
+            if problems.isEmpty { problems.add("the scenario is empty; it needs at least a name", at: SourceLocation(file: file, line: 1)) }
+            throw ConfigProblems(problems.problems)
+        }
+        var scenario = Scenario(file: file, name: "")
+        scenario.name = reader.required("name")?.string(problems, what: "name") ?? ""
+        scenario.description = reader.optional("description")?.string(problems, what: "description")
+        if let seed = reader.optional("seed") {
+            if let text = seed.scalarText, let value = UInt64(text) { scenario.seed = value } else {
+                problems.add("seed must be a whole number ≥ 0, found \(seed.kindDescription)", at: seed)
+            }
+        }
+        scenario.duration = reader.optional("duration")?.duration(problems, what: "duration")
+        if let scale = reader.optional("time_scale"), let value = scale.double(problems, what: "time_scale") {
+            if value > 0 { scenario.timeScale = value } else { problems.add("time_scale must be greater than 0", at: scale) }
+        }
+        scenario.target = reader.optional("target")
+        scenario.pipeline = reader.optional("pipeline")
+        scenario.load = reader.optional("load")
+        if let faults = reader.optional("faults") {
+            scenario.faults = parseFaults(faults, problems: problems)
+        }
+        if let expect = reader.optional("expect") {
+            scenario.expectations = checkExpectations(expect, problems: problems)
+        }
+        reader.finish()
+        if let duration = scenario.duration {
+            for fault in scenario.faults where fault.window.start >= duration {
+                problems.add("fault '\(fault.name)' starts at \(DurationText.format(fault.window.start)), after the scenario ends (\(DurationText.format(duration)))", at: fault.location)
+            }
+        }
+        guard problems.isEmpty else { throw ConfigProblems(problems.problems) }
+        return scenario
+    }
+
+    /// Reads a list of fault entries, or a single entry, or `{faults: [...]}`: the
+    /// body of the chaos control API's "add faults" call, in YAML or JSON.
+    public static func parseFaults(yaml: String, file: String) throws(ConfigProblems) -> [FaultSpec] {
+        let root: ConfigNode?
+        do { root = try ConfigNode.parse(yaml: yaml, file: file) } catch { throw ConfigProblems([error]) }
+        let problems = ProblemCollector()
+        guard var root else { throw ConfigProblems([ConfigProblem("the body is empty; send a fault or a list of faults", at: SourceLocation(file: file, line: 1))]) }
+        if let list = root["faults"] { root = list }
+        if root.entries != nil { root = ConfigNode(.sequence([root]), at: root.location) }
+        let faults = parseFaults(root, problems: problems)
+        guard problems.isEmpty else { throw ConfigProblems(problems.problems) }
+        return faults
+    }
+
+    static func parseFaults(_ node: ConfigNode, problems: ProblemCollector) -> [FaultSpec] {
+        guard let items = node.items else {
+            problems.add("faults must be a list of faults, found \(node.kindDescription)", at: node)
+            return []
+        }
+        let faults = items.enumerated().compactMap { FaultSpec.parse($1, index: $0, problems: problems) }
+        var seen: Set<String> = []
+        for fault in faults where !seen.insert(fault.name).inserted {
+            problems.add("two faults are named '\(fault.name)'; names must be unique", at: fault.location)
+        }
+        return faults
+    }
+
+    static func checkExpectations(_ node: ConfigNode, problems: ProblemCollector) -> [ConfigNode] {
+        guard let items = node.items else {
+            problems.add("expect must be a list of expectations, found \(node.kindDescription)", at: node)
+            return []
+        }
+        for item in items {
+            let kind = item.entries?.count == 1 ? item.entries?.first?.key : item.scalarText
+            guard let kind else {
+                problems.add("each expectation names one kind, such as '- slo: { p99: 10s }'", at: item)
+                continue
+            }
+            if !Scenario.expectationKinds.contains(kind) {
+                var message = "unknown expectation '\(kind)'"
+                if let near = Suggestion.nearest(to: kind, in: Scenario.expectationKinds) { message += "; did you mean '\(near)'?" }
+                problems.add(message, at: item.entries?.first?.keyLocation ?? item.location)
+            }
+        }
+        return items
+    }
+}

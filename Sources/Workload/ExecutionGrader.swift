@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+
+/// Execution accuracy: a candidate query is right when it returns the same rows as
+/// the golden query. Rows are compared as a multiset unless the question orders
+/// them; numbers are compared to 4 decimal places; a candidate whose columns are a
+/// permutation of the golden ones still counts (column order is not the question).
+public struct ExecutionGrader: Sendable {
+    public let dataset: AnalyticsDataset
+    /// Rows read at most from a candidate, so a runaway cross join cannot stall a grader.
+    public var rowLimit = 10_000
+
+    public init(dataset: AnalyticsDataset) { self.dataset = dataset }
+
+    /// Runs `sql` read-only and returns its rows, or the database's error.
+    public func rows(of sql: String) async -> Result<[[ResultValue]], GradeError> {
+        let limit = rowLimit
+        do {
+            let rows = try await dataset.database.read { db -> [[ResultValue]] in
+                let statement = try db.makeStatement(sql: sql)
+                guard statement.isReadonly else { throw GradeError.notReadOnly }
+                var out: [[ResultValue]] = []
+                let cursor = try Row.fetchCursor(statement)
+                while let row = try cursor.next() {
+                    out.append(row.databaseValues.map(ResultValue.init))
+                    if out.count >= limit { break }
+                }
+                return out
+            }
+            return .success(rows)
+        } catch let error as GradeError {
+            return .failure(error)
+        } catch let error as DatabaseError {
+            return .failure(.sql(error.message ?? "\(error)"))
+        } catch {
+            return .failure(.sql("\(error)"))
+        }
+    }
+
+    /// Grades `candidate` against the golden query of `question`.
+    public func grade(_ candidate: String, against question: GoldenQuestion) async -> Grade {
+        let golden: [[ResultValue]]
+        switch await rows(of: question.sql) {
+        case let .success(rows): golden = rows
+        case let .failure(error): return .failed("the golden query failed: \(error)")
+        }
+        switch await rows(of: candidate) {
+        case let .failure(error): return .failed("\(error)")
+        case let .success(rows): return Self.compare(rows, golden, ordered: question.ordered)
+        }
+    }
+
+    static func compare(_ candidate: [[ResultValue]], _ golden: [[ResultValue]], ordered: Bool) -> Grade {
+        guard candidate.count == golden.count else {
+            return .wrong("returned \(candidate.count) rows, expected \(golden.count)")
+        }
+        let width = golden.first?.count ?? 0
+        guard candidate.allSatisfy({ $0.count == width }) || candidate.isEmpty else {
+            return .wrong("returned \(candidate.first?.count ?? 0) columns, expected \(width)")
+        }
+        for permutation in permutations(of: width) {
+            let permuted = candidate.map { row in permutation.map { row[$0] } }
+            if ordered ? permuted == golden : sameMultiset(permuted, golden) { return .correct }
+        }
+        return .wrong("returned different values")
+    }
+
+    private static func sameMultiset(_ a: [[ResultValue]], _ b: [[ResultValue]]) -> Bool {
+        a.sorted(by: ResultValue.rowOrder) == b.sorted(by: ResultValue.rowOrder)
+    }
+
+    /// Column orders to try: all of them for up to 4 columns, else only the given one.
+    private static func permutations(of n: Int) -> [[Int]] {
+        guard n > 1, n <= 4 else { return [Array(0..<n)] }
+        var result: [[Int]] = []
+        func build(_ prefix: [Int], _ rest: [Int]) {
+            if rest.isEmpty { result.append(prefix); return }
+            for (i, x) in rest.enumerated() {
+                var remaining = rest; remaining.remove(at: i)
+                build(prefix + [x], remaining)
+            }
+        }
+        build([], Array(0..<n))
+        return result
+    }
+}
+
+/// The outcome of grading one answer.
+public enum Grade: Sendable, Equatable {
+    case correct
+    /// The query ran and returned something else.
+    case wrong(String)
+    /// The query did not run.
+    case failed(String)
+
+    public var isCorrect: Bool { self == .correct }
+}
+
+/// Why a query could not be graded.
+public enum GradeError: Error, Sendable, Equatable, CustomStringConvertible {
+    case notReadOnly
+    case sql(String)
+
+    public var description: String {
+        switch self {
+        case .notReadOnly: "the query writes to the database"
+        case let .sql(message): message
+        }
+    }
+}
+
+/// A cell of a result set, normalised for comparison.
+public enum ResultValue: Sendable, Hashable {
+    case null
+    /// Integers and reals alike, rounded to 4 decimal places.
+    case number(Double)
+    case text(String)
+
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case let .int64(i): self = .number(Double(i))
+        case let .double(d): self = .number((d * 10_000).rounded() / 10_000)
+        case let .string(s): self = .text(s)
+        case let .blob(b): self = .text(b.base64EncodedString())
+        }
+    }
+
+    static func rowOrder(_ a: [ResultValue], _ b: [ResultValue]) -> Bool {
+        for (x, y) in zip(a, b) where x != y { return x.sortKey < y.sortKey }
+        return a.count < b.count
+    }
+
+    private var sortKey: String {
+        switch self {
+        case .null: "0"
+        case let .number(d): "1" + String(format: "%030.6f", d)
+        case let .text(s): "2" + s
+        }
+    }
+}
