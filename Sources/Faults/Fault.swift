@@ -1,0 +1,70 @@
+import AnthropicAPI
+import ChaosCore
+import Scenario
+
+/// One kind of bad weather. A fault only says what it does to a response; the
+/// ``FaultPlan`` decides *whether* it fires (window, match, probability) and
+/// merges overlapping faults.
+///
+/// Adding a fault is one file with a type conforming to this protocol and one
+/// line in ``FaultRegistry/all``.
+public protocol Fault: Sendable {
+    /// The key under `inject:` in a scenario, such as `overloaded`.
+    static var kind: String { get }
+
+    /// Reads the fault's parameters (the value under `inject.<kind>`, nil when
+    /// empty), recording every problem. Returns nil when they are unusable.
+    init?(parameters: ConfigNode?, problems: ProblemCollector)
+
+    /// What the fault does to this request, or nil when it cannot apply to it (a
+    /// stream fault on a JSON request, an SQL fault on a prose answer).
+    /// - Parameter random: seeded from (seed, fault, request id, attempt), so draws replay.
+    func effect(on request: FaultRequest, random: inout SeededRandom) -> FaultEffect?
+}
+
+/// A fault that keeps state between requests (token buckets); the control API's
+/// reset clears it.
+public protocol StatefulFault: Fault {
+    func reset()
+}
+
+/// Everything a fault may look at.
+public struct FaultRequest: Sendable {
+    public var facts: RequestFacts
+    /// The honest answer, before any quality fault.
+    public var answer: PlannedAnswer
+    /// Scenario time of arrival.
+    public var now: Duration
+    public var clock: any ScenarioClock
+
+    public init(facts: RequestFacts, answer: PlannedAnswer, now: Duration, clock: any ScenarioClock) {
+        self.facts = facts; self.answer = answer; self.now = now; self.clock = clock
+    }
+}
+
+/// What the mock knows of a request when faults are decided.
+public struct RequestFacts: Sendable {
+    public enum Endpoint: String, Sendable { case messages, countTokens = "count_tokens", models, other }
+
+    public var endpoint: Endpoint
+    public var path: String
+    public var model: String?
+    public var provider: String
+    public var apiKey: String?
+    public var stream: Bool
+    public var requestID: String
+    public var attempt: Int
+    public var inputTokens: Int
+    /// Reads a request header by lower-case name.
+    public var header: @Sendable (String) -> String?
+
+    public init(
+        endpoint: Endpoint, path: String, model: String?, provider: String = "anthropic", apiKey: String? = nil,
+        stream: Bool = false, requestID: String, attempt: Int = 1, inputTokens: Int = 0,
+        header: @escaping @Sendable (String) -> String? = { _ in nil }
+    ) {
+        self.endpoint = endpoint; self.path = path; self.model = model; self.provider = provider
+        self.apiKey = apiKey; self.stream = stream; self.requestID = requestID; self.attempt = attempt
+        self.inputTokens = inputTokens; self.header = header
+    }
+}

@@ -1,0 +1,147 @@
+import ChaosCore
+import Scenario
+
+/// A fault from a scenario, ready to fire: when, to whom and how often it
+/// applies (from its ``FaultSpec``), and what it does (its ``Fault``).
+public struct ScheduledFault: Sendable {
+    public let spec: FaultSpec
+    public let fault: any Fault
+
+    public init(spec: FaultSpec, fault: any Fault) {
+        self.spec = spec; self.fault = fault
+    }
+
+    public var name: String { spec.name }
+    public var kind: String { spec.kind }
+}
+
+/// The faults applied to one request, and their merged effect.
+public struct FaultDecision: Sendable {
+    public init() {}
+    public var applied: [ScheduledFault] = []
+    public var effect = FaultEffect()
+
+    public var names: [String] { applied.map(\.name) }
+    public var kinds: [String] { applied.map(\.kind) }
+}
+
+/// Decides, for attempt N of logical request R at scenario time T, which faults
+/// fire and what happens to the response.
+///
+/// **Determinism.** Whether a fault fires is a pure function of (seed, fault name,
+/// request id, attempt) and the fault's probability at T; so are its random draws.
+/// Arrival order and concurrency change nothing. (Token buckets are the one
+/// exception: a bucket is state by nature.)
+///
+/// **Overlap.** Faults are considered in the order they are listed (run-time
+/// additions after the scenario's):
+/// 1. the delays of every firing fault add up;
+/// 2. the first firing fault that ends the response early — an error status, a
+///    timeout, a stall, a disconnect, a mid-stream error, a truncation — wins;
+///    later ones of that family are not applied;
+/// 3. the first firing quality fault wins; it combines with a stream break (a
+///    wrong answer can also be cut off);
+/// 4. headers (rate-limit state) are always added.
+/// A fault that changed nothing under these rules is not recorded as applied.
+public struct FaultPlan: Sendable {
+    public let seed: UInt64
+    public private(set) var faults: [ScheduledFault]
+
+    public init(seed: UInt64, faults: [ScheduledFault] = []) {
+        self.seed = seed; self.faults = faults
+    }
+
+    /// Builds the faults of `specs`, checking every parameter.
+    /// - Parameter offset: added to every window; run-time additions count from "now".
+    /// - Throws: ``ConfigProblems`` with every problem of every spec.
+    public static func schedule(_ specs: [FaultSpec], offset: Duration = .zero) throws(ConfigProblems) -> [ScheduledFault] {
+        let problems = ProblemCollector()
+        var scheduled: [ScheduledFault] = []
+        for var spec in specs {
+            spec.window = spec.window.shifted(by: offset)
+            if let fault = FaultRegistry.make(spec, problems: problems) {
+                scheduled.append(ScheduledFault(spec: spec, fault: fault))
+            }
+        }
+        guard problems.isEmpty else { throw ConfigProblems(problems.problems) }
+        return scheduled
+    }
+
+    /// The plan of a scenario.
+    public init(scenario: Scenario) throws(ConfigProblems) {
+        self.init(seed: scenario.seed, faults: try Self.schedule(scenario.faults))
+    }
+
+    /// Adds faults after the existing ones.
+    /// - Throws: ``ConfigProblems`` when a name is taken.
+    public mutating func add(_ more: [ScheduledFault]) throws(ConfigProblems) {
+        var problems: [ConfigProblem] = []
+        var names = Set(faults.map(\.name))
+        for fault in more where !names.insert(fault.name).inserted {
+            problems.append(ConfigProblem("a fault named '\(fault.name)' exists already; remove it first or pick another name", at: fault.spec.location))
+        }
+        guard problems.isEmpty else { throw ConfigProblems(problems) }
+        faults += more
+    }
+
+    /// Removes the fault named `name`; returns false when there is none.
+    @discardableResult
+    public mutating func remove(named name: String) -> Bool {
+        let before = faults.count
+        faults.removeAll { $0.name == name }
+        return faults.count < before
+    }
+
+    /// Faults whose window is open at `t`.
+    public func active(at t: Duration) -> [ScheduledFault] {
+        faults.filter { $0.spec.window.start <= t && ($0.spec.window.end.map { t < $0 } ?? true) }
+    }
+
+    /// The fault decision for one request.
+    public func decide(_ request: FaultRequest) -> FaultDecision {
+        var decision = FaultDecision()
+        let seedText = String(seed)
+        let attemptText = String(request.facts.attempt)
+        for scheduled in faults {
+            let spec = scheduled.spec
+            let intensity = spec.window.intensity(at: request.now)
+            guard intensity > 0, spec.match.matches(request.facts) else { continue }
+            let probability = spec.probability * intensity
+            if probability < 1 {
+                let draw = StableHash.unitInterval(StableHash.hash(seedText, spec.name, request.facts.requestID, attemptText))
+                guard draw < probability else { continue }
+            }
+            var random = SeededRandom(seedText, spec.name, request.facts.requestID, attemptText, "draw")
+            guard let effect = scheduled.fault.effect(on: request, random: &random) else { continue }
+            if merge(effect, into: &decision.effect) { decision.applied.append(scheduled) }
+        }
+        return decision
+    }
+
+    /// Merges by the overlap rule; returns whether `effect` changed anything.
+    private func merge(_ effect: FaultEffect, into merged: inout FaultEffect) -> Bool {
+        var changed = false
+        merged.headers += effect.headers
+        if effect.delays != FaultEffect.Delays() {
+            merged.delays = merged.delays + effect.delays
+            changed = true
+        }
+        if let outcome = effect.outcome, merged.outcome == nil {
+            merged.outcome = outcome
+            changed = true
+        }
+        if let answer = effect.answer, merged.answer == nil {
+            merged.answer = answer
+            merged.quality = effect.quality
+            changed = true
+        }
+        return changed
+    }
+
+    /// Resets the state of stateful faults (token buckets).
+    public func resetState() {
+        for scheduled in faults {
+            (scheduled.fault as? any StatefulFault)?.reset()
+        }
+    }
+}

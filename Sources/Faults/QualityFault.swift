@@ -1,0 +1,100 @@
+import AnthropicAPI
+import ChaosCore
+import Scenario
+import Workload
+
+/// A 200 with a bad answer — no error anywhere, so only a quality monitor can see it.
+///
+/// ```yaml
+/// inject: { quality: { mode: hallucinated_column } }
+/// inject: { quality: { mode: [wrong_filter, wrong_aggregation] } }   # one per request, seeded
+/// ```
+/// SQL modes apply to golden questions only (the wrong SQL is derived from the
+/// golden SQL); `judge_lies` to judge calls only; the rest to any answer.
+public struct QualityFault: Fault {
+    public static let kind = "quality"
+
+    /// The ways an answer can be bad.
+    public enum Mode: String, Sendable, CaseIterable {
+        case hallucinatedTable = "hallucinated_table"
+        case hallucinatedColumn = "hallucinated_column"
+        case wrongFilter = "wrong_filter"
+        case wrongAggregation = "wrong_aggregation"
+        case syntaxError = "syntax_error"
+        case refusal
+        case empty
+        case truncatedMaxTokens = "truncated_max_tokens"
+        case offFormat = "off_format"
+        case gibberish
+        /// The judge inverts its verdict.
+        case judgeLies = "judge_lies"
+
+        var sqlDegradation: SQLDegradation? { SQLDegradation(rawValue: rawValue) }
+    }
+
+    public let modes: [Mode]
+
+    public init?(parameters: ConfigNode?, problems: ProblemCollector) {
+        guard let reader = FaultParameters.reader(parameters, kind: Self.kind, problems: problems) else { return nil }
+        let node = reader.required("mode")
+        reader.finish()
+        guard let node, let names = node.stringList(problems, what: "inject.quality.mode") else { return nil }
+        var modes: [Mode] = []
+        for name in names {
+            guard let mode = Mode(rawValue: name) else {
+                var message = "inject.quality.mode: unknown mode '\(name)'"
+                if let near = Suggestion.nearest(to: name, in: Mode.allCases.map(\.rawValue)) { message += "; did you mean '\(near)'?" }
+                problems.add(message + " (known: \(Mode.allCases.map(\.rawValue).joined(separator: ", ")))", at: node)
+                return nil
+            }
+            modes.append(mode)
+        }
+        guard !modes.isEmpty else {
+            problems.add("inject.quality.mode needs at least one mode", at: node)
+            return nil
+        }
+        self.modes = modes
+    }
+
+    public func effect(on request: FaultRequest, random: inout SeededRandom) -> FaultEffect? {
+        guard request.facts.endpoint == .messages else { return nil }
+        let mode = modes.count == 1 ? modes[0] : modes[Int(random.next() % UInt64(modes.count))]
+        guard let answer = Self.degrade(request.answer, mode: mode, seed: random.next()) else { return nil }
+        return FaultEffect(answer: answer, quality: mode.rawValue)
+    }
+
+    /// The answer as `mode` spoils it, or nil when the mode cannot apply to it.
+    public static func degrade(_ answer: PlannedAnswer, mode: Mode, seed: UInt64) -> PlannedAnswer? {
+        var out = answer
+        if let degradation = mode.sqlDegradation {
+            guard case let .golden(question) = answer.kind else { return nil }
+            out.text = AnswerText.sql(degradation.apply(to: question.sql))
+            return out
+        }
+        switch mode {
+        case .judgeLies:
+            guard case let .judge(verdict) = answer.kind else { return nil }
+            out.text = verdict.inverted.json
+        case .refusal:
+            out.text = AnswerText.refusal
+            out.stopReason = .refusal
+        case .empty:
+            out.text = ""
+        case .truncatedMaxTokens:
+            let pieces = TokenCounter.pieces(of: answer.text)
+            out.text = pieces.prefix(max(1, pieces.count / 2)).joined()
+            out.stopReason = .maxTokens
+        case .offFormat:
+            if case let .golden(question) = answer.kind {
+                out.text = AnswerText.offFormat(question.sql, isSQL: true)
+            } else {
+                out.text = AnswerText.offFormat(answer.text, isSQL: false)
+            }
+        case .gibberish:
+            out.text = AnswerText.gibberish(seed: seed, tokens: max(8, answer.outputTokens))
+        default:
+            return nil
+        }
+        return out
+    }
+}

@@ -1,0 +1,36 @@
+import AnthropicAPI
+import ChaosCore
+import Faults
+import Workload
+
+/// The honest answer to a request: a judge's verdict from ground truth, a golden
+/// question's SQL, or deterministic prose.
+struct AnswerPlanner: Sendable {
+    let matcher: QuestionMatcher
+    let grader: ExecutionGrader
+    let judgePattern: String?
+
+    func answer(_ request: MessagesRequest) async -> PlannedAnswer {
+        let user = request.lastUserText
+        if let judge = JudgeCall.parse(system: request.systemText, user: user, pattern: judgePattern) {
+            let verdict = await judgeVerdict(judge)
+            return PlannedAnswer(kind: .judge(verdict), text: verdict.json)
+        }
+        if let question = matcher.match(user) {
+            return PlannedAnswer(kind: .golden(question), text: AnswerText.sql(question.sql))
+        }
+        let seed = StableHash.hash(request.model, request.systemText, user)
+        return PlannedAnswer(kind: .generic, text: AnswerText.generic(seed: seed))
+    }
+
+    private func judgeVerdict(_ judge: JudgeCall) async -> JudgeVerdict {
+        guard let question = matcher.match(judge.question) else {
+            return JudgeVerdict(verdict: .unknown, score: 0.5, reason: "no ground truth for this question")
+        }
+        let candidate = SQLExtractor.extract(from: judge.candidate) ?? judge.candidate
+        guard !candidate.isEmpty else {
+            return JudgeVerdict(verdict: .incorrect, score: 0, reason: "there is no SQL to judge")
+        }
+        return JudgeVerdict(grade: await grader.grade(candidate, against: question))
+    }
+}

@@ -1,0 +1,30 @@
+import ChaosCore
+
+/// How a mock server runs.
+public struct MockConfiguration: Sendable {
+    /// The address to bind. Loopback by default: a chaos server has no business on
+    /// a network.
+    public var host: String = "127.0.0.1"
+    /// 0 picks a free port; read it from ``RunningMock/port``.
+    public var port: Int = 8787
+    /// Bearer token the `/_chaos/` control API requires, if set.
+    public var controlToken: String?
+    /// Serve the control API to non-loopback clients too (only matters when `host`
+    /// is not loopback).
+    public var allowRemoteControl = false
+    /// An extra regular expression that marks judge calls (besides `[llmchaos:judge]`).
+    public var judgePattern: String?
+    /// How often a stream sends `event: ping` while it waits, in scenario time.
+    public var pingInterval: Duration = .seconds(10)
+    /// Request bodies above this get 413 `request_too_large`, as the API's 32 MB limit.
+    public var maxBodyBytes = 32 * 1024 * 1024
+    /// Journal entries kept; older ones are dropped and counted.
+    public var journalCapacity = 200_000
+    /// Requests with identical bodies this close together (scenario time) count as
+    /// attempts of one logical request when nothing else identifies them.
+    public var fingerprintWindow: Duration = .seconds(120)
+    /// Content pieces (about a token each) per stream delta.
+    public var tokensPerDelta = 3
+
+    public init() {}
+}

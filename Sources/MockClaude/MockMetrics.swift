@@ -1,0 +1,42 @@
+import CoreMetrics
+import Faults
+import Prometheus
+
+/// The mock's Prometheus metrics, through swift-metrics. Every series is created up
+/// front, so recording a request takes no registry lock.
+final class MockMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let requests: [String: CoreMetrics.Counter]
+    private let faults: [String: CoreMetrics.Counter]
+    private let latency: CoreMetrics.Timer
+
+    static let endpoints = ["messages", "count_tokens", "models", "other"]
+    static let statuses = [200, 400, 401, 402, 403, 404, 413, 429, 500, 502, 503, 504, 529]
+
+    init() {
+        let factory = PrometheusMetricsFactory(registry: registry)
+        var requests: [String: CoreMetrics.Counter] = [:]
+        for endpoint in Self.endpoints {
+            for status in Self.statuses.map(String.init) + ["other"] {
+                requests["\(endpoint)|\(status)"] = CoreMetrics.Counter(
+                    label: "llmchaos_mock_requests_total", dimensions: [("endpoint", endpoint), ("status", status)], factory: factory)
+            }
+        }
+        self.requests = requests
+        self.faults = Dictionary(uniqueKeysWithValues: FaultRegistry.kinds.map {
+            ($0, CoreMetrics.Counter(label: "llmchaos_mock_faults_injected_total", dimensions: [("kind", $0)], factory: factory))
+        })
+        self.latency = CoreMetrics.Timer(label: "llmchaos_mock_request_duration_seconds", dimensions: [], factory: factory)
+    }
+
+    /// Counts one finished request. `realNanoseconds` is wall time, as scrapers expect.
+    func record(endpoint: String, status: Int, faultKinds: [String], realNanoseconds: Int64) {
+        let statusKey = Self.statuses.contains(status) ? String(status) : "other"
+        requests["\(endpoint)|\(statusKey)"]?.increment()
+        for kind in faultKinds { faults[kind]?.increment() }
+        latency.recordNanoseconds(realNanoseconds)
+    }
+
+    /// The Prometheus text exposition.
+    func exposition() -> [UInt8] { registry.emitToBuffer() }
+}

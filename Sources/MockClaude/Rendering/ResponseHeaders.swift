@@ -1,0 +1,53 @@
+import AnthropicAPI
+import ChaosCore
+import Faults
+import HTTPTypes
+import Hummingbird
+
+extension HTTPFields {
+    /// Adds a header by name; names here are constants, so they are valid.
+    mutating func add(_ name: String, _ value: String) {
+        append(HTTPField(name: HTTPField.Name(name)!, value: value))
+    }
+
+    mutating func add(_ headers: [FaultEffect.Header]) {
+        for header in headers { add(header.name, header.value) }
+    }
+
+    /// The headers every response carries: the request id, and which faults shaped it.
+    static func base(requestID: String, faults: [String], contentType: String = "application/json") -> HTTPFields {
+        var fields = HTTPFields()
+        fields[.contentType] = contentType
+        fields.add(HeaderName.requestID, requestID)
+        if !faults.isEmpty { fields.add(HeaderName.llmchaosFaults, faults.joined(separator: ",")) }
+        return fields
+    }
+}
+
+extension HTTPResponse.Status {
+    /// Statuses by code, with the reason phrases the API's edge uses.
+    static func code(_ code: Int) -> HTTPResponse.Status {
+        code == 529 ? HTTPResponse.Status(code: 529, reasonPhrase: "Overloaded") : HTTPResponse.Status(code: code)
+    }
+}
+
+/// Error responses in the API's envelope.
+enum ErrorResponse {
+    /// - Parameter retryAfter: scenario time; sent as real seconds at the clock's scale
+    ///   (`retry-after`, rounded up), and exactly as `retry-after-ms` when time is compressed.
+    static func make(
+        _ type: APIErrorType, status: Int? = nil, message: String? = nil, requestID: String,
+        faults: [String] = [], retryAfter: Duration? = nil, extra: [FaultEffect.Header] = [], clock: any ScenarioClock
+    ) -> Response {
+        var headers = HTTPFields.base(requestID: requestID, faults: faults)
+        headers.add(HeaderName.shouldRetry, type.isRetryable ? "true" : "false")
+        if let retryAfter {
+            let real = clock.realDuration(of: retryAfter)
+            headers.add(HeaderName.retryAfter, String(Int(real.seconds.rounded(.up))))
+            if clock.timeScale != 1 { headers.add(HeaderName.retryAfterMs, String(Int(real.milliseconds.rounded(.up)))) }
+        }
+        headers.add(extra)
+        let envelope = ErrorEnvelope(type: type.rawValue, message: message ?? type.defaultMessage, requestID: requestID)
+        return Response(status: .code(status ?? type.status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: envelope.json())))
+    }
+}
