@@ -90,7 +90,8 @@ let package = Package(
             dependencies: [
                 "MockClaude", "Faults", "Scenario", "ChaosCore", "AnthropicAPI", "Workload",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -17,6 +17,15 @@ public final class ManualClock: ScenarioClock {
         var nextID: UInt64 = 0
         var sleepers: [Sleeper] = []
         var cancelled: Set<UInt64> = []
+        var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+        /// Waiters whose count of sleepers is reached; removed from the list.
+        mutating func readyWaiters() -> [CheckedContinuation<Void, Never>] {
+            let n = sleepers.count
+            let ready = waiters.filter { $0.count <= n }.map(\.continuation)
+            waiters.removeAll { $0.count <= n }
+            return ready
+        }
     }
 
     private let state = Mutex(State())
@@ -40,12 +49,13 @@ public final class ManualClock: ScenarioClock {
         let id = state.withLock { s -> UInt64 in s.nextID += 1; return s.nextID }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-                let resumeNow: Result<Void, any Error>? = state.withLock { s in
-                    if s.cancelled.remove(id) != nil { return .failure(CancellationError()) }
-                    if duration <= .zero { return .success(()) }
+                let (resumeNow, ready) = state.withLock { s -> (Result<Void, any Error>?, [CheckedContinuation<Void, Never>]) in
+                    if s.cancelled.remove(id) != nil { return (.failure(CancellationError()), []) }
+                    if duration <= .zero { return (.success(()), []) }
                     s.sleepers.append(Sleeper(id: id, deadline: s.now + duration, continuation: c))
-                    return nil
+                    return (nil, s.readyWaiters())
                 }
+                for waiter in ready { waiter.resume() }
                 if let resumeNow { c.resume(with: resumeNow) }
             }
         } onCancel: {
@@ -55,6 +65,19 @@ public final class ManualClock: ScenarioClock {
                 return nil
             }
             sleeper?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Returns once at least `count` tasks are suspended in `sleep`: a test starts
+    /// work, waits for it to reach its sleep, then advances — no real waiting.
+    public func sleepers(atLeast count: Int) async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let now: Bool = state.withLock { s in
+                if s.sleepers.count >= count { return true }
+                s.waiters.append((count, c))
+                return false
+            }
+            if now { c.resume() }
         }
     }
 
