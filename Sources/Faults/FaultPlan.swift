@@ -56,14 +56,28 @@ public struct FaultPlan: Sendable {
     /// - Throws: ``ConfigProblems`` with every problem of every spec.
     public static func schedule(_ specs: [FaultSpec], offset: Duration = .zero) throws(ConfigProblems) -> [ScheduledFault] {
         let problems = ProblemCollector()
-        var scheduled: [ScheduledFault] = []
-        for var spec in specs {
-            spec.window = spec.window.shifted(by: offset)
-            if let fault = FaultRegistry.make(spec, problems: problems) {
-                scheduled.append(ScheduledFault(spec: spec, fault: fault))
-            }
-        }
+        let scheduled = schedule(specs, offset: offset, problems: problems)
         guard problems.isEmpty else { throw ConfigProblems(problems.problems) }
+        return scheduled
+    }
+
+    /// Builds what can be built and records the rest as problems.
+    public static func schedule(_ specs: [FaultSpec], offset: Duration = .zero, problems: ProblemCollector) -> [ScheduledFault] {
+        specs.compactMap { spec in
+            var spec = spec
+            spec.window = spec.window.shifted(by: offset)
+            return FaultRegistry.make(spec, problems: problems).map { ScheduledFault(spec: spec, fault: $0) }
+        }
+    }
+
+    /// Reads and builds a fault list (the control API's body), reporting the
+    /// problems of every stage at once, in line order.
+    public static func schedule(yaml: String, file: String, offset: Duration = .zero) throws(ConfigProblems) -> [ScheduledFault] {
+        let (specs, found) = ScenarioLoader.readFaults(yaml: yaml, file: file)
+        let problems = ProblemCollector()
+        let scheduled = schedule(specs, offset: offset, problems: problems)
+        let all = (found + problems.problems).sorted { $0.location.line < $1.location.line }
+        guard all.isEmpty else { throw ConfigProblems(all) }
         return scheduled
     }
 

@@ -18,12 +18,20 @@ public enum ScenarioLoader {
 
     /// Parses and checks scenario text. `file` names it in problems.
     public static func parse(yaml: String, file: String) throws(ConfigProblems) -> Scenario {
+        let (scenario, problems) = read(yaml: yaml, file: file)
+        guard let scenario, problems.isEmpty else { throw ConfigProblems(problems) }
+        return scenario
+    }
+
+    /// Reads as much of a scenario as can be read, and every problem found: a later
+    /// stage (fault parameters) can then add its own problems to the same report.
+    public static func read(yaml: String, file: String) -> (Scenario?, [ConfigProblem]) {
         let root: ConfigNode?
-        do { root = try ConfigNode.parse(yaml: yaml, file: file) } catch { throw ConfigProblems([error]) }
+        do { root = try ConfigNode.parse(yaml: yaml, file: file) } catch { return (nil, [error]) }
         let problems = ProblemCollector()
         guard let root, let reader = root.mapping(problems, what: "a scenario") else {
             if problems.isEmpty { problems.add("the scenario is empty; it needs at least a name", at: SourceLocation(file: file, line: 1)) }
-            throw ConfigProblems(problems.problems)
+            return (nil, problems.problems)
         }
         var scenario = Scenario(file: file, name: "")
         scenario.name = reader.required("name")?.string(problems, what: "name") ?? ""
@@ -52,22 +60,28 @@ public enum ScenarioLoader {
                 problems.add("fault '\(fault.name)' starts at \(DurationText.format(fault.window.start)), after the scenario ends (\(DurationText.format(duration)))", at: fault.location)
             }
         }
-        guard problems.isEmpty else { throw ConfigProblems(problems.problems) }
-        return scenario
+        return (scenario, problems.problems.sorted { $0.location.line < $1.location.line })
     }
 
     /// Reads a list of fault entries, or a single entry, or `{faults: [...]}`: the
     /// body of the chaos control API's "add faults" call, in YAML or JSON.
     public static func parseFaults(yaml: String, file: String) throws(ConfigProblems) -> [FaultSpec] {
+        let (faults, problems) = readFaults(yaml: yaml, file: file)
+        guard problems.isEmpty else { throw ConfigProblems(problems) }
+        return faults
+    }
+
+    /// Like ``parseFaults(yaml:file:)``, but returns the faults that could be read
+    /// alongside every problem.
+    public static func readFaults(yaml: String, file: String) -> ([FaultSpec], [ConfigProblem]) {
         let root: ConfigNode?
-        do { root = try ConfigNode.parse(yaml: yaml, file: file) } catch { throw ConfigProblems([error]) }
+        do { root = try ConfigNode.parse(yaml: yaml, file: file) } catch { return ([], [error]) }
         let problems = ProblemCollector()
-        guard var root else { throw ConfigProblems([ConfigProblem("the body is empty; send a fault or a list of faults", at: SourceLocation(file: file, line: 1))]) }
+        guard var root else { return ([], [ConfigProblem("the body is empty; send a fault or a list of faults", at: SourceLocation(file: file, line: 1))]) }
         if let list = root["faults"] { root = list }
         if root.entries != nil { root = ConfigNode(.sequence([root]), at: root.location) }
         let faults = parseFaults(root, problems: problems)
-        guard problems.isEmpty else { throw ConfigProblems(problems.problems) }
-        return faults
+        return (faults, problems.problems)
     }
 
     static func parseFaults(_ node: ConfigNode, problems: ProblemCollector) -> [FaultSpec] {

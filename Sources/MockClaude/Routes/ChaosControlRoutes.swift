@@ -93,8 +93,7 @@ struct ChaosControlRoutes: Sendable {
 
     private func addFaults(_ text: String) -> Response {
         do {
-            let specs = try ScenarioLoader.parseFaults(yaml: text, file: "body")
-            let scheduled = try FaultPlan.schedule(specs, offset: runtime.clock.now())
+            let scheduled = try FaultPlan.schedule(yaml: text, file: "body", offset: runtime.clock.now())
             try runtime.changePlan { try $0.add(scheduled) }
             return json(["added": scheduled.map(\.name)], status: .created)
         } catch let problems as ConfigProblems {

@@ -1,0 +1,112 @@
+import ChaosCore
+import Testing
+@testable import Scenario
+
+@Suite struct ScenarioLoaderTests {
+    @Test func aCompleteScenarioReadsIntoValues() throws {
+        let scenario = try ScenarioLoader.parse(yaml: """
+            name: opus-storm
+            description: Opus answers 529.
+            seed: 42
+            duration: 10m
+            time_scale: 60
+            target: builtin
+            load: { workload: analytics, arrival: { rate: 20/s } }
+            faults:
+              - name: opus-529
+                at: 2m
+                for: 2m
+                ramp: { up: 30s, down: 10s }
+                match: { model: [claude-opus-4-7, claude-opus-4-1], header: { X-Tenant: acme }, attempts: 1..2, stream: true }
+                inject: { overloaded: { probability: 90% } }
+              - inject: { latency: { first_token: 4s } }
+            expect:
+              - fallback: { from: claude-opus-4-7, to: claude-sonnet-4-5 }
+              - silent_wrong_answers: 0
+            """, file: "storm.yaml")
+        #expect(scenario.name == "opus-storm")
+        #expect(scenario.seed == 42)
+        #expect(scenario.duration == .seconds(600))
+        #expect(scenario.timeScale == 60)
+        #expect(scenario.expectations.count == 2)
+        let storm = scenario.faults[0]
+        #expect(storm.kind == "overloaded")
+        #expect(storm.probability == 0.9)
+        #expect(storm.parameters?.entries?.isEmpty == true)
+        #expect(storm.window == FaultWindow(start: .seconds(120), length: .seconds(120), rampUp: .seconds(30), rampDown: .seconds(10)))
+        #expect(storm.match.models == ["claude-opus-4-7", "claude-opus-4-1"])
+        #expect(storm.match.headers == ["x-tenant": "acme"])
+        #expect(storm.match.attempts == AttemptSet([1...2]))
+        #expect(storm.match.stream == true)
+        #expect(storm.location.line == 9)
+        #expect(scenario.faults[1].name == "latency-2")
+    }
+
+    @Test func everyProblemIsReportedAtOnceWithItsLine() {
+        let yaml = """
+            name: broken
+            seed: -1
+            time_scale: 0
+            durration: 5m
+            faults:
+              - at: 30
+                inject: { overloaded: {} }
+              - name: x
+                probability: 1.5
+                inject: { overloaded: {} }
+              - name: x
+                match: { modle: m }
+                inject: overloaded
+              - inject: { a: {}, b: {} }
+            expect:
+              - sloo: { p99: 1s }
+            """
+        #expect {
+            _ = try ScenarioLoader.parse(yaml: yaml, file: "broken.yaml")
+        } throws: { error in
+            let problems = (error as? ConfigProblems)?.all.map(\.description) ?? []
+            let expected = [
+                "broken.yaml:2: seed must be a whole number",
+                "broken.yaml:3: time_scale must be greater than 0",
+                "broken.yaml:4: a scenario has an unknown key 'durration'; did you mean 'duration'?",
+                "broken.yaml:6: at: duration '30' has no unit",
+                "broken.yaml:9: probability must be between 0 and 1",
+                "broken.yaml:11: two faults are named 'x'",
+                "broken.yaml:12: match has an unknown key 'modle'; did you mean 'model'?",
+                "broken.yaml:14: inject must name exactly one fault",
+                "broken.yaml:16: unknown expectation 'sloo'; did you mean 'slo'?",
+            ]
+            for prefix in expected where !problems.contains(where: { $0.hasPrefix(prefix) }) {
+                Issue.record("missing '\(prefix)' in \(problems)")
+            }
+            #expect(problems.map { $0.split(separator: ":")[1] } == expected.map { $0.split(separator: ":")[1] }, "sorted by line")
+            return problems.count == expected.count
+        }
+    }
+
+    @Test func brokenYAMLPointsAtItsLine() {
+        #expect {
+            _ = try ScenarioLoader.parse(yaml: "name: a\nfaults: [\n  - x: 1\n", file: "bad.yaml")
+        } throws: { error in
+            guard let problem = (error as? ConfigProblems)?.all.first else { return false }
+            return problem.location.file == "bad.yaml" && problem.location.line >= 2 && problem.message.hasPrefix("invalid YAML")
+        }
+    }
+
+    @Test func aWindowRampsUpAndDown() {
+        let window = FaultWindow(start: .seconds(10), length: .seconds(100), rampUp: .seconds(20), rampDown: .seconds(10))
+        #expect(window.intensity(at: .seconds(9)) == 0)
+        #expect(window.intensity(at: .seconds(10)) == 0)
+        #expect(window.intensity(at: .seconds(20)) == 0.5)
+        #expect(window.intensity(at: .seconds(50)) == 1)
+        #expect(window.intensity(at: .seconds(105)) == 0.5)
+        #expect(window.intensity(at: .seconds(110)) == 0)
+        #expect(FaultWindow().intensity(at: .seconds(1_000_000)) == 1)
+    }
+
+    @Test(arguments: [("2", [2...2]), ("1..3", [1...3]), ("3..", [3...Int.max])])
+    func attemptSetsParse(text: String, ranges: [ClosedRange<Int>]) throws {
+        let scenario = try ScenarioLoader.parse(yaml: "name: a\nfaults:\n  - match: { attempts: '\(text)' }\n    inject: overloaded", file: "a.yaml")
+        #expect(scenario.faults[0].match.attempts == AttemptSet(ranges))
+    }
+}
