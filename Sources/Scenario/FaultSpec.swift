@@ -145,7 +145,13 @@ extension FaultSpec {
         var kind: String?
         var kindLocation = node.location
         var parameters: ConfigNode?
-        if let inject = reader.required("inject") {
+        if var inject = reader.required("inject") {
+            // `inject: { status: 503, probability: 0.5 }` reads naturally; accept it.
+            if let beside = inject["probability"], let count = inject.entries?.count, count == 2 {
+                if probability != nil { problems.add("probability is given twice: at the fault and under inject", at: beside) }
+                probability = beside.probability(problems, what: "probability")
+                inject = inject.removing(key: "probability")
+            }
             if let entries = inject.entries, entries.count == 1 {
                 kind = entries[0].key
                 kindLocation = entries[0].keyLocation

@@ -93,6 +93,14 @@ import Testing
         }
     }
 
+    @Test(arguments: ["probability: 0.25\n    inject: { overloaded: {} }", "inject: { overloaded: { probability: 25% } }", "inject: { overloaded: {}, probability: 0.25 }"])
+    func probabilityMayStandAtTheFaultInItsParametersOrBesideIt(entry: String) throws {
+        let scenario = try ScenarioLoader.parse(yaml: "name: a\nfaults:\n  - \(entry)", file: "a.yaml")
+        #expect(scenario.faults[0].probability == 0.25)
+        #expect(scenario.faults[0].kind == "overloaded")
+        #expect(scenario.faults[0].parameters?["probability"] == nil)
+    }
+
     @Test func aWindowRampsUpAndDown() {
         let window = FaultWindow(start: .seconds(10), length: .seconds(100), rampUp: .seconds(20), rampDown: .seconds(10))
         #expect(window.intensity(at: .seconds(9)) == 0)

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import MockClaude
+
+/// The official anthropic Python SDK is the conformance client: it runs
+/// `Tests/conformance/sdk_conformance.py` against a fresh mock on loopback.
+///
+/// It needs `.venv-sdk` (made by `scripts/setup-sdk-venv`, which `scripts/test`
+/// runs). Without it the test is skipped — unless `LLMCHAOS_REQUIRE_SDK=1`, as in
+/// CI, where a missing SDK is a failure.
+@Suite("SDK conformance")
+struct SDKConformanceTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let python: String? = {
+        let candidates: [String?] = [ProcessInfo.processInfo.environment["LLMCHAOS_PYTHON"], root.appendingPathComponent(".venv-sdk/bin/python").path]
+        return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+    static let required = ProcessInfo.processInfo.environment["LLMCHAOS_REQUIRE_SDK"] == "1"
+
+    static let checks = [
+        "messages.create", "messages.create with auth_token (Authorization: Bearer)", "messages.stream get_final_message",
+        "max_tokens stop_reason", "529 twice then success: 3 attempts, growing gaps", "429 with retry-after: 1 is honoured",
+        "retries exhausted surface as APIStatusError 529", "event: error mid-stream raises", "400 for a malformed request",
+        "count_tokens", "models.list",
+    ]
+
+    @Test(.enabled(if: python != nil || required, "no .venv-sdk: run scripts/setup-sdk-venv"), .timeLimit(.minutes(2)))
+    func theOfficialPythonSDKWorksAgainstTheMock() async throws {
+        let python = try #require(Self.python, "LLMCHAOS_REQUIRE_SDK=1 but no .venv-sdk/bin/python: run scripts/setup-sdk-venv")
+        try await MockFixture.with { mock in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = [Self.root.appendingPathComponent("Tests/conformance/sdk_conformance.py").path]
+            var environment = ProcessInfo.processInfo.environment
+            environment["ANTHROPIC_BASE_URL"] = mock.baseURL
+            environment.removeValue(forKey: "ANTHROPIC_API_KEY")
+            process.environment = environment
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            let finished = AsyncStream<Int32> { continuation in
+                process.terminationHandler = { continuation.yield($0.terminationStatus); continuation.finish() }
+            }
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            var statuses = finished.makeAsyncIterator()
+            let status = await statuses.next()
+            let text = String(decoding: data, as: UTF8.self)
+            for check in Self.checks {
+                #expect(text.contains("PASS \(check)\n"), "\(check) did not pass:\n\(text)")
+            }
+            #expect(status == 0, "\(text)")
+        }
+    }
+}

@@ -1,0 +1,187 @@
+"""The official anthropic Python SDK against the llmchaos mock.
+
+Run by Tests/MockClaudeTests/SDKConformanceTests.swift with ANTHROPIC_BASE_URL set
+to a fresh mock. Each check prints `PASS name` or `FAIL name: why`; the exit code is
+1 if any check failed. Faults are added through the chaos control API and matched
+by an `x-case` header, so the checks do not disturb each other.
+"""
+import json
+import os
+import sys
+import time
+import traceback
+import urllib.request
+
+import anthropic
+
+BASE = os.environ["ANTHROPIC_BASE_URL"]
+MODEL = "claude-opus-4-7"
+results = []
+
+
+def control(method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(BASE + path, data=data, method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"{}")
+
+
+def add_fault(name, case, inject, **extra):
+    fault = {"name": name, "match": {"header": {"x-case": case}, **extra.pop("match", {})}, "inject": inject}
+    fault.update(extra)
+    control("POST", "/_chaos/faults", fault)
+
+
+def journal_for(text_marker):
+    """Entries of the logical request whose first attempt carried a fault named text_marker."""
+    entries = control("GET", "/_chaos/journal")["entries"]
+    ids = {e["request_id"] for e in entries if text_marker in e["faults"]}
+    return [e for e in entries if e["request_id"] in ids]
+
+
+def check(name):
+    def wrap(fn):
+        try:
+            fn()
+            results.append((name, None))
+        except Exception as error:  # a failed check must never stop the others
+            results.append((name, f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=2)}"))
+        return fn
+    return wrap
+
+
+def client(case=None, **kwargs):
+    headers = {"x-case": case} if case else {}
+    return anthropic.Anthropic(api_key="sk-conformance", base_url=BASE, default_headers=headers, **kwargs)
+
+
+@check("messages.create")
+def _():
+    message = client().messages.create(
+        model=MODEL, max_tokens=300,
+        messages=[{"role": "user", "content": "What is the total revenue by region?"}])
+    assert message.type == "message" and message.role == "assistant", message
+    assert message.stop_reason == "end_turn", message.stop_reason
+    assert "SUM(s.revenue)" in message.content[0].text, message.content[0].text
+    assert message.usage.input_tokens > 0 and message.usage.output_tokens > 0, message.usage
+    assert message._request_id and message._request_id.startswith("req_"), message._request_id
+
+
+@check("messages.create with auth_token (Authorization: Bearer)")
+def _():
+    bearer = anthropic.Anthropic(auth_token="sk-bearer", base_url=BASE)
+    message = bearer.messages.create(model=MODEL, max_tokens=50, messages=[{"role": "user", "content": "hi"}])
+    assert message.content[0].text, message
+
+
+@check("messages.stream get_final_message")
+def _():
+    prompt = [{"role": "user", "content": "Who are the top 10 customers by total revenue?"}]
+    expected = client().messages.create(model=MODEL, max_tokens=300, messages=prompt).content[0].text
+    with client().messages.stream(model=MODEL, max_tokens=300, messages=prompt) as stream:
+        pieces = list(stream.text_stream)
+        final = stream.get_final_message()
+    assert "".join(pieces) == expected, ("".join(pieces), expected)
+    assert final.content[0].text == expected
+    assert final.stop_reason == "end_turn", final.stop_reason
+    assert final.usage.output_tokens > 1, final.usage
+
+
+@check("max_tokens stop_reason")
+def _():
+    message = client().messages.create(model=MODEL, max_tokens=4, messages=[{"role": "user", "content": "Tell me about the quarter."}])
+    assert message.stop_reason == "max_tokens", message.stop_reason
+    assert message.usage.output_tokens == 4, message.usage
+
+
+@check("529 twice then success: 3 attempts, growing gaps")
+def _():
+    add_fault("c529", "c529", {"overloaded": {}}, match={"attempts": "1..2"})
+    message = client("c529", max_retries=2).messages.create(
+        model=MODEL, max_tokens=50, messages=[{"role": "user", "content": "retry me please"}])
+    assert message.content[0].text
+    attempts = journal_for("c529")
+    assert [e["attempt"] for e in attempts] == [1, 2, 3], attempts
+    assert [e["status"] for e in attempts] == [529, 529, 200], attempts
+    assert [e["correlation"] for e in attempts] == ["stainless"] * 3, attempts
+    gaps = [b["at_ms"] - a["at_ms"] for a, b in zip(attempts, attempts[1:])]
+    assert gaps[1] > gaps[0] > 0, gaps
+
+
+@check("429 with retry-after: 1 is honoured")
+def _():
+    add_fault("c429", "c429", {"rate_limit": {"retry_after": "1s"}}, match={"attempts": 1})
+    client("c429", max_retries=2).messages.create(
+        model=MODEL, max_tokens=50, messages=[{"role": "user", "content": "rate limit me"}])
+    attempts = journal_for("c429")
+    assert [e["status"] for e in attempts] == [429, 200], attempts
+    gap = attempts[1]["at_ms"] - attempts[0]["at_ms"]
+    assert gap >= 950, f"retried after {gap:.0f} ms, retry-after said 1 s"
+
+
+@check("retries exhausted surface as APIStatusError 529")
+def _():
+    add_fault("c529-always", "c529-always", {"overloaded": {}})
+    try:
+        client("c529-always", max_retries=1).messages.create(
+            model=MODEL, max_tokens=50, messages=[{"role": "user", "content": "always overloaded"}])
+    except anthropic.APIStatusError as error:
+        assert error.status_code == 529, error.status_code
+        assert error.body["error"]["type"] == "overloaded_error", error.body
+        assert len(journal_for("c529-always")) == 2
+        return
+    raise AssertionError("no error raised")
+
+
+@check("event: error mid-stream raises")
+def _():
+    add_fault("midstream", "midstream", {"stream_error": {"after_deltas": 2}})
+    received = []
+    try:
+        with client("midstream", max_retries=0).messages.stream(
+                model=MODEL, max_tokens=300, messages=[{"role": "user", "content": "Tell me about the quarter."}]) as stream:
+            for text in stream.text_stream:
+                received.append(text)
+    except anthropic.APIStatusError as error:
+        assert "overloaded" in str(error).lower(), error
+        assert len(received) == 2, received
+        return
+    raise AssertionError(f"the stream ended without raising after {received}")
+
+
+@check("400 for a malformed request")
+def _():
+    try:
+        client(max_retries=0).messages.create(model=MODEL, max_tokens=0, messages=[{"role": "user", "content": "x"}])
+    except anthropic.BadRequestError as error:
+        assert error.status_code == 400
+        assert "max_tokens" in error.body["error"]["message"], error.body
+    else:
+        raise AssertionError("max_tokens=0 was accepted")
+    request = urllib.request.Request(BASE + "/v1/messages", data=b"{not json", method="POST", headers={"x-api-key": "k"})
+    try:
+        urllib.request.urlopen(request, timeout=10)
+    except urllib.error.HTTPError as error:
+        body = json.loads(error.read())
+        assert error.code == 400 and body["error"]["type"] == "invalid_request_error", body
+    else:
+        raise AssertionError("broken JSON was accepted")
+
+
+@check("count_tokens")
+def _():
+    count = client().messages.count_tokens(model=MODEL, messages=[{"role": "user", "content": "How many regions do we operate in?"}])
+    assert count.input_tokens > 5, count
+
+
+@check("models.list")
+def _():
+    ids = [model.id for model in client().models.list()]
+    assert "claude-opus-4-7" in ids and "claude-sonnet-4-5" in ids, ids
+    assert client().models.retrieve("claude-sonnet-4-5").display_name == "Claude Sonnet 4.5"
+
+
+for name, failure in results:
+    print(f"PASS {name}" if failure is None else f"FAIL {name}: {failure}")
+print(f"{sum(f is None for _, f in results)} passed, {sum(f is not None for _, f in results)} failed")
+sys.exit(0 if all(f is None for _, f in results) else 1)
