@@ -13,31 +13,41 @@ public struct FaultWindowEvent: Sendable, Equatable {
 }
 
 extension RunningMock {
-    /// Fault windows as they open and close, in scenario time; ends when the task is
-    /// cancelled. Faults added at run time are seen too.
+    /// Fault windows as they open and close, in scenario time order; ends when the
+    /// task is cancelled. Faults added at run time are seen too.
+    ///
+    /// Each tick reports every boundary crossed since the last one, so a window
+    /// shorter than a tick (a 2s blip at time scale 200) is still announced.
     /// - Parameter resolution: how often to look, in real time.
     public func windowEvents(resolution: Duration = .milliseconds(50)) -> AsyncStream<FaultWindowEvent> {
         let runtime = server.runtime
         return AsyncStream { continuation in
             let task = Task {
-                var open: [String: ScheduledFault] = [:]
+                var last: Duration = .zero - .nanoseconds(1)
                 while !Task.isCancelled {
                     let now = runtime.clock.now()
-                    let active = runtime.plan.active(at: now)
-                    let names = Set(active.map(\.name))
-                    for (name, fault) in open where !names.contains(name) {
-                        continuation.yield(FaultWindowEvent(at: fault.spec.window.end ?? now, change: .closed, name: name, kind: fault.kind))
-                        open[name] = nil
-                    }
-                    for fault in active where open[fault.name] == nil {
-                        open[fault.name] = fault
-                        continuation.yield(FaultWindowEvent(at: max(fault.spec.window.start, .zero), change: .opened, name: fault.name, kind: fault.kind, until: fault.spec.window.end))
-                    }
+                    for event in Self.crossings(of: runtime.plan.faults, after: last, upTo: now) { continuation.yield(event) }
+                    last = now
                     try? await runtime.clock.sleep(for: runtime.clock.scenarioDuration(ofReal: resolution))
                 }
                 continuation.finish()
             }
             continuation.onTermination = { _ in task.cancel() }
         }
+    }
+
+    /// The window boundaries in (after, upTo], in time order, opens before closes.
+    static func crossings(of faults: [ScheduledFault], after: Duration, upTo now: Duration) -> [FaultWindowEvent] {
+        var events: [FaultWindowEvent] = []
+        for fault in faults {
+            let window = fault.spec.window
+            if window.start > after, window.start <= now {
+                events.append(FaultWindowEvent(at: window.start, change: .opened, name: fault.name, kind: fault.kind, until: window.end))
+            }
+            if let end = window.end, end > after, end <= now {
+                events.append(FaultWindowEvent(at: end, change: .closed, name: fault.name, kind: fault.kind))
+            }
+        }
+        return events.sorted { ($0.at, $0.change == .opened ? 0 : 1) < ($1.at, $1.change == .opened ? 0 : 1) }
     }
 }

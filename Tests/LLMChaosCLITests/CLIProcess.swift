@@ -1,0 +1,136 @@
+import Foundation
+import Synchronization
+
+/// The built `llmchaos` binary, run as a user runs it.
+final class CLIProcess: Sendable {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Next to the test bundle (SwiftPM builds it, as the test target depends on it).
+    static let binary: URL = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("llmchaos")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return root.appendingPathComponent(".build/debug/llmchaos")
+    }()
+
+    private let process = Process()
+    private let out = OutputWatcher()
+    private let err = OutputWatcher()
+    private let exit: AsyncStream<Int32>
+    private let pipes: [(Pipe, OutputWatcher)]
+
+    init(_ arguments: [String]) throws {
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.root
+        let outPipe = Pipe(), errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        let (exit, exitContinuation) = AsyncStream<Int32>.makeStream()
+        self.exit = exit
+        pipes = [(outPipe, out), (errPipe, err)]
+        for (pipe, watcher) in pipes {
+            pipe.fileHandleForReading.readabilityHandler = { handle in
+                let data = handle.availableData
+                guard !data.isEmpty else { handle.readabilityHandler = nil; watcher.close(); return }
+                watcher.append(String(decoding: data, as: UTF8.self))
+            }
+        }
+        process.terminationHandler = { exitContinuation.yield($0.terminationStatus); exitContinuation.finish() }
+        try process.run()
+    }
+
+    /// Runs to the end and returns (status, stdout, stderr).
+    static func run(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
+        let cli = try CLIProcess(arguments)
+        let status = await cli.status()
+        return (status, cli.stdout, cli.stderr)
+    }
+
+    /// The first line of standard output containing `text`, once it is written;
+    /// nil if the output ends without it.
+    func line(containing text: String) async -> String? { await out.line(containing: text) }
+
+    /// The exit status, once the process has exited and its output is read.
+    func status() async -> Int32 {
+        var iterator = exit.makeAsyncIterator()
+        let status = await iterator.next() ?? -1
+        // The end-of-file callback is not reliable for a process that exits at
+        // once: read what is left directly, then close.
+        for (pipe, watcher) in pipes {
+            pipe.fileHandleForReading.readabilityHandler = nil
+            let rest = pipe.fileHandleForReading.readDataToEndOfFile()
+            if !rest.isEmpty { watcher.append(String(decoding: rest, as: UTF8.self)) }
+            watcher.close()
+        }
+        return status
+    }
+
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    var stdout: String { out.text }
+    var stderr: String { err.text }
+
+    deinit { if process.isRunning { process.terminate() } }
+}
+
+/// Output as it arrives; lets a test wait for a line without polling.
+final class OutputWatcher: Sendable {
+    private struct State {
+        var text = ""
+        var isClosed = false
+        var waiters: [(needle: String?, continuation: CheckedContinuation<String?, Never>)] = []
+    }
+
+    private let state = Mutex(State())
+
+    var text: String { state.withLock { $0.text } }
+
+    func append(_ more: String) {
+        let ready = state.withLock { s -> [(CheckedContinuation<String?, Never>, String?)] in
+            s.text += more
+            let text = s.text
+            let found = s.waiters.compactMap { w in w.needle.flatMap { Self.line(in: text, containing: $0) }.map { (w.continuation, Optional($0)) } }
+            s.waiters.removeAll { w in w.needle.map { Self.line(in: text, containing: $0) != nil } ?? false }
+            return found
+        }
+        for (continuation, line) in ready { continuation.resume(returning: line) }
+    }
+
+    func close() {
+        let waiters = state.withLock { s in
+            s.isClosed = true
+            defer { s.waiters.removeAll() }
+            return s.waiters.map(\.continuation)
+        }
+        for waiter in waiters { waiter.resume(returning: nil) }
+    }
+
+    func line(containing needle: String) async -> String? {
+        await wait(for: needle)
+    }
+
+    /// Cancellation (a test's time limit) ends every wait, so a test cannot hang.
+    private func wait(for needle: String?) async -> String? {
+        await withTaskCancellationHandler {
+            await suspend(for: needle)
+        } onCancel: {
+            close()
+        }
+    }
+
+    private func suspend(for needle: String?) async -> String? {
+        await withCheckedContinuation { continuation in
+            let now: String?? = state.withLock { s in
+                if let needle, let line = Self.line(in: s.text, containing: needle) { return .some(line) }
+                if s.isClosed { return .some(nil) }
+                s.waiters.append((needle, continuation))
+                return nil
+            }
+            if let now { continuation.resume(returning: now) }
+        }
+    }
+
+    private static func line(in text: String, containing needle: String) -> String? {
+        text.split(separator: "\n").first { $0.contains(needle) }.map(String.init)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+@Suite("llmchaos command line", .timeLimit(.minutes(1)))
+struct CLITests {
+    @Test func validateAcceptsTheShippedSuite() async throws {
+        let result = try await CLIProcess.run(["validate", "scenarios"])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.contains("ok    scenarios/incidents/opus-overloaded.yaml"))
+        #expect(result.out.split(separator: "\n").count >= 13)
+    }
+
+    @Test func validateReportsEveryProblemAsFileLineAndExits2() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID()).yaml")
+        try "name: x\nfaults:\n  - at: 5\n    inject: { overloadd: {} }\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try await CLIProcess.run(["validate", file.path])
+        #expect(result.status == 2)
+        #expect(result.err.contains("\(file.path):3: at: duration '5' has no unit"))
+        #expect(result.err.contains("\(file.path):4: unknown fault 'overloadd'; did you mean 'overloaded'?"))
+    }
+
+    @Test func mockRefusesABadScenarioWithExit2() async throws {
+        let result = try await CLIProcess.run(["mock", "--port", "0", "--scenario", "no/such/file.yaml"])
+        #expect(result.status == 2)
+        #expect(result.err.contains("no/such/file.yaml:0: no such file"))
+    }
+
+    @Test func mockServesAnnouncesWindowsAndStopsCleanlyOnSIGTERM() async throws {
+        let scenario = FileManager.default.temporaryDirectory.appendingPathComponent("windows-\(UUID()).yaml")
+        try """
+            name: windows
+            time_scale: 200
+            faults:
+              - { name: blip, at: 2s, for: 2s, inject: { overloaded: {} } }
+            """.write(to: scenario, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: scenario) }
+        let mock = try CLIProcess(["mock", "--port", "0", "--scenario", scenario.path])
+        let listening = try #require(await mock.line(containing: "listening on http://127.0.0.1:"))
+        let port = try #require(listening.split(separator: ":").last?.split(separator: " ").first.flatMap { Int($0) })
+        #expect(await mock.line(containing: "▶ blip (overloaded) opens") != nil)
+        #expect(await mock.line(containing: "■ blip closes") != nil)
+
+        // A port in use is a usage error with a way out.
+        let clash = try await CLIProcess.run(["mock", "--port", String(port)])
+        #expect(clash.status == 2)
+        #expect(clash.err.contains("port \(port) on 127.0.0.1 is in use"), "\(clash.err)")
+
+        mock.signal(SIGTERM)
+        #expect(await mock.status() == 0)
+        #expect(mock.stdout.contains("llmchaos mock stopped"))
+    }
+}
