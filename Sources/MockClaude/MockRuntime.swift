@@ -13,6 +13,7 @@ final class MockRuntime: Sendable {
     let correlator: AttemptCorrelator
     let planner: AnswerPlanner
     let metrics: MockMetrics
+    let inFlight = InFlight()
     private let planBox: ManagedAtomic<PlanBox>
     private let changeLock = Mutex(())
 

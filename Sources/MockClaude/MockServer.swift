@@ -75,7 +75,11 @@ public struct MockServer: Sendable {
     public func start(shutdownSignals: [UnixSignal] = []) async throws -> RunningMock {
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let app = application { port in portContinuation.yield(port) }
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: shutdownSignals, logger: logger))
+        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: shutdownSignals, logger: logger)
+        // A request held by a timeout or stall fault would keep a graceful shutdown
+        // waiting for minutes; after a short grace, cancel it instead.
+        configuration.maximumGracefulShutdownDuration = .seconds(2)
+        let group = ServiceGroup(configuration: configuration)
         let task = Task<Void, any Error> {
             defer { portContinuation.finish() }
             try await group.run()

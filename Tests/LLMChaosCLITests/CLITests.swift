@@ -51,3 +51,26 @@ struct CLITests {
         #expect(mock.stdout.contains("llmchaos mock stopped"))
     }
 }
+
+extension CLITests {
+    @Test func ctrlCDoesNotWaitForARequestHeldByATimeoutFault() async throws {
+        let mock = try CLIProcess(["mock", "--port", "0", "--quiet"])
+        let listening = try #require(await mock.line(containing: "listening on "))
+        let base = try #require(listening.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init))
+        let add = try await CLIProcess.curl(["-s", "-X", "POST", "\(base)/_chaos/faults", "-d", #"{"name":"hang","inject":{"timeout":{"cap":"1h"}}}"#])
+        #expect(add.contains("hang"))
+        let hanging = try CLIProcess.background(["curl", "-s", "-m", "30", "\(base)/v1/messages", "-H", "x-api-key: k",
+            "-d", #"{"model":"claude-opus-4-7","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"#])
+        // Wait until the mock holds the request (each look is a round trip; bounded).
+        var held = false
+        for _ in 0..<500 where !held {
+            held = try await CLIProcess.curl(["-s", "\(base)/_chaos/health"]).contains(#""in_flight":1"#)
+        }
+        #expect(held, "the hanging request never reached the mock")
+        let started = ContinuousClock.now
+        mock.signal(SIGINT)
+        #expect(await mock.status() == 0)
+        #expect(ContinuousClock.now - started < .seconds(15))
+        hanging.terminate()
+    }
+}

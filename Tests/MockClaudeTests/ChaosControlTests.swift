@@ -100,3 +100,23 @@ struct ChaosControlTests {
         #expect(!ChaosControlRoutes.isLoopback(try? .init(ipAddress: "192.168.0.9", port: 1)))
     }
 }
+
+extension ChaosControlTests {
+    @Test func healthCountsRequestsInFlightUntilTheirBodyIsDone() async throws {
+        let clock = ManualClock()
+        try await MockFixture.with(faults: "- inject: { stall: { after_deltas: 1, cap: 1m } }", clock: clock) { mock in
+            let stream = Task { try await mock.stream(MockFixture.body("Tell me about the quarter.", stream: true)) }
+            await clock.sleepers(atLeast: 1)
+            #expect(try await mock.request(.GET, "/_chaos/health", headers: []).json["in_flight"] as? Int == 1)
+            clock.advance(by: .seconds(60))
+            _ = try await stream.value
+            // The server lets go of a dropped body just after the client sees the drop:
+            // look again (each look a round trip, bounded) until it has.
+            var inFlight = -1
+            for _ in 0..<200 where inFlight != 0 {
+                inFlight = try await mock.request(.GET, "/_chaos/health", headers: []).json["in_flight"] as? Int ?? -1
+            }
+            #expect(inFlight == 0)
+        }
+    }
+}

@@ -18,6 +18,7 @@ struct MockFixture {
 
     /// Runs `body` against a fresh mock and always stops it.
     /// - Parameter faults: YAML of a scenario's `faults:` list.
+    @discardableResult
     static func with<R>(
         faults: String? = nil, seed: UInt64 = 7, clock: any ScenarioClock = ScaledClock(timeScale: 1),
         configure: (inout MockConfiguration) -> Void = { _ in },

@@ -74,7 +74,8 @@ struct ChaosControlRoutes: Sendable {
 
     private func health() -> Response {
         json(["status": "ok", "now_ms": runtime.clock.now().milliseconds, "time_scale": runtime.clock.timeScale,
-              "faults": runtime.plan.faults.count, "journal_entries": runtime.journal.lastSequence])
+              "faults": runtime.plan.faults.count, "journal_entries": runtime.journal.lastSequence,
+              "in_flight": runtime.inFlight.current])
     }
 
     private func listFaults() -> Response {

@@ -26,6 +26,8 @@ struct MessagesRoute: Sendable {
         var model: String?
         var stream: Bool
         var inputTokens: Int
+        /// Held until the exchange is fully over, body included.
+        var ticket: InFlight.Ticket
     }
 
     func messages(_ request: Request, _ context: MockRequestContext, countTokens: Bool) async -> Response {
@@ -35,7 +37,7 @@ struct MessagesRoute: Sendable {
             arrival: runtime.clock.now(), realStart: .now, path: countTokens ? "/v1/messages/count_tokens" : "/v1/messages",
             endpoint: endpoint, provider: provider,
             identity: AttemptIdentity(requestID: "none", attempt: 1, correlation: "none"),
-            requestID: "", model: nil, stream: false, inputTokens: 0
+            requestID: "", model: nil, stream: false, inputTokens: 0, ticket: runtime.inFlight.ticket()
         )
         let header: @Sendable (String) -> String? = { [fields = request.headers] name in
             HTTPField.Name(name).flatMap { fields[$0] }
@@ -54,7 +56,8 @@ struct MessagesRoute: Sendable {
         }
         let bytes = Array(body.readableBytesView)
         exchange.identity = runtime.correlator.identify(header: header, body: bytes, now: exchange.arrival)
-        exchange.requestID = Self.requestID(exchange.identity.requestID, exchange.identity.attempt, seed: runtime.plan.seed)
+        let plan = runtime.plan
+        exchange.requestID = Self.requestID(exchange.identity.requestID, exchange.identity.attempt, seed: plan.seed)
 
         let decoded: MessagesRequest
         do {
@@ -78,7 +81,7 @@ struct MessagesRoute: Sendable {
             stream: exchange.stream, requestID: exchange.identity.requestID, attempt: exchange.identity.attempt,
             inputTokens: exchange.inputTokens, header: header
         )
-        let decision = runtime.plan.decide(FaultRequest(facts: facts, answer: honest, now: exchange.arrival, clock: runtime.clock))
+        let decision = plan.decide(FaultRequest(facts: facts, answer: honest, now: exchange.arrival, clock: runtime.clock))
         let answer = decision.effect.answer?.limited(to: decoded.maxTokens ?? Int.max) ?? honest
 
         if let early = await earlyOutcome(decision, exchange) { return early }

@@ -36,7 +36,8 @@ struct ModelsRoute: Sendable {
         let identity = AttemptIdentity(requestID: "models-\(UUID().uuidString.prefix(8))", attempt: 1, correlation: "none")
         let exchange = MessagesRoute.Exchange(
             arrival: arrival, realStart: .now, path: path, endpoint: .models, provider: context.parameters.get("provider") ?? "anthropic",
-            identity: identity, requestID: MessagesRoute.requestID(identity.requestID, 1), model: model, stream: false, inputTokens: 0
+            identity: identity, requestID: MessagesRoute.requestID(identity.requestID, 1), model: model, stream: false, inputTokens: 0,
+            ticket: runtime.inFlight.ticket()
         )
         guard MessagesRoute.apiKey(header) != nil else {
             return messages.reject(.authentication, "x-api-key header is required", exchange)
