@@ -242,3 +242,14 @@ struct FaultsOverHTTPTests {
         }
     }
 }
+
+extension FaultsOverHTTPTests {
+    @Test func faultsMatchedToTheModelsPathApplyThere() async throws {
+        try await MockFixture.with(faults: "- inject: { status: 503 }\n  match: { path: '/v1/models*' }") { mock in
+            let models = try await mock.request(.GET, "/v1/models")
+            #expect(models.status == 503)
+            #expect(models.errorType == "api_error")
+            #expect(try await mock.post(MockFixture.body("hi")).status == 200)
+        }
+    }
+}

@@ -96,8 +96,9 @@ struct MessagesRoute: Sendable {
         return exchange.stream ? await renderer.stream() : await renderer.json()
     }
 
-    /// Errors and hangs: they replace the answer entirely.
-    private func earlyOutcome(_ decision: FaultDecision, _ exchange: Exchange) async -> Response? {
+    /// Errors and hangs: they replace the answer entirely. Nil when the decision
+    /// lets an answer through.
+    func earlyOutcome(_ decision: FaultDecision, _ exchange: Exchange) async -> Response? {
         switch decision.effect.outcome {
         case let .error(error)?:
             try? await runtime.clock.sleep(for: decision.effect.delays.beforeHeaders)

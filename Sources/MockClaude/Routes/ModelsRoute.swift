@@ -45,19 +45,11 @@ struct ModelsRoute: Sendable {
         if notFound { return messages.reject(.notFound, "model: \(model ?? "")", exchange) }
         let facts = RequestFacts(endpoint: .models, path: path, model: model, provider: exchange.provider, apiKey: MessagesRoute.apiKey(header), requestID: identity.requestID, header: header)
         let decision = runtime.plan.decide(FaultRequest(facts: facts, answer: PlannedAnswer(kind: .generic, text: ""), now: arrival, clock: runtime.clock))
-        switch decision.effect.outcome {
-        case let .error(error)?:
-            try? await runtime.clock.sleep(for: decision.effect.delays.beforeHeaders)
-            messages.finish(exchange, decision, status: error.status, ending: "error", answer: nil, errorType: error.type.rawValue, retryAfter: error.retryAfter)
-            return ErrorResponse.make(error.type, status: error.status, message: error.message, requestID: exchange.requestID, faults: decision.names, retryAfter: error.retryAfter, extra: error.headers, clock: runtime.clock)
-        case let .hang(cap)?:
-            try? await runtime.clock.sleep(for: decision.effect.delays.beforeHeaders + cap)
-            messages.finish(exchange, decision, status: 504, ending: "hung", answer: nil, errorType: APIErrorType.timeout.rawValue)
-            return ErrorResponse.make(.timeout, requestID: exchange.requestID, faults: decision.names, clock: runtime.clock)
-        default:
-            try? await runtime.clock.sleep(for: decision.effect.delays.beforeHeaders)
-            messages.finish(exchange, decision, status: 200, ending: "complete", answer: nil)
-            return Response(status: .ok, headers: .base(requestID: exchange.requestID, faults: decision.names), body: ResponseBody(byteBuffer: ByteBuffer(bytes: body())))
-        }
+        if let early = await messages.earlyOutcome(decision, exchange) { return early }
+        try? await runtime.clock.sleep(for: decision.effect.delays.beforeHeaders)
+        messages.finish(exchange, decision, status: 200, ending: "complete", answer: nil)
+        var headers = HTTPFields.base(requestID: exchange.requestID, faults: decision.names)
+        headers.add(decision.effect.headers)
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body())))
     }
 }
