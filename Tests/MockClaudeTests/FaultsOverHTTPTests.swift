@@ -7,7 +7,9 @@ import Workload
 
 @Suite("Every fault over loopback HTTP")
 struct FaultsOverHTTPTests {
-    @Test(arguments: [(503, "api_error", "true"), (500, "api_error", "true"), (504, "timeout_error", "true"), (400, "invalid_request_error", "false"), (403, "permission_error", "false")])
+    @Test(arguments: [(503, "api_error", "true"), (500, "api_error", "true"), (504, "timeout_error", "true"), (400, "invalid_request_error", "false"), (403, "permission_error", "false"),
+                       (401, "authentication_error", "false"), (402, "billing_error", "false"), (404, "not_found_error", "false"),
+                       (413, "request_too_large", "false"), (429, "rate_limit_error", "true"), (502, "api_error", "true"), (529, "overloaded_error", "true")])
     func statusSendsTheEnvelopeAndRetryAdvice(code: Int, type: String, shouldRetry: String) async throws {
         try await MockFixture.with(faults: "- name: broken\n  inject: { status: \(code) }") { mock in
             let reply = try await mock.post(MockFixture.body("hi"))
