@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "llmchaos", targets: ["llmchaos"]),
         .library(name: "MockClaude", targets: ["MockClaude"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Faults", targets: ["Faults"]),
         .library(name: "Scenario", targets: ["Scenario"]),
         .library(name: "Workload", targets: ["Workload"]),
@@ -65,6 +66,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "ChaosCore", "AnthropicAPI", "Workload",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "llmchaos",
             dependencies: [
@@ -92,6 +103,13 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: [
+                "Pipeline", "MockClaude", "Faults", "Scenario", "ChaosCore", "AnthropicAPI", "Workload",
             ],
             swiftSettings: swiftSettings
         ),

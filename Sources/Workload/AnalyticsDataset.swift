@@ -125,3 +125,26 @@ public final class AnalyticsDataset: Sendable {
 
     private static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
 }
+
+extension AnalyticsDataset {
+    /// Whether `sql` would run here, without running it: it is prepared against the
+    /// real schema, so an unknown table or column or a syntax error is caught.
+    /// - Returns: nil when valid, else the database's reason.
+    public func problem(with sql: String) async -> String? {
+        do {
+            return try await database.read { db -> String? in
+                let statement = try db.makeStatement(sql: sql)
+                return statement.isReadonly ? nil : "the query writes to the database"
+            }
+        } catch let error as DatabaseError {
+            return error.message ?? "\(error)"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// The schema as the prompt shows it to a model.
+    public static var schemaForPrompt: String {
+        schema.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n")
+    }
+}

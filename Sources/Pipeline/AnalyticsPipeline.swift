@@ -1,0 +1,127 @@
+import AnthropicAPI
+import ChaosCore
+import Synchronization
+import Workload
+
+/// The reference text-to-SQL pipeline: each question walks the fallback chain
+///
+/// ```
+/// claude-opus-4-7 ──fail──▶ claude-sonnet-4-5 ──fail──▶ cache ──miss──▶ degraded
+///   │ retries: backoff + jitter, retry-after, retry budget
+///   │ circuit breaker per model; SQL validated against the real schema
+/// ```
+/// and the outcome says which tier served and why the others did not.
+public final class AnalyticsPipeline: Sendable {
+    public let configuration: PipelineConfiguration
+    public let client: ModelClient
+    public let dataset: AnalyticsDataset
+    public let cache: ResultCache
+    let budget: RetryBudget
+    private let breakers: [String: CircuitBreaker]
+    private var clock: any ScenarioClock { client.clock }
+
+    public init(configuration: PipelineConfiguration, client: ModelClient, dataset: AnalyticsDataset) {
+        self.configuration = configuration
+        self.client = client
+        self.dataset = dataset
+        self.cache = ResultCache(ttl: configuration.cacheTTL)
+        self.budget = RetryBudget(ratio: configuration.retryBudgetRatio, reserve: configuration.retryBudgetReserve)
+        var breakers: [String: CircuitBreaker] = [:]
+        for case let .model(tier) in configuration.tiers {
+            breakers[tier.model] = CircuitBreaker(model: tier.model, failureThreshold: configuration.breakerThreshold, coolDown: configuration.breakerCoolDown)
+        }
+        self.breakers = breakers
+    }
+
+    /// The circuit breaker of a model tier.
+    public func breaker(for model: String) -> CircuitBreaker? { breakers[model] }
+
+    /// Answers one question.
+    /// - Parameter requestID: the logical request id, sent upstream as `x-llmchaos-request`.
+    public func answer(question: String, tenant: String = "default", requestID: String) async -> PipelineOutcome {
+        let start = clock.now()
+        budget.recordRequest()
+        var run = Run(outcome: PipelineOutcome(
+            requestID: requestID, question: question, tenant: tenant, servedBy: "degraded", degraded: true, sql: nil,
+            warnings: [], failures: [], upstreamAttempts: 0, inputTokens: 0, outputTokens: 0, latency: .zero
+        ))
+        for tier in configuration.tiers {
+            switch tier {
+            case let .model(model):
+                if let sql = await tryModel(model, run: &run) {
+                    cache.store(ResultCache.Entry(sql: sql, servedBy: model.model, storedAt: clock.now()), question: question, tenant: tenant)
+                    return run.finish(servedBy: model.model, sql: sql, degraded: false, at: clock.now() - start)
+                }
+            case .cache:
+                if let entry = cache.lookup(question: question, tenant: tenant, now: clock.now()) {
+                    run.outcome.warnings.append("served from cache: answered by \(entry.servedBy) \(DurationText.format(clock.now() - entry.storedAt)) ago; may be stale")
+                    return run.finish(servedBy: "cache", sql: entry.sql, degraded: true, at: clock.now() - start)
+                }
+                run.outcome.failures.append(TierFailure(tier: "cache", reason: "no recent answer to this question", attempts: 0))
+            case .degraded:
+                break
+            }
+        }
+        run.outcome.warnings.append("temporarily unavailable: " + run.outcome.failures.map(\.description).joined(separator: "; "))
+        return run.finish(servedBy: "degraded", sql: nil, degraded: true, at: clock.now() - start)
+    }
+
+    /// The state of one answer as it walks the tiers.
+    struct Run {
+        var outcome: PipelineOutcome
+        mutating func finish(servedBy: String, sql: String?, degraded: Bool, at latency: Duration) -> PipelineOutcome {
+            outcome.servedBy = servedBy
+            outcome.sql = sql
+            outcome.degraded = degraded
+            outcome.latency = latency
+            return outcome
+        }
+    }
+
+    /// Calls one model tier with retries; returns valid SQL, or records why not.
+    private func tryModel(_ tier: PipelineConfiguration.ModelTier, run: inout Run) async -> String? {
+        let breaker = breakers[tier.model]
+        guard breaker?.callWasRequested(at: clock.now()) ?? true else {
+            run.outcome.failures.append(TierFailure(tier: tier.model, reason: "circuit open", attempts: 0))
+            return nil
+        }
+        let request = Prompt.request(question: run.outcome.question, model: tier.model, maxTokens: tier.maxTokens, stream: tier.stream)
+        var attempts = 0
+        var reason = ""
+        attempting: while true {
+            attempts += 1
+            run.outcome.upstreamAttempts += 1
+            let result = await client.send(request, requestID: run.outcome.requestID, attempt: run.outcome.upstreamAttempts, timeout: tier.timeout)
+            switch result {
+            case let .success(reply):
+                breaker?.callSucceeded()
+                run.outcome.inputTokens += reply.usage.inputTokens
+                run.outcome.outputTokens += reply.usage.outputTokens
+                guard let sql = SQLExtractor.extract(from: reply.text) else {
+                    reason = reply.stopReason == "refusal" ? "the model refused" : "the answer holds no SQL"
+                    break attempting
+                }
+                if let problem = await dataset.problem(with: sql) {
+                    // A wrong answer is the tier failing, not the transport: no retry here.
+                    reason = "invalid SQL: \(problem)"
+                    break attempting
+                }
+                return sql
+            case let .failure(failure):
+                breaker?.callFailed(at: clock.now())
+                reason = failure.description
+                guard failure.isRetryable, attempts < configuration.retry.maxAttempts else { break attempting }
+                guard budget.withdraw() else { reason += "; retry budget spent"; break attempting }
+                var random = SeededRandom(String(configuration.seed), run.outcome.requestID, tier.model, String(attempts))
+                guard let delay = configuration.retry.delay(beforeRetry: attempts, retryAfter: failure.retryAfter, random: &random) else {
+                    reason += "; retry-after longer than \(DurationText.format(configuration.retry.maxWait))"
+                    break attempting
+                }
+                try? await clock.sleep(for: delay)
+                guard breaker?.callWasRequested(at: clock.now()) ?? true else { reason += "; circuit opened"; break attempting }
+            }
+        }
+        run.outcome.failures.append(TierFailure(tier: tier.model, reason: reason, attempts: attempts))
+        return nil
+    }
+}

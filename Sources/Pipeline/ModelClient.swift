@@ -1,0 +1,162 @@
+import AnthropicAPI
+import AsyncHTTPClient
+import ChaosCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Calls a model over the Messages API at any Anthropic-compatible base URL (the
+/// mock, or the real API), as JSON or as a stream, within a timeout in scenario
+/// time. Every way a call can go wrong comes back as a ``CallFailure``; in
+/// particular an `event: error` inside a 200 stream is a failure, never a success.
+public struct ModelClient: Sendable {
+    public let baseURL: String
+    public let apiKey: String
+    public let clock: any ScenarioClock
+    let http: HTTPClient
+
+    public init(baseURL: String, apiKey: String, clock: any ScenarioClock, http: HTTPClient = .shared) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.apiKey = apiKey
+        self.clock = clock
+        self.http = http
+    }
+
+    /// A model's answer.
+    public struct Reply: Sendable, Equatable {
+        public var text: String
+        public var stopReason: String?
+        public var usage: Usage
+        public var requestID: String?
+    }
+
+    /// One call: attempt `attempt` of logical request `requestID`, both sent upstream
+    /// so the mock's journal can correlate retries.
+    public func send(_ request: MessagesRequest, requestID: String, attempt: Int, timeout: Duration) async -> Result<Reply, CallFailure> {
+        await withTaskGroup(of: Result<Reply, CallFailure>?.self) { group in
+            group.addTask { await perform(request, requestID: requestID, attempt: attempt, timeout: timeout) }
+            group.addTask {
+                do { try await clock.sleep(for: timeout) } catch { return nil }
+                return .failure(.timeout(timeout))
+            }
+            var result: Result<Reply, CallFailure> = .failure(.timeout(timeout))
+            while let next = await group.next() {
+                guard let next else { continue }
+                result = next
+                break
+            }
+            group.cancelAll()
+            return result
+        }
+    }
+
+    private static let encoder = JSONEncoder()
+    private static let decoder = JSONDecoder()
+
+    private func perform(_ body: MessagesRequest, requestID: String, attempt: Int, timeout: Duration) async -> Result<Reply, CallFailure> {
+        var request = HTTPClientRequest(url: baseURL + "/v1/messages")
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: HeaderName.apiKey, value: apiKey)
+        request.headers.add(name: HeaderName.anthropicVersion, value: "2023-06-01")
+        request.headers.add(name: HeaderName.llmchaosRequest, value: requestID)
+        request.headers.add(name: HeaderName.llmchaosAttempt, value: String(attempt))
+        guard let data = try? Self.encoder.encode(body) else { return .failure(.truncated("could not encode the request")) }
+        request.body = .bytes(ByteBuffer(bytes: data))
+        // The scenario-time timeout above is the real limit; this only stops a
+        // connection that outlives it by far.
+        let deadline = TimeAmount.nanoseconds(Int64(clock.realDuration(of: timeout).seconds * 1e9) + 10_000_000_000)
+        do {
+            let response = try await http.execute(request, timeout: deadline)
+            let upstreamID = response.headers.first(name: HeaderName.requestID)
+            guard response.status == .ok else {
+                let bytes = try await response.body.collect(upTo: 1 << 20)
+                let envelope = try? Self.decoder.decode(ErrorEnvelope.self, from: Data(bytes.readableBytesView))
+                return .failure(.http(
+                    status: Int(response.status.code), type: envelope?.error.type ?? "http_\(response.status.code)",
+                    message: envelope?.error.message ?? "", retryAfter: retryAfter(response.headers)
+                ))
+            }
+            if body.stream == true {
+                return await readStream(response, requestID: upstreamID)
+            }
+            let bytes = try await response.body.collect(upTo: 16 << 20)
+            guard let message = try? Self.decoder.decode(MessagesResponse.self, from: Data(bytes.readableBytesView)) else {
+                return .failure(.truncated("the body is not a complete message"))
+            }
+            return .success(Reply(text: message.text, stopReason: message.stopReason?.rawValue, usage: message.usage, requestID: upstreamID))
+        } catch is CancellationError {
+            return .failure(.timeout(timeout))
+        } catch {
+            return .failure(.connection("\(error)"))
+        }
+    }
+
+    private func readStream(_ response: HTTPClientResponse, requestID: String?) async -> Result<Reply, CallFailure> {
+        var parser = ServerSentEvents()
+        var text = ""
+        var stopReason: String?
+        var usage = Usage(inputTokens: 0, outputTokens: 0)
+        do {
+            for try await buffer in response.body {
+                for event in parser.feed(String(buffer: buffer)) {
+                    let json = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any] ?? [:]
+                    switch event.name {
+                    case "message_start":
+                        let input = ((json["message"] as? [String: Any])?["usage"] as? [String: Any])?["input_tokens"] as? Int
+                        usage.inputTokens = input ?? 0
+                    case "content_block_delta":
+                        text += ((json["delta"] as? [String: Any])?["text"] as? String) ?? ""
+                    case "message_delta":
+                        stopReason = (json["delta"] as? [String: Any])?["stop_reason"] as? String
+                        usage.outputTokens = ((json["usage"] as? [String: Any])?["output_tokens"] as? Int) ?? usage.outputTokens
+                    case "message_stop":
+                        return .success(Reply(text: text, stopReason: stopReason, usage: usage, requestID: requestID))
+                    case "error":
+                        let error = json["error"] as? [String: Any]
+                        return .failure(.streamError(type: error?["type"] as? String ?? "error", message: error?["message"] as? String ?? ""))
+                    default:
+                        continue
+                    }
+                }
+            }
+            return .failure(.truncated("the stream ended without message_stop"))
+        } catch is CancellationError {
+            return .failure(.connection("cancelled"))
+        } catch {
+            return .failure(.connection("the stream broke: \(error)"))
+        }
+    }
+
+    /// `retry-after-ms` or `retry-after` (real time), as scenario time.
+    private func retryAfter(_ headers: HTTPHeaders) -> Duration? {
+        if let ms = headers.first(name: HeaderName.retryAfterMs).flatMap(Double.init) {
+            return clock.scenarioDuration(ofReal: .milliseconds(ms))
+        }
+        if let seconds = headers.first(name: HeaderName.retryAfter).flatMap(Double.init) {
+            return clock.scenarioDuration(ofReal: .milliseconds(seconds * 1000))
+        }
+        return nil
+    }
+}
+
+/// Splits a text/event-stream into events as chunks arrive.
+struct ServerSentEvents {
+    private var pending = ""
+
+    mutating func feed(_ chunk: String) -> [(name: String, data: String)] {
+        pending += chunk
+        var events: [(String, String)] = []
+        while let end = pending.range(of: "\n\n") {
+            let block = pending[..<end.lowerBound]
+            pending.removeSubrange(..<end.upperBound)
+            var name = "message", data = ""
+            for line in block.split(separator: "\n") {
+                if line.hasPrefix("event:") { name = line.dropFirst(6).trimmingCharacters(in: .whitespaces) }
+                if line.hasPrefix("data:") { data += line.dropFirst(5).trimmingCharacters(in: .whitespaces) }
+            }
+            events.append((name, data))
+        }
+        return events
+    }
+}

@@ -1,0 +1,50 @@
+import ChaosCore
+
+/// The knobs of the reference pipeline; every duration is scenario time.
+public struct PipelineConfiguration: Sendable {
+    /// One step of the fallback chain, tried in order.
+    public enum Tier: Sendable, Equatable {
+        case model(ModelTier)
+        /// A recent good answer to the same question, flagged as possibly stale.
+        case cache
+        /// The honest last resort: "temporarily unavailable", never wrong data.
+        case degraded
+
+        public var name: String {
+            switch self {
+            case let .model(tier): tier.model
+            case .cache: "cache"
+            case .degraded: "degraded"
+            }
+        }
+    }
+
+    /// A model tier: which model, how long it may take, whether to stream.
+    public struct ModelTier: Sendable, Equatable {
+        public var model: String
+        /// The whole call, first byte to last, per attempt.
+        public var timeout: Duration
+        public var stream: Bool
+        public var maxTokens: Int
+
+        public init(model: String, timeout: Duration = .seconds(30), stream: Bool = false, maxTokens: Int = 1024) {
+            self.model = model; self.timeout = timeout; self.stream = stream; self.maxTokens = maxTokens
+        }
+    }
+
+    public var tiers: [Tier] = [
+        .model(ModelTier(model: "claude-opus-4-7")), .model(ModelTier(model: "claude-sonnet-4-5")), .cache, .degraded,
+    ]
+    public var retry = RetryPolicy()
+    /// Retries allowed per first attempt, across all requests (see ``RetryBudget``).
+    public var retryBudgetRatio = 0.2
+    public var retryBudgetReserve = 10.0
+    /// Failures in a row that open a model's circuit, and how long it stays open.
+    public var breakerThreshold = 5
+    public var breakerCoolDown: Duration = .seconds(30)
+    public var cacheTTL: Duration = .seconds(3600)
+    /// Seeds the jitter draws, so a replay retries at the same moments.
+    public var seed: UInt64 = 0
+
+    public init() {}
+}

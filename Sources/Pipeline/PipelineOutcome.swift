@@ -1,0 +1,31 @@
+/// What the pipeline answered, and how: which tier served it, whether it is
+/// degraded, and why each earlier tier failed.
+public struct PipelineOutcome: Sendable, Equatable {
+    public var requestID: String
+    public var question: String
+    public var tenant: String
+    /// A model name, `cache`, or `degraded`.
+    public var servedBy: String
+    /// True for cache and degraded answers: the caller must not take them as fresh.
+    public var degraded: Bool
+    /// The SQL that answers the question; nil when degraded to "unavailable".
+    public var sql: String?
+    public var warnings: [String]
+    public var failures: [TierFailure]
+    /// Upstream calls made, across tiers.
+    public var upstreamAttempts: Int
+    public var inputTokens: Int
+    public var outputTokens: Int
+    /// Scenario time from question to answer.
+    public var latency: Duration
+}
+
+/// Why a tier did not serve.
+public struct TierFailure: Sendable, Equatable, CustomStringConvertible {
+    public var tier: String
+    public var reason: String
+    /// Calls made to this tier (0 when it was skipped, e.g. an open circuit).
+    public var attempts: Int
+
+    public var description: String { "\(tier): \(reason)" + (attempts > 1 ? " after \(attempts) attempts" : "") }
+}

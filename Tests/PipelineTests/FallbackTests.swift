@@ -1,0 +1,120 @@
+import ChaosCore
+import Testing
+import Workload
+@testable import Pipeline
+
+@Suite("Tiered fallback against the mock over loopback")
+struct FallbackTests {
+    let q = PipelineFixture.question("revenue-by-region")
+
+    @Test func aHealthyPrimaryServesTheRightSQL() async throws {
+        try await PipelineFixture.with { pipeline, mock in
+            let outcome = await pipeline.answer(question: q.question, requestID: "r1")
+            #expect(outcome.servedBy == "claude-opus-4-7")
+            #expect(!outcome.degraded)
+            #expect(outcome.failures.isEmpty)
+            #expect(await ExecutionGrader(dataset: PipelineFixture.dataset).grade(outcome.sql ?? "", against: q) == .correct)
+            #expect(mock.server.journal.entries().map(\.requestID) == ["r1"])
+        }
+    }
+
+    @Test func opus529EndsOnSonnetAfterTheAllowedRetries() async throws {
+        try await PipelineFixture.with(faults: "- inject: { overloaded: {} }\n  match: { model: claude-opus-4-7 }") { pipeline, mock in
+            let outcome = await pipeline.answer(question: q.question, requestID: "r2")
+            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            #expect(outcome.failures == [TierFailure(tier: "claude-opus-4-7", reason: "529 overloaded_error", attempts: 3)])
+            let entries = mock.server.journal.entries()
+            #expect(entries.map(\.model) == ["claude-opus-4-7", "claude-opus-4-7", "claude-opus-4-7", "claude-sonnet-4-5"])
+            #expect(entries.map(\.attempt) == [1, 2, 3, 4])
+            #expect(entries.allSatisfy { $0.requestID == "r2" && $0.correlation == "header" })
+        }
+    }
+
+    @Test func aPermanentErrorIsNeverRetried() async throws {
+        try await PipelineFixture.with(faults: "- inject: { status: 400 }\n  match: { model: claude-opus-4-7 }") { pipeline, mock in
+            let outcome = await pipeline.answer(question: q.question, requestID: "r3")
+            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            #expect(outcome.failures.first?.attempts == 1)
+            #expect(mock.server.journal.entries().filter { $0.model == "claude-opus-4-7" }.count == 1)
+        }
+    }
+
+    @Test func retryAfterIsHonoured() async throws {
+        try await PipelineFixture.with(faults: "- inject: { rate_limit: { retry_after: 20s } }\n  match: { attempts: 1 }") { pipeline, mock in
+            let outcome = await pipeline.answer(question: q.question, requestID: "r4")
+            #expect(outcome.servedBy == "claude-opus-4-7")
+            let entries = mock.server.journal.entries()
+            #expect(entries.map(\.status) == [429, 200])
+            // Real-second rounding at scale 200 gives at least the 20s asked for.
+            #expect(entries[1].at - entries[0].at >= .seconds(20))
+        }
+    }
+
+    @Test func aMidStreamErrorFallsBackInsteadOfPassingForSuccess() async throws {
+        try await PipelineFixture.with(
+            faults: "- inject: { stream_error: { after_deltas: 2 } }\n  match: { model: claude-opus-4-7 }",
+            configure: { $0.tiers = [.model(.init(model: "claude-opus-4-7", stream: true)), .model(.init(model: "claude-sonnet-4-5", stream: true)), .degraded] }
+        ) { pipeline, _ in
+            let outcome = await pipeline.answer(question: q.question, requestID: "r5")
+            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            #expect(outcome.failures.first?.reason == "stream error overloaded_error")
+            #expect(outcome.failures.first?.attempts == 3)
+        }
+    }
+
+    @Test func hallucinatedColumnSQLIsRejectedByValidation() async throws {
+        try await PipelineFixture.with(faults: "- inject: { quality: { mode: hallucinated_column } }\n  match: { model: claude-opus-4-7 }") { pipeline, _ in
+            let outcome = await pipeline.answer(question: q.question, requestID: "r6")
+            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            let failure = try #require(outcome.failures.first)
+            #expect(failure.reason.hasPrefix("invalid SQL: no such column"))
+            #expect(failure.attempts == 1)
+        }
+    }
+
+    @Test func bothModelsDownServesTheCacheThenHonestlyNothing() async throws {
+        let clock = "- name: all-down\n  at: 1m\n  inject: { overloaded: {} }"
+        try await PipelineFixture.with(faults: clock, configure: { $0.retry.maxAttempts = 1 }) { pipeline, mock in
+            let fresh = await pipeline.answer(question: q.question, requestID: "warm")
+            #expect(fresh.servedBy == "claude-opus-4-7")
+            try await mock.server.clock.sleep(until: .seconds(61))
+            let cached = await pipeline.answer(question: q.question, requestID: "cached")
+            #expect(cached.servedBy == "cache")
+            #expect(cached.degraded)
+            #expect(cached.sql == fresh.sql)
+            #expect(cached.warnings.first?.hasPrefix("served from cache") == true)
+            let other = PipelineFixture.question("customer-count")
+            let nothing = await pipeline.answer(question: other.question, requestID: "cold")
+            #expect(nothing.servedBy == "degraded")
+            #expect(nothing.sql == nil)
+            #expect(nothing.warnings.first?.hasPrefix("temporarily unavailable") == true)
+            #expect(nothing.failures.map(\.tier) == ["claude-opus-4-7", "claude-sonnet-4-5", "cache"])
+        }
+    }
+
+    @Test func anOpenCircuitStopsCallingTheFailingModel() async throws {
+        try await PipelineFixture.with(
+            faults: "- inject: { status: 503 }\n  match: { model: claude-opus-4-7 }",
+            configure: { $0.retry.maxAttempts = 1; $0.breakerThreshold = 3; $0.breakerCoolDown = .seconds(3600) }
+        ) { pipeline, mock in
+            for i in 0..<6 { _ = await pipeline.answer(question: q.question, requestID: "b\(i)") }
+            #expect(mock.server.journal.entries().filter { $0.model == "claude-opus-4-7" }.count == 3)
+            #expect(pipeline.breaker(for: "claude-opus-4-7")?.state == "open")
+            let last = await pipeline.answer(question: q.question, requestID: "b6")
+            #expect(last.failures.first == TierFailure(tier: "claude-opus-4-7", reason: "circuit open", attempts: 0))
+            #expect(last.servedBy == "claude-sonnet-4-5")
+        }
+    }
+
+    @Test func aTimeoutInScenarioTimeFailsTheTier() async throws {
+        try await PipelineFixture.with(
+            faults: "- inject: { latency: { first_token: 2m } }\n  match: { model: claude-opus-4-7 }",
+            configure: { $0.retry.maxAttempts = 1; $0.tiers = [.model(.init(model: "claude-opus-4-7", timeout: .seconds(10))), .model(.init(model: "claude-sonnet-4-5")), .degraded] }
+        ) { pipeline, _ in
+            let outcome = await pipeline.answer(question: q.question, requestID: "t1")
+            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            #expect(outcome.failures.first?.reason == "no answer within 10s")
+            #expect(outcome.latency < .seconds(60))
+        }
+    }
+}
