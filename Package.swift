@@ -110,6 +110,7 @@ let package = Package(
             name: "PipelineTests",
             dependencies: [
                 "Pipeline", "MockClaude", "Faults", "Scenario", "ChaosCore", "AnthropicAPI", "Workload",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

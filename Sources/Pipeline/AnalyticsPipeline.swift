@@ -17,7 +17,14 @@ public final class AnalyticsPipeline: Sendable {
     public let dataset: AnalyticsDataset
     public let cache: ResultCache
     let budget: RetryBudget
+    public let alerts: AlertEngine
+    public let qualityMonitor: QualityMonitor
     private let breakers: [String: CircuitBreaker]
+    private let webhook: AlertWebhook?
+    private let grader: ExecutionGrader
+    private let eventContinuation: AsyncStream<PipelineEvent>.Continuation
+    /// Everything the pipeline does, for the harness's RunLog. One consumer.
+    public let events: AsyncStream<PipelineEvent>
     private var clock: any ScenarioClock { client.clock }
 
     public init(configuration: PipelineConfiguration, client: ModelClient, dataset: AnalyticsDataset) {
@@ -31,6 +38,46 @@ public final class AnalyticsPipeline: Sendable {
             breakers[tier.model] = CircuitBreaker(model: tier.model, failureThreshold: configuration.breakerThreshold, coolDown: configuration.breakerCoolDown)
         }
         self.breakers = breakers
+        self.alerts = AlertEngine(rules: configuration.alertRules, costBaseline: configuration.costBaseline)
+        self.qualityMonitor = QualityMonitor(configuration: configuration.qualityMonitor)
+        self.webhook = configuration.alertWebhook.map { AlertWebhook(url: $0, clock: client.clock) }
+        self.grader = ExecutionGrader(dataset: dataset)
+        (events, eventContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(100_000))
+    }
+
+    deinit { eventContinuation.finish() }
+
+    /// Ends the event stream, so a consumer's loop ends after the last event.
+    public func eventsFinish() { eventContinuation.finish() }
+
+    /// Evaluates the alert rules now; the harness calls this on a tick so alerts
+    /// resolve even when traffic stops.
+    @discardableResult
+    public func evaluateAlerts() async -> [AlertEvent] {
+        let changes = alerts.evaluate(at: clock.now())
+        for change in changes {
+            eventContinuation.yield(.alert(change))
+            await webhook?.deliver(change)
+        }
+        return changes
+    }
+
+    private var firstTier: String? {
+        configuration.tiers.first.map(\.name)
+    }
+
+    /// Reports an answer: events, alert windows, and the quality sample if due.
+    private func report(_ outcome: PipelineOutcome) async -> PipelineOutcome {
+        eventContinuation.yield(.answer(outcome))
+        alerts.observe(answer: outcome, at: clock.now(), firstTier: firstTier)
+        if !outcome.degraded, let sql = outcome.sql, qualityMonitor.shouldSample() {
+            for sample in await qualityMonitor.grade(outcome, sql: sql, client: client, grader: grader) {
+                alerts.observe(quality: sample)
+                eventContinuation.yield(.qualitySample(sample))
+            }
+        }
+        await evaluateAlerts()
+        return outcome
     }
 
     /// The circuit breaker of a model tier.
@@ -50,12 +97,12 @@ public final class AnalyticsPipeline: Sendable {
             case let .model(model):
                 if let sql = await tryModel(model, run: &run) {
                     cache.store(ResultCache.Entry(sql: sql, servedBy: model.model, storedAt: clock.now()), question: question, tenant: tenant)
-                    return run.finish(servedBy: model.model, sql: sql, degraded: false, at: clock.now() - start)
+                    return await report(run.finish(servedBy: model.model, sql: sql, degraded: false, at: clock.now() - start))
                 }
             case .cache:
                 if let entry = cache.lookup(question: question, tenant: tenant, now: clock.now()) {
                     run.outcome.warnings.append("served from cache: answered by \(entry.servedBy) \(DurationText.format(clock.now() - entry.storedAt)) ago; may be stale")
-                    return run.finish(servedBy: "cache", sql: entry.sql, degraded: true, at: clock.now() - start)
+                    return await report(run.finish(servedBy: "cache", sql: entry.sql, degraded: true, at: clock.now() - start))
                 }
                 run.outcome.failures.append(TierFailure(tier: "cache", reason: "no recent answer to this question", attempts: 0))
             case .degraded:
@@ -63,7 +110,7 @@ public final class AnalyticsPipeline: Sendable {
             }
         }
         run.outcome.warnings.append("temporarily unavailable: " + run.outcome.failures.map(\.description).joined(separator: "; "))
-        return run.finish(servedBy: "degraded", sql: nil, degraded: true, at: clock.now() - start)
+        return await report(run.finish(servedBy: "degraded", sql: nil, degraded: true, at: clock.now() - start))
     }
 
     /// The state of one answer as it walks the tiers.
@@ -78,11 +125,30 @@ public final class AnalyticsPipeline: Sendable {
         }
     }
 
+    private func recordCall(_ result: Result<ModelClient.Reply, CallFailure>, model: String, requestID: String, attempt: Int, start: Duration) {
+        var record = ModelCallRecord(at: start, requestID: requestID, model: model, attempt: attempt, status: "ok",
+                                     latency: clock.now() - start, inputTokens: 0, outputTokens: 0, succeeded: true)
+        switch result {
+        case let .success(reply):
+            record.inputTokens = reply.usage.inputTokens
+            record.outputTokens = reply.usage.outputTokens
+        case let .failure(failure):
+            record.status = failure.description
+            record.succeeded = false
+        }
+        alerts.observe(call: record)
+        eventContinuation.yield(.modelCall(record))
+    }
+
     /// Calls one model tier with retries; returns valid SQL, or records why not.
     private func tryModel(_ tier: PipelineConfiguration.ModelTier, run: inout Run) async -> String? {
         let breaker = breakers[tier.model]
         guard breaker?.callWasRequested(at: clock.now()) ?? true else {
             run.outcome.failures.append(TierFailure(tier: tier.model, reason: "circuit open", attempts: 0))
+            // A refused call is the model still failing: without this, the error-rate
+            // alert would resolve while the circuit is open and flap at every probe.
+            alerts.observe(call: ModelCallRecord(at: clock.now(), requestID: run.outcome.requestID, model: tier.model, attempt: 0,
+                                                 status: "circuit open", latency: .zero, inputTokens: 0, outputTokens: 0, succeeded: false))
             return nil
         }
         let request = Prompt.request(question: run.outcome.question, model: tier.model, maxTokens: tier.maxTokens, stream: tier.stream)
@@ -91,7 +157,9 @@ public final class AnalyticsPipeline: Sendable {
         attempting: while true {
             attempts += 1
             run.outcome.upstreamAttempts += 1
+            let callStart = clock.now()
             let result = await client.send(request, requestID: run.outcome.requestID, attempt: run.outcome.upstreamAttempts, timeout: tier.timeout)
+            recordCall(result, model: tier.model, requestID: run.outcome.requestID, attempt: run.outcome.upstreamAttempts, start: callStart)
             switch result {
             case let .success(reply):
                 breaker?.callSucceeded()

@@ -45,6 +45,12 @@ public struct PipelineConfiguration: Sendable {
     public var cacheTTL: Duration = .seconds(3600)
     /// Seeds the jitter draws, so a replay retries at the same moments.
     public var seed: UInt64 = 0
+    public var qualityMonitor = QualityMonitor.Configuration()
+    public var alertRules = AlertRule.defaults
+    /// Tokens per answer that count as normal for the cost alert; nil learns it.
+    public var costBaseline: Double?
+    /// An Alertmanager-compatible receiver to post alerts to.
+    public var alertWebhook: String?
 
     public init() {}
 }
