@@ -5,7 +5,7 @@ import Synchronization
 /// state when evaluated at a given scenario time.
 public final class AlertEngine: Sendable {
     public let rules: [AlertRule]
-    /// Tokens per answer that count as normal, for the cost ratio; nil learns it
+    /// Dollars per answer that count as normal, for the cost ratio; nil learns it
     /// from the first `minSamples` answers.
     public let costBaseline: Double?
 
@@ -15,7 +15,7 @@ public final class AlertEngine: Sendable {
         var latencies: [Sample] = []      // seconds
         var fallbacks: [Sample] = []      // 1 fell back
         var validation: [Sample] = []     // 1 first tier's SQL invalid
-        var costs: [Sample] = []          // tokens per answer
+        var costs: [Sample] = []          // dollars per answer
         var quality: [Sample] = []        // rolling score after each sample
         var firing: Set<String> = []
         var learnedBaseline: Double?
@@ -38,7 +38,7 @@ public final class AlertEngine: Sendable {
             s.fallbacks.append(Sample(at: now, value: answer.servedBy == firstTier ? 0 : 1))
             let invalid = answer.failures.first { $0.tier == firstTier }?.reason.hasPrefix("invalid SQL") == true
             s.validation.append(Sample(at: now, value: invalid ? 1 : 0))
-            s.costs.append(Sample(at: now, value: Double(answer.inputTokens + answer.outputTokens)))
+            s.costs.append(Sample(at: now, value: answer.cost))
         }
     }
 

@@ -14,7 +14,7 @@ public struct AlertRule: Sendable, Equatable {
         case fallbackRate = "fallback_rate"
         /// Answers whose first tier's SQL failed validation / all answers.
         case validationFailureRate = "validation_failure_rate"
-        /// Mean tokens per answer divided by the baseline.
+        /// Mean dollars per answer divided by the baseline.
         case costRatio = "cost_ratio"
         /// The quality monitor's rolling score.
         case qualityScore = "quality_score"

@@ -17,6 +17,7 @@ public final class AnalyticsPipeline: Sendable {
     public let dataset: AnalyticsDataset
     public let cache: ResultCache
     let budget: RetryBudget
+    public let quotas: TenantQuotas
     public let alerts: AlertEngine
     public let qualityMonitor: QualityMonitor
     private let breakers: [String: CircuitBreaker]
@@ -32,6 +33,7 @@ public final class AnalyticsPipeline: Sendable {
         self.client = client
         self.dataset = dataset
         self.cache = ResultCache(ttl: configuration.cacheTTL)
+        self.quotas = TenantQuotas(monthlyTokens: configuration.monthlyTokenBudgets)
         self.budget = RetryBudget(ratio: configuration.retryBudgetRatio, reserve: configuration.retryBudgetReserve)
         var breakers: [String: CircuitBreaker] = [:]
         for case let .model(tier) in configuration.tiers {
@@ -56,7 +58,7 @@ public final class AnalyticsPipeline: Sendable {
     public func evaluateAlerts() async -> [AlertEvent] {
         let changes = alerts.evaluate(at: clock.now())
         for change in changes {
-            eventContinuation.yield(.alert(change))
+            emit(.alert(change))
             await webhook?.deliver(change)
         }
         return changes
@@ -67,13 +69,18 @@ public final class AnalyticsPipeline: Sendable {
     }
 
     /// Reports an answer: events, alert windows, and the quality sample if due.
+    private func emit(_ event: PipelineEvent) {
+        eventContinuation.yield(event)
+        if let log = configuration.log, let line = StructuredLog.line(for: event, clock: clock) { log(line) }
+    }
+
     private func report(_ outcome: PipelineOutcome) async -> PipelineOutcome {
-        eventContinuation.yield(.answer(outcome))
+        emit(.answer(outcome))
         alerts.observe(answer: outcome, at: clock.now(), firstTier: firstTier)
         if !outcome.degraded, let sql = outcome.sql, qualityMonitor.shouldSample() {
             for sample in await qualityMonitor.grade(outcome, sql: sql, client: client, grader: grader) {
                 alerts.observe(quality: sample)
-                eventContinuation.yield(.qualitySample(sample))
+                emit(.qualitySample(sample))
             }
         }
         await evaluateAlerts()
@@ -92,10 +99,25 @@ public final class AnalyticsPipeline: Sendable {
             requestID: requestID, question: question, tenant: tenant, servedBy: "degraded", degraded: true, sql: nil,
             warnings: [], failures: [], upstreamAttempts: 0, inputTokens: 0, outputTokens: 0, latency: .zero
         ))
-        for tier in configuration.tiers {
+        let complexity = ComplexityRouter.classify(question)
+        let prompt = configuration.prompts.current()
+        run.outcome.queryType = complexity.rawValue
+        run.outcome.promptVersion = prompt.version
+        let tiers = configuration.routeByComplexity ? ComplexityRouter.order(configuration.tiers, for: complexity, prices: configuration.prices) : configuration.tiers
+        switch quotas.check(tenant, at: start) {
+        case .refused:
+            run.outcome.warnings.append("tenant '\(tenant)' has used its monthly token budget; request refused")
+            return await report(run.finish(servedBy: "refused", sql: nil, degraded: true, at: .zero))
+        case let .warning(used):
+            run.outcome.warnings.append("tenant '\(tenant)' has used \(Int(used * 100))% of its monthly token budget")
+        case .ok:
+            break
+        }
+        defer { quotas.spend(run.outcome.inputTokens + run.outcome.outputTokens, by: tenant, at: clock.now()) }
+        for tier in tiers {
             switch tier {
             case let .model(model):
-                if let sql = await tryModel(model, run: &run) {
+                if let sql = await tryModel(model, system: prompt.system, run: &run) {
                     cache.store(ResultCache.Entry(sql: sql, servedBy: model.model, storedAt: clock.now()), question: question, tenant: tenant)
                     return await report(run.finish(servedBy: model.model, sql: sql, degraded: false, at: clock.now() - start))
                 }
@@ -132,16 +154,17 @@ public final class AnalyticsPipeline: Sendable {
         case let .success(reply):
             record.inputTokens = reply.usage.inputTokens
             record.outputTokens = reply.usage.outputTokens
+            record.cost = configuration.prices.cost(model: model, inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens)
         case let .failure(failure):
             record.status = failure.description
             record.succeeded = false
         }
         alerts.observe(call: record)
-        eventContinuation.yield(.modelCall(record))
+        emit(.modelCall(record))
     }
 
     /// Calls one model tier with retries; returns valid SQL, or records why not.
-    private func tryModel(_ tier: PipelineConfiguration.ModelTier, run: inout Run) async -> String? {
+    private func tryModel(_ tier: PipelineConfiguration.ModelTier, system: String, run: inout Run) async -> String? {
         let breaker = breakers[tier.model]
         guard breaker?.callWasRequested(at: clock.now()) ?? true else {
             run.outcome.failures.append(TierFailure(tier: tier.model, reason: "circuit open", attempts: 0))
@@ -151,20 +174,22 @@ public final class AnalyticsPipeline: Sendable {
                                                  status: "circuit open", latency: .zero, inputTokens: 0, outputTokens: 0, succeeded: false))
             return nil
         }
-        let request = Prompt.request(question: run.outcome.question, model: tier.model, maxTokens: tier.maxTokens, stream: tier.stream)
+        let request = Prompt.request(question: run.outcome.question, system: system, model: tier.model, maxTokens: tier.maxTokens, stream: tier.stream)
+        let headers = [(PromptRegistry.header, run.outcome.promptVersion)]
         var attempts = 0
         var reason = ""
         attempting: while true {
             attempts += 1
             run.outcome.upstreamAttempts += 1
             let callStart = clock.now()
-            let result = await client.send(request, requestID: run.outcome.requestID, attempt: run.outcome.upstreamAttempts, timeout: tier.timeout)
+            let result = await client.send(request, requestID: run.outcome.requestID, attempt: run.outcome.upstreamAttempts, timeout: tier.timeout, headers: headers)
             recordCall(result, model: tier.model, requestID: run.outcome.requestID, attempt: run.outcome.upstreamAttempts, start: callStart)
             switch result {
             case let .success(reply):
                 breaker?.callSucceeded()
                 run.outcome.inputTokens += reply.usage.inputTokens
                 run.outcome.outputTokens += reply.usage.outputTokens
+                run.outcome.cost += configuration.prices.cost(model: tier.model, inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens)
                 guard let sql = SQLExtractor.extract(from: reply.text) else {
                     reason = reply.stopReason == "refusal" ? "the model refused" : "the answer holds no SQL"
                     break attempting

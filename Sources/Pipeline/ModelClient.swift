@@ -32,9 +32,11 @@ public struct ModelClient: Sendable {
 
     /// One call: attempt `attempt` of logical request `requestID`, both sent upstream
     /// so the mock's journal can correlate retries.
-    public func send(_ request: MessagesRequest, requestID: String, attempt: Int, timeout: Duration) async -> Result<Reply, CallFailure> {
+    public func send(
+        _ request: MessagesRequest, requestID: String, attempt: Int, timeout: Duration, headers: [(String, String)] = []
+    ) async -> Result<Reply, CallFailure> {
         await withTaskGroup(of: Result<Reply, CallFailure>?.self) { group in
-            group.addTask { await perform(request, requestID: requestID, attempt: attempt, timeout: timeout) }
+            group.addTask { await perform(request, requestID: requestID, attempt: attempt, timeout: timeout, headers: headers) }
             group.addTask {
                 do { try await clock.sleep(for: timeout) } catch { return nil }
                 return .failure(.timeout(timeout))
@@ -53,7 +55,7 @@ public struct ModelClient: Sendable {
     private static let encoder = JSONEncoder()
     private static let decoder = JSONDecoder()
 
-    private func perform(_ body: MessagesRequest, requestID: String, attempt: Int, timeout: Duration) async -> Result<Reply, CallFailure> {
+    private func perform(_ body: MessagesRequest, requestID: String, attempt: Int, timeout: Duration, headers: [(String, String)]) async -> Result<Reply, CallFailure> {
         var request = HTTPClientRequest(url: baseURL + "/v1/messages")
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
@@ -61,6 +63,7 @@ public struct ModelClient: Sendable {
         request.headers.add(name: HeaderName.anthropicVersion, value: "2023-06-01")
         request.headers.add(name: HeaderName.llmchaosRequest, value: requestID)
         request.headers.add(name: HeaderName.llmchaosAttempt, value: String(attempt))
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         guard let data = try? Self.encoder.encode(body) else { return .failure(.truncated("could not encode the request")) }
         request.body = .bytes(ByteBuffer(bytes: data))
         // The scenario-time timeout above is the real limit; this only stops a

@@ -47,10 +47,19 @@ public struct PipelineConfiguration: Sendable {
     public var seed: UInt64 = 0
     public var qualityMonitor = QualityMonitor.Configuration()
     public var alertRules = AlertRule.defaults
-    /// Tokens per answer that count as normal for the cost alert; nil learns it.
+    /// Dollars per answer that count as normal for the cost alert; nil learns it.
     public var costBaseline: Double?
     /// An Alertmanager-compatible receiver to post alerts to.
     public var alertWebhook: String?
+    public var prices = PriceTable.defaults
+    /// Easy questions go to the cheapest model tier first, hard ones keep the order.
+    public var routeByComplexity = false
+    /// Prompt versions and the active one.
+    public var prompts = PromptRegistry()
+    /// Receives one JSON line per model call and per answer (see ``StructuredLog``).
+    public var log: (@Sendable (String) -> Void)?
+    /// Monthly token budgets by tenant; tenants not listed are unlimited.
+    public var monthlyTokenBudgets: [String: Int] = [:]
 
     public init() {}
 }

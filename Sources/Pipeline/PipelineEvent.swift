@@ -21,6 +21,8 @@ public struct ModelCallRecord: Sendable, Equatable {
     public var inputTokens: Int
     public var outputTokens: Int
     public var succeeded: Bool
+    /// Dollars, from the price table.
+    public var cost: Double = 0
 }
 
 /// An alert changing state.

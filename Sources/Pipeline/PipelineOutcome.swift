@@ -4,7 +4,7 @@ public struct PipelineOutcome: Sendable, Equatable {
     public var requestID: String
     public var question: String
     public var tenant: String
-    /// A model name, `cache`, or `degraded`.
+    /// A model name, `cache`, `degraded`, or `refused` (tenant over quota).
     public var servedBy: String
     /// True for cache and degraded answers: the caller must not take them as fresh.
     public var degraded: Bool
@@ -16,6 +16,12 @@ public struct PipelineOutcome: Sendable, Equatable {
     public var upstreamAttempts: Int
     public var inputTokens: Int
     public var outputTokens: Int
+    /// `simple` or `complex`, from the ``ComplexityRouter``.
+    public var queryType: String = "simple"
+    /// The prompt version that produced the SQL.
+    public var promptVersion: String = ""
+    /// Dollars spent on every call for this answer, failed ones included.
+    public var cost: Double = 0
     /// Scenario time from question to answer.
     public var latency: Duration
 }

@@ -1,0 +1,39 @@
+import ChaosCore
+import Testing
+@testable import Pipeline
+
+@Suite struct CostAndQuotaTests {
+    @Test func callsArePricedPerModelAndUnknownModelsAtTheDearestPrice() {
+        let table = PriceTable.defaults
+        #expect(table.cost(model: "claude-sonnet-4-5", inputTokens: 1_000_000, outputTokens: 1_000_000) == 18)
+        #expect(table.cost(model: "claude-opus-4-7", inputTokens: 1000, outputTokens: 0) == 0.015)
+        #expect(table.cost(model: "claude-unknown", inputTokens: 0, outputTokens: 1_000_000) == 75)
+    }
+
+    @Test func quotasWarnAt90PercentRefusePast100AndResetMonthly() {
+        let quotas = TenantQuotas(monthlyTokens: ["acme": 1000])
+        #expect(quotas.check("acme", at: .zero) == .ok)
+        quotas.spend(900, by: "acme", at: .seconds(10))
+        #expect(quotas.check("acme", at: .seconds(11)) == .warning(used: 0.9))
+        quotas.spend(100, by: "acme", at: .seconds(12))
+        #expect(quotas.check("acme", at: .seconds(13)) == .refused)
+        #expect(quotas.check("other", at: .seconds(13)) == .ok)
+        #expect(quotas.check("acme", at: TenantQuotas.month + .seconds(1)) == .ok)
+    }
+
+    @Test func aTenantPastItsQuotaIsRefusedWithoutAnUpstreamCall() async throws {
+        try await PipelineFixture.with(configure: { $0.monthlyTokenBudgets = ["acme": 50] }) { pipeline, mock in
+            let q = PipelineFixture.question("total-revenue")
+            let first = await pipeline.answer(question: q.question, tenant: "acme", requestID: "c1")
+            #expect(first.servedBy == "claude-opus-4-7")
+            #expect(first.cost > 0)
+            #expect(first.inputTokens + first.outputTokens > 50)
+            let second = await pipeline.answer(question: q.question, tenant: "acme", requestID: "c2")
+            #expect(second.servedBy == "refused")
+            #expect(second.sql == nil)
+            #expect(second.warnings.first?.contains("monthly token budget") == true)
+            #expect(mock.server.journal.entries().map(\.requestID) == ["c1"])
+            #expect(await pipeline.answer(question: q.question, tenant: "other", requestID: "c3").servedBy == "claude-opus-4-7")
+        }
+    }
+}
