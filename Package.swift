@@ -76,10 +76,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "PipelineService",
+            dependencies: [
+                "Pipeline", "ChaosCore", "Workload",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "llmchaos",
             dependencies: [
-                "MockClaude", "Scenario", "ChaosCore",
+                "MockClaude", "Scenario", "ChaosCore", "Pipeline", "PipelineService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -111,6 +123,15 @@ let package = Package(
             dependencies: [
                 "Pipeline", "MockClaude", "Faults", "Scenario", "ChaosCore", "AnthropicAPI", "Workload",
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PipelineServiceTests",
+            dependencies: [
+                "PipelineService", "Pipeline", "MockClaude", "Faults", "ChaosCore", "Workload",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

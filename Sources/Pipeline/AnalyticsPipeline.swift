@@ -165,6 +165,10 @@ public final class AnalyticsPipeline: Sendable {
 
     /// Calls one model tier with retries; returns valid SQL, or records why not.
     private func tryModel(_ tier: PipelineConfiguration.ModelTier, system: String, run: inout Run) async -> String? {
+        guard !configuration.flags.isDisabled(tier.model) else {
+            run.outcome.failures.append(TierFailure(tier: tier.model, reason: "disabled by kill switch", attempts: 0))
+            return nil
+        }
         let breaker = breakers[tier.model]
         guard breaker?.callWasRequested(at: clock.now()) ?? true else {
             run.outcome.failures.append(TierFailure(tier: tier.model, reason: "circuit open", attempts: 0))

@@ -54,6 +54,8 @@ public struct PipelineConfiguration: Sendable {
     public var prices = PriceTable.defaults
     /// Easy questions go to the cheapest model tier first, hard ones keep the order.
     public var routeByComplexity = false
+    /// Run-time switches: models turned off by a kill switch.
+    public var flags = FeatureFlags()
     /// Prompt versions and the active one.
     public var prompts = PromptRegistry()
     /// Receives one JSON line per model call and per answer (see ``StructuredLog``).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `llmchaos`: chaos and load testing for LLM pipelines.
 @main
@@ -10,8 +11,28 @@ struct LLMChaosCommand: AsyncParsableCommand {
             Exit codes: 0 all good, 1 an expectation failed, 2 a usage or scenario error.
             Scenario format: see SCENARIOS.md; every duration is scenario time.
             """,
-        subcommands: [MockCommand.self, ValidateCommand.self]
+        subcommands: [MockCommand.self, PipelineCommand.self, ValidateCommand.self]
     )
+
+    /// ArgumentParser reports usage errors with 64 (EX_USAGE); llmchaos promises 2
+    /// for every usage error, as for a bad scenario file.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                printError(fullMessage(for: error))
+                Foundation.exit(Exit.usage.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Exit codes shared by every subcommand.

@@ -74,3 +74,18 @@ extension CLITests {
         hanging.terminate()
     }
 }
+
+extension CLITests {
+    @Test(arguments: [["mock", "--port", "abc"], ["nosuch"], ["pipeline", "serve", "--upstream", "http://10.0.0.1:1"], ["mock", "--time-scale", "0"]])
+    func usageErrorsExit2WithAMessage(arguments: [String]) async throws {
+        let result = try await CLIProcess.run(arguments)
+        #expect(result.status == 2)
+        #expect(result.err.contains("Error:") || result.err.contains("error:"), "\(result.err)")
+    }
+
+    @Test func helpExits0() async throws {
+        let result = try await CLIProcess.run(["--help"])
+        #expect(result.status == 0)
+        #expect(result.out.contains("pipeline"))
+    }
+}
