@@ -3,6 +3,7 @@ import Faults
 import Hummingbird
 import Logging
 import NIOCore
+import Scenario
 import ServiceLifecycle
 import UnixSignals
 import Workload
@@ -116,6 +117,28 @@ public struct RunningMock: Sendable {
         await group.triggerGracefulShutdown()
         _ = await task.result
     }
+
+    /// Adds faults (YAML or JSON, as `POST /_chaos/faults` takes them); their windows
+    /// count from now.
+    /// - Returns: the names added.
+    @discardableResult
+    public func addFaults(yaml: String) throws(ConfigProblems) -> [String] {
+        let runtime = server.runtime
+        let scheduled = try FaultPlan.schedule(yaml: yaml, file: "faults", offset: runtime.clock.now())
+        let problems = runtime.changePlan { plan -> ConfigProblems? in
+            do throws(ConfigProblems) { try plan.add(scheduled); return nil } catch { return error }
+        }
+        if let problems { throw problems }
+        return scheduled.map(\.name)
+    }
+
+    /// Removes every fault.
+    public func removeAllFaults() {
+        server.runtime.changePlan { plan in for fault in plan.faults { plan.remove(named: fault.name) } }
+    }
+
+    /// Clears the journal, token buckets and fingerprints, as `POST /_chaos/reset`.
+    public func reset() { server.runtime.reset() }
 
     /// Waits until the server stops (after ``stop()`` or a signal).
     public func wait() async throws {

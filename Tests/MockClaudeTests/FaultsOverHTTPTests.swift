@@ -116,7 +116,10 @@ struct FaultsOverHTTPTests {
     func aDisconnectCutsTheStreamMidAnswer(mode: String, ending: String) async throws {
         try await MockFixture.with(faults: "- inject: { disconnect: { after_deltas: 3, mode: \(mode) } }") { mock in
             let result = try await mock.stream(MockFixture.body("Tell me about the quarter.", stream: true))
-            #expect(result.names.filter { $0 == "content_block_delta" }.count == 3)
+            let deltas = result.names.filter { $0 == "content_block_delta" }.count
+            // A FIN delivers everything sent before it; an RST lets the client's kernel
+            // drop what it had not read yet, so after a reset fewer may arrive.
+            if mode == "close" { #expect(deltas == 3) } else { #expect(deltas <= 3) }
             #expect(!result.names.contains("message_stop"))
             let error = try #require(result.error)
             if mode == "reset" { #expect("\(error)".lowercased().contains("reset"), "got \(error)") }

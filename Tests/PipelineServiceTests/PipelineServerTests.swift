@@ -19,7 +19,13 @@ struct PipelineServerTests {
         mockConfiguration.port = 0
         let plan = FaultPlan(seed: 3, faults: try faults.map { try FaultPlan.schedule(yaml: $0, file: "t") } ?? [])
         let mock = try await MockServer(configuration: mockConfiguration, plan: plan, clock: clock, dataset: Self.dataset).start()
-        let pipeline = AnalyticsPipeline(configuration: PipelineConfiguration(), client: ModelClient(baseURL: mock.baseURL, apiKey: "k", clock: clock), dataset: Self.dataset)
+        var configuration = PipelineConfiguration()
+        configuration.tiers = configuration.tiers.map { tier in
+            guard case var .model(model) = tier else { return tier }
+            model.timeout = .seconds(600)  // a loaded test machine must not turn healthy calls into timeouts
+            return .model(model)
+        }
+        let pipeline = AnalyticsPipeline(configuration: configuration, client: ModelClient(baseURL: mock.baseURL, apiKey: "k", clock: clock), dataset: Self.dataset)
         let service = try await PipelineServer(pipeline: pipeline, port: 0).start()
         do {
             try await body(service.baseURL, pipeline)

@@ -53,7 +53,7 @@ struct FallbackTests {
     @Test func aMidStreamErrorFallsBackInsteadOfPassingForSuccess() async throws {
         try await PipelineFixture.with(
             faults: "- inject: { stream_error: { after_deltas: 2 } }\n  match: { model: claude-opus-4-7 }",
-            configure: { $0.tiers = [.model(.init(model: "claude-opus-4-7", stream: true)), .model(.init(model: "claude-sonnet-4-5", stream: true)), .degraded] }
+            configure: { $0.tiers = PipelineFixture.relaxed([.model(.init(model: "claude-opus-4-7", stream: true)), .model(.init(model: "claude-sonnet-4-5", stream: true)), .degraded]) }
         ) { pipeline, _ in
             let outcome = await pipeline.answer(question: q.question, requestID: "r5")
             #expect(outcome.servedBy == "claude-sonnet-4-5")
@@ -73,11 +73,10 @@ struct FallbackTests {
     }
 
     @Test func bothModelsDownServesTheCacheThenHonestlyNothing() async throws {
-        let clock = "- name: all-down\n  at: 1m\n  inject: { overloaded: {} }"
-        try await PipelineFixture.with(faults: clock, configure: { $0.retry.maxAttempts = 1 }) { pipeline, mock in
+        try await PipelineFixture.with(configure: { $0.retry.maxAttempts = 1 }) { pipeline, mock in
             let fresh = await pipeline.answer(question: q.question, requestID: "warm")
             #expect(fresh.servedBy == "claude-opus-4-7")
-            try await mock.server.clock.sleep(until: .seconds(61))
+            try mock.addFaults(yaml: "- { name: all-down, inject: { overloaded: {} } }")
             let cached = await pipeline.answer(question: q.question, requestID: "cached")
             #expect(cached.servedBy == "cache")
             #expect(cached.degraded)
@@ -109,12 +108,12 @@ struct FallbackTests {
     @Test func aTimeoutInScenarioTimeFailsTheTier() async throws {
         try await PipelineFixture.with(
             faults: "- inject: { latency: { first_token: 2m } }\n  match: { model: claude-opus-4-7 }",
-            configure: { $0.retry.maxAttempts = 1; $0.tiers = [.model(.init(model: "claude-opus-4-7", timeout: .seconds(10))), .model(.init(model: "claude-sonnet-4-5")), .degraded] }
+            configure: { $0.retry.maxAttempts = 1; $0.tiers = [.model(.init(model: "claude-opus-4-7", timeout: .seconds(10))), .model(.init(model: "claude-sonnet-4-5", timeout: .seconds(600))), .degraded] }
         ) { pipeline, _ in
             let outcome = await pipeline.answer(question: q.question, requestID: "t1")
             #expect(outcome.servedBy == "claude-sonnet-4-5")
             #expect(outcome.failures.first?.reason == "no answer within 10s")
-            #expect(outcome.latency < .seconds(60))
+            #expect(outcome.latency < .seconds(120), "it must not have waited for the 2m answer")
         }
     }
 }

@@ -10,17 +10,18 @@ enum PipelineFixture {
     static let dataset = try! AnalyticsDataset()
 
     static func with(
-        faults: String? = nil, seed: UInt64 = 5, timeScale: Double = 200,
+        faults: String? = nil, seed: UInt64 = 5, timeScale: Double = 50, clock manual: ManualClock? = nil,
         configure: (inout PipelineConfiguration) -> Void = { _ in },
         _ body: (AnalyticsPipeline, RunningMock) async throws -> Void
     ) async throws {
-        let clock = ScaledClock(timeScale: timeScale)
+        let clock: any ScenarioClock = manual ?? ScaledClock(timeScale: timeScale)
         var mockConfiguration = MockConfiguration()
         mockConfiguration.port = 0
         let scheduled = try faults.map { try FaultPlan.schedule(yaml: $0, file: "test") } ?? []
         let mock = try await MockServer(configuration: mockConfiguration, plan: FaultPlan(seed: seed, faults: scheduled), clock: clock, dataset: dataset).start()
         var configuration = PipelineConfiguration()
         configuration.seed = seed
+        configuration.tiers = relaxed(configuration.tiers)
         configure(&configuration)
         let pipeline = AnalyticsPipeline(
             configuration: configuration, client: ModelClient(baseURL: mock.baseURL, apiKey: "sk-pipeline", clock: clock), dataset: dataset
@@ -31,6 +32,17 @@ enum PipelineFixture {
         } catch {
             await mock.stop()
             throw error
+        }
+    }
+
+    /// Model tiers with a 10-minute timeout: a test machine under load must not
+    /// turn a healthy call into a timeout (30s of scenario time is 0.6s of real time
+    /// at scale 50). Tests about timeouts set their own.
+    static func relaxed(_ tiers: [PipelineConfiguration.Tier]) -> [PipelineConfiguration.Tier] {
+        tiers.map { tier in
+            guard case var .model(model) = tier else { return tier }
+            model.timeout = .seconds(600)
+            return .model(model)
         }
     }
 
