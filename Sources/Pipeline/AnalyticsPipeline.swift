@@ -1,5 +1,6 @@
 import AnthropicAPI
 import ChaosCore
+import Foundation
 import Synchronization
 import Workload
 
@@ -147,6 +148,28 @@ public final class AnalyticsPipeline: Sendable {
         }
     }
 
+    /// Scores valid SQL: runs it for the sanity checks and, when configured, asks
+    /// the tier's model whether it answers the question.
+    private func confidence(of sql: String, tier: PipelineConfiguration.ModelTier, run: inout Run) async -> Confidence {
+        let rows = try? await grader.rows(of: sql).get()
+        let columns = await grader.columns(of: sql) ?? []
+        var verdict: JudgeVerdict.Kind?
+        if configuration.semanticCheck {
+            run.outcome.upstreamAttempts += 1
+            let request = QualityMonitor.judgeRequest(question: run.outcome.question, sql: sql, model: tier.model)
+            let start = clock.now()
+            let result = await client.send(request, requestID: run.outcome.requestID + "-verify", attempt: 1, timeout: tier.timeout)
+            recordCall(result, model: tier.model, requestID: run.outcome.requestID + "-verify", attempt: 1, start: start)
+            if case let .success(reply) = result {
+                run.outcome.inputTokens += reply.usage.inputTokens
+                run.outcome.outputTokens += reply.usage.outputTokens
+                run.outcome.cost += configuration.prices.cost(model: tier.model, inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens)
+                verdict = (try? JSONDecoder().decode(JudgeVerdict.self, from: Data(reply.text.utf8)))?.verdict
+            }
+        }
+        return Confidence.of(semantic: verdict, rows: rows, columns: columns)
+    }
+
     private func recordCall(_ result: Result<ModelClient.Reply, CallFailure>, model: String, requestID: String, attempt: Int, start: Duration) {
         var record = ModelCallRecord(at: start, requestID: requestID, model: model, attempt: attempt, status: "ok",
                                      latency: clock.now() - start, inputTokens: 0, outputTokens: 0, succeeded: true)
@@ -203,6 +226,12 @@ public final class AnalyticsPipeline: Sendable {
                     reason = "invalid SQL: \(problem)"
                     break attempting
                 }
+                let confidence = await confidence(of: sql, tier: tier, run: &run)
+                guard confidence.score >= tier.minConfidence else {
+                    reason = "low confidence \(confidence.score) (\(confidence.reasons.joined(separator: ", ")))"
+                    break attempting
+                }
+                run.outcome.confidence = confidence.score
                 return sql
             case let .failure(failure):
                 breaker?.callFailed(at: clock.now())

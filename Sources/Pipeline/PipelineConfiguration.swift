@@ -26,9 +26,11 @@ public struct PipelineConfiguration: Sendable {
         public var timeout: Duration
         public var stream: Bool
         public var maxTokens: Int
+        /// Answers scoring under this ``Confidence`` fail the tier.
+        public var minConfidence: Double
 
-        public init(model: String, timeout: Duration = .seconds(30), stream: Bool = false, maxTokens: Int = 1024) {
-            self.model = model; self.timeout = timeout; self.stream = stream; self.maxTokens = maxTokens
+        public init(model: String, timeout: Duration = .seconds(30), stream: Bool = false, maxTokens: Int = 1024, minConfidence: Double = 0.5) {
+            self.model = model; self.timeout = timeout; self.stream = stream; self.maxTokens = maxTokens; self.minConfidence = minConfidence
         }
     }
 
@@ -52,6 +54,9 @@ public struct PipelineConfiguration: Sendable {
     /// An Alertmanager-compatible receiver to post alerts to.
     public var alertWebhook: String?
     public var prices = PriceTable.defaults
+    /// Ask the answering model, in a second call, whether its SQL answers the question
+    /// (a verification prompt); costs a call per answer.
+    public var semanticCheck = false
     /// Easy questions go to the cheapest model tier first, hard ones keep the order.
     public var routeByComplexity = false
     /// Run-time switches: models turned off by a kill switch.

@@ -16,6 +16,8 @@ public struct PipelineOutcome: Sendable, Equatable {
     public var upstreamAttempts: Int
     public var inputTokens: Int
     public var outputTokens: Int
+    /// The served answer's ``Confidence`` score (0 when nothing was served).
+    public var confidence: Double = 0
     /// `simple` or `complex`, from the ``ComplexityRouter``.
     public var queryType: String = "simple"
     /// The prompt version that produced the SQL.

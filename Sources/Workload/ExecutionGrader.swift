@@ -37,6 +37,11 @@ public struct ExecutionGrader: Sendable {
         }
     }
 
+    /// The column names `sql` returns, or nil when it does not prepare.
+    public func columns(of sql: String) async -> [String]? {
+        try? await dataset.database.read { db in try db.makeStatement(sql: sql).columnNames }
+    }
+
     /// Grades `candidate` against the golden query of `question`.
     public func grade(_ candidate: String, against question: GoldenQuestion) async -> Grade {
         let golden: [[ResultValue]]
