@@ -57,6 +57,14 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
         messages.last(where: { $0.role == .user })?.text ?? ""
     }
 
+    /// The text up to and including the last block marked `cache_control` (system
+    /// first, then messages in order), or nil when nothing is marked.
+    public var cacheablePrefix: String? {
+        let blocks = (system ?? []) + messages.flatMap(\.content)
+        guard let last = blocks.lastIndex(where: \.cacheControl) else { return nil }
+        return blocks[...last].map(\.text).joined(separator: "\n")
+    }
+
     /// Every piece of text in the request, for counting input tokens.
     public var allText: [String] {
         [systemText] + messages.map(\.text)
@@ -100,19 +108,25 @@ public struct Message: Codable, Sendable, Equatable {
 public struct ContentBlock: Codable, Sendable, Equatable {
     public var type: String
     public var text: String
+    /// Marks the end of a cacheable prompt prefix (`"cache_control": {"type": "ephemeral"}`).
+    public var cacheControl: Bool
 
-    public init(type: String, text: String) {
-        self.type = type; self.text = text
+    public init(type: String, text: String, cacheControl: Bool = false) {
+        self.type = type; self.text = text; self.cacheControl = cacheControl
     }
 
     /// A text block.
-    public static func text(_ text: String) -> ContentBlock { ContentBlock(type: "text", text: text) }
+    public static func text(_ text: String, cacheControl: Bool = false) -> ContentBlock {
+        ContentBlock(type: "text", text: text, cacheControl: cacheControl)
+    }
 
-    enum CodingKeys: String, CodingKey { case type, text, content }
+    enum CodingKeys: String, CodingKey { case type, text, content, cacheControl = "cache_control" }
+    private struct CacheControl: Codable { var type = "ephemeral" }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         type = try c.decode(String.self, forKey: .type)
+        cacheControl = c.contains(.cacheControl) && (try? c.decodeNil(forKey: .cacheControl)) == false
         if type == "text" {
             text = try c.decode(String.self, forKey: .text)
         } else if let nested = try? c.decodeIfPresent(String.self, forKey: .content) {
@@ -128,5 +142,6 @@ public struct ContentBlock: Codable, Sendable, Equatable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(type, forKey: .type)
         try c.encode(text, forKey: .text)
+        if cacheControl { try c.encode(CacheControl(), forKey: .cacheControl) }
     }
 }

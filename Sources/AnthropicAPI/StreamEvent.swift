@@ -6,7 +6,7 @@
 /// ```
 /// `error` may replace the tail at any point after `message_start`.
 public enum StreamEvent: Sendable, Equatable {
-    case messageStart(id: String, model: String, inputTokens: Int)
+    case messageStart(id: String, model: String, inputTokens: Int, cacheCreation: Int = 0, cacheRead: Int = 0)
     case contentBlockStart(index: Int)
     case ping
     case textDelta(index: Int, text: String)
@@ -32,11 +32,12 @@ public enum StreamEvent: Sendable, Equatable {
     /// The JSON on the `data:` line.
     public var data: String {
         switch self {
-        case let .messageStart(id, model, inputTokens):
+        case let .messageStart(id, model, inputTokens, cacheCreation, cacheRead):
             #"{"type":"message_start","message":{"id":"# + JSONText.quoted(id)
                 + #","type":"message","role":"assistant","model":"# + JSONText.quoted(model)
                 + #","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":"#
-                + "\(inputTokens)" + #","output_tokens":1,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}}"#
+                + "\(inputTokens)" + #","output_tokens":1,"cache_creation_input_tokens":"# + "\(cacheCreation)"
+                + #","cache_read_input_tokens":"# + "\(cacheRead)" + "}}}"
         case let .contentBlockStart(index):
             #"{"type":"content_block_start","index":\#(index),"content_block":{"type":"text","text":""}}"#
         case .ping:

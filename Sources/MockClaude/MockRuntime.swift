@@ -14,6 +14,7 @@ final class MockRuntime: Sendable {
     let planner: AnswerPlanner
     let metrics: MockMetrics
     let inFlight = InFlight()
+    let promptCache = PromptCache()
     private let planBox: ManagedAtomic<PlanBox>
     private let changeLock = Mutex(())
 
@@ -40,10 +41,11 @@ final class MockRuntime: Sendable {
         }
     }
 
-    /// Forgets the journal, token buckets and body fingerprints; faults stay.
+    /// Forgets the journal, token buckets, body fingerprints and prompt cache; faults stay.
     func reset() {
         journal.reset()
         correlator.reset()
+        promptCache.reset()
         plan.resetState()
     }
 }

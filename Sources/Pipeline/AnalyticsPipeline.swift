@@ -114,7 +114,7 @@ public final class AnalyticsPipeline: Sendable {
         case .ok:
             break
         }
-        defer { quotas.spend(run.outcome.inputTokens + run.outcome.outputTokens, by: tenant, at: clock.now()) }
+        defer { quotas.spend(run.outcome.totalTokens, by: tenant, at: clock.now()) }
         for tier in tiers {
             switch tier {
             case let .model(model):
@@ -177,7 +177,7 @@ public final class AnalyticsPipeline: Sendable {
         case let .success(reply):
             record.inputTokens = reply.usage.inputTokens
             record.outputTokens = reply.usage.outputTokens
-            record.cost = configuration.prices.cost(model: model, inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens)
+            record.cost = configuration.prices.cost(model: model, usage: reply.usage)
         case let .failure(failure):
             record.status = failure.description
             record.succeeded = false
@@ -201,7 +201,8 @@ public final class AnalyticsPipeline: Sendable {
                                                  status: "circuit open", latency: .zero, inputTokens: 0, outputTokens: 0, succeeded: false))
             return nil
         }
-        let request = Prompt.request(question: run.outcome.question, system: system, model: tier.model, maxTokens: tier.maxTokens, stream: tier.stream)
+        let request = Prompt.request(question: run.outcome.question, system: system, model: tier.model, maxTokens: tier.maxTokens,
+                                     stream: tier.stream, cache: configuration.promptCaching)
         let headers = [(PromptRegistry.header, run.outcome.promptVersion)]
         var attempts = 0
         var reason = ""
@@ -216,7 +217,9 @@ public final class AnalyticsPipeline: Sendable {
                 breaker?.callSucceeded()
                 run.outcome.inputTokens += reply.usage.inputTokens
                 run.outcome.outputTokens += reply.usage.outputTokens
-                run.outcome.cost += configuration.prices.cost(model: tier.model, inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens)
+                run.outcome.cacheReadTokens += reply.usage.cacheReadInputTokens
+                run.outcome.cacheWriteTokens += reply.usage.cacheCreationInputTokens
+                run.outcome.cost += configuration.prices.cost(model: tier.model, usage: reply.usage)
                 guard let sql = SQLExtractor.extract(from: reply.text) else {
                     reason = reply.stopReason == "refusal" ? "the model refused" : "the answer holds no SQL"
                     break attempting

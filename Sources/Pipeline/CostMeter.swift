@@ -1,3 +1,4 @@
+import AnthropicAPI
 import ChaosCore
 import Foundation
 import Synchronization
@@ -31,9 +32,17 @@ public struct PriceTable: Sendable, Equatable, Codable {
 
     /// Dollars for one call; a model without a price costs what the dearest known one does,
     /// so a missing price never hides spend.
-    public func cost(model: String, inputTokens: Int, outputTokens: Int) -> Double {
+    /// Cache writes cost 1.25× the input price and cache reads 0.1×, as the API bills them.
+    public func cost(model: String, inputTokens: Int, outputTokens: Int, cacheWriteTokens: Int = 0, cacheReadTokens: Int = 0) -> Double {
         let price = prices[model] ?? prices.values.max { $0.output < $1.output } ?? Price(input: 0, output: 0)
-        return (Double(inputTokens) * price.input + Double(outputTokens) * price.output) / 1_000_000
+        let input = Double(inputTokens) + 1.25 * Double(cacheWriteTokens) + 0.1 * Double(cacheReadTokens)
+        return (input * price.input + Double(outputTokens) * price.output) / 1_000_000
+    }
+
+    /// The cost of a call's usage.
+    public func cost(model: String, usage: Usage) -> Double {
+        cost(model: model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
+             cacheWriteTokens: usage.cacheCreationInputTokens, cacheReadTokens: usage.cacheReadInputTokens)
     }
 }
 

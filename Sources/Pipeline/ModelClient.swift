@@ -106,8 +106,10 @@ public struct ModelClient: Sendable {
                     let json = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any] ?? [:]
                     switch event.name {
                     case "message_start":
-                        let input = ((json["message"] as? [String: Any])?["usage"] as? [String: Any])?["input_tokens"] as? Int
-                        usage.inputTokens = input ?? 0
+                        let start = (json["message"] as? [String: Any])?["usage"] as? [String: Any]
+                        usage.inputTokens = start?["input_tokens"] as? Int ?? 0
+                        usage.cacheCreationInputTokens = start?["cache_creation_input_tokens"] as? Int ?? 0
+                        usage.cacheReadInputTokens = start?["cache_read_input_tokens"] as? Int ?? 0
                     case "content_block_delta":
                         text += ((json["delta"] as? [String: Any])?["text"] as? String) ?? ""
                     case "message_delta":

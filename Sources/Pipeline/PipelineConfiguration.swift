@@ -54,6 +54,8 @@ public struct PipelineConfiguration: Sendable {
     /// An Alertmanager-compatible receiver to post alerts to.
     public var alertWebhook: String?
     public var prices = PriceTable.defaults
+    /// Send the system prompt with `cache_control`, so it is read from the prompt cache.
+    public var promptCaching = true
     /// Ask the answering model, in a second call, whether its SQL answers the question
     /// (a verification prompt); costs a call per answer.
     public var semanticCheck = false

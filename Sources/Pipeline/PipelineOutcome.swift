@@ -16,6 +16,13 @@ public struct PipelineOutcome: Sendable, Equatable {
     public var upstreamAttempts: Int
     public var inputTokens: Int
     public var outputTokens: Int
+    /// Input tokens read from the prompt cache (billed at a tenth).
+    public var cacheReadTokens: Int = 0
+    /// Input tokens written to the prompt cache (billed at 1.25×).
+    public var cacheWriteTokens: Int = 0
+
+    /// Every token the answer's calls used, cached or not: what quotas count.
+    public var totalTokens: Int { inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens }
     /// The served answer's ``Confidence`` score (0 when nothing was served).
     public var confidence: Double = 0
     /// `simple` or `complex`, from the ``ComplexityRouter``.

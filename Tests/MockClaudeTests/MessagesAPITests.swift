@@ -148,3 +148,22 @@ enum ScaledClockForTests {
     /// Scenario time at 2000× real time: a 35s wait takes under 20ms.
     static var fast: ScaledClock { ScaledClock(timeScale: 2000) }
 }
+
+extension MessagesAPITests {
+    @Test func aCacheablePrefixIsWrittenOnceThenRead() async throws {
+        try await MockFixture.with { mock in
+            let body = #"{"model":"claude-opus-4-7","max_tokens":50,"system":[{"type":"text","text":"You are a careful analyst who writes SQL for the sales data set.","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user","content":"QUESTION"}]}"#
+            func usage(_ question: String) async throws -> [String: Any] {
+                try await mock.post(body.replacingOccurrences(of: "QUESTION", with: question)).json["usage"] as? [String: Any] ?? [:]
+            }
+            let first = try await usage("How many regions do we operate in?")
+            let second = try await usage("How many customers do we have?")
+            #expect((first["cache_creation_input_tokens"] as? Int ?? 0) > 10)
+            #expect(first["cache_read_input_tokens"] as? Int == 0)
+            #expect(second["cache_read_input_tokens"] as? Int == first["cache_creation_input_tokens"] as? Int)
+            #expect(second["cache_creation_input_tokens"] as? Int == 0)
+            let uncached = try await mock.post(MockFixture.body("hi")).json["usage"] as? [String: Any]
+            #expect(uncached?["cache_read_input_tokens"] as? Int == 0 && uncached?["cache_creation_input_tokens"] as? Int == 0)
+        }
+    }
+}

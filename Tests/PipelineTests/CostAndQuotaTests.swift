@@ -27,7 +27,7 @@ import Testing
             let first = await pipeline.answer(question: q.question, tenant: "acme", requestID: "c1")
             #expect(first.servedBy == "claude-opus-4-7")
             #expect(first.cost > 0)
-            #expect(first.inputTokens + first.outputTokens > 50)
+            #expect(first.totalTokens > 50)
             let second = await pipeline.answer(question: q.question, tenant: "acme", requestID: "c2")
             #expect(second.servedBy == "refused")
             #expect(second.sql == nil)
@@ -35,5 +35,23 @@ import Testing
             #expect(mock.server.journal.entries().map(\.requestID) == ["c1"])
             #expect(await pipeline.answer(question: q.question, tenant: "other", requestID: "c3").servedBy == "claude-opus-4-7")
         }
+    }
+}
+
+extension CostAndQuotaTests {
+    @Test func theSystemPromptIsReadFromThePromptCacheAfterTheFirstCall() async throws {
+        try await PipelineFixture.with(configure: { $0.qualityMonitor.every = 0 }) { pipeline, _ in
+            let first = await pipeline.answer(question: PipelineFixture.question("region-count").question, requestID: "k1")
+            let second = await pipeline.answer(question: PipelineFixture.question("product-count").question, requestID: "k2")
+            #expect(first.cacheReadTokens == 0)
+            #expect(second.cacheReadTokens > 50)
+            #expect(second.cost < first.cost, "cache reads bill at a tenth")
+        }
+    }
+
+    @Test func cacheTokensArePricedAsTheAPIBillsThem() {
+        let table = PriceTable.defaults
+        #expect(table.cost(model: "claude-sonnet-4-5", inputTokens: 0, outputTokens: 0, cacheWriteTokens: 1_000_000) == 3.75)
+        #expect(abs(table.cost(model: "claude-sonnet-4-5", inputTokens: 0, outputTokens: 0, cacheReadTokens: 1_000_000) - 0.3) < 1e-9)
     }
 }

@@ -38,7 +38,8 @@ struct AnswerRenderer: Sendable {
         try? await clock.sleep(for: delays.beforeHeaders + delays.firstToken + delays.perToken * tokens)
         let message = MessagesResponse(
             id: messageID, model: exchange.model ?? "", text: answer.text, stopReason: answer.stopReason,
-            usage: Usage(inputTokens: exchange.inputTokens, outputTokens: tokens)
+            usage: Usage(inputTokens: exchange.inputTokens, outputTokens: tokens,
+                         cacheCreationInputTokens: exchange.cacheCreationTokens, cacheReadInputTokens: exchange.cacheReadTokens)
         )
         let body = ByteBuffer(bytes: (try? JSONCoding.encoder.encode(message)) ?? Data())
         var headers = HTTPFields.base(requestID: exchange.requestID, faults: decision.names)
@@ -80,7 +81,8 @@ struct AnswerRenderer: Sendable {
     private func writeStream(_ writer: inout any ResponseBodyWriter) async throws {
         let deltas = Self.deltas(of: answer.text, piecesPerDelta: runtime.configuration.tokensPerDelta)
         let breakAt = breakage.map { $0.1.deltas(outOf: deltas.count) }
-        try await send(.messageStart(id: messageID, model: exchange.model ?? "", inputTokens: exchange.inputTokens), &writer)
+        try await send(.messageStart(id: messageID, model: exchange.model ?? "", inputTokens: exchange.inputTokens,
+                                     cacheCreation: exchange.cacheCreationTokens, cacheRead: exchange.cacheReadTokens), &writer)
         try await send(.contentBlockStart(index: 0), &writer)
         try await send(.ping, &writer)
         for (index, delta) in deltas.enumerated() {

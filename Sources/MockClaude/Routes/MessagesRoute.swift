@@ -26,6 +26,8 @@ struct MessagesRoute: Sendable {
         var model: String?
         var stream: Bool
         var inputTokens: Int
+        var cacheCreationTokens = 0
+        var cacheReadTokens = 0
         /// Held until the exchange is fully over, body included.
         var ticket: InFlight.Ticket
     }
@@ -74,6 +76,12 @@ struct MessagesRoute: Sendable {
             return reject(.notFound, "model: \(decoded.model)", exchange)
         }
         exchange.inputTokens = TokenCounter.inputTokens(of: decoded)
+        if !countTokens {
+            let cached = runtime.promptCache.usage(for: decoded, apiKey: apiKey, inputTokens: exchange.inputTokens, now: exchange.arrival)
+            exchange.inputTokens = cached.inputTokens
+            exchange.cacheCreationTokens = cached.cacheCreationInputTokens
+            exchange.cacheReadTokens = cached.cacheReadInputTokens
+        }
 
         let honest = await runtime.planner.answer(decoded).limited(to: decoded.maxTokens ?? Int.max)
         let facts = RequestFacts(
