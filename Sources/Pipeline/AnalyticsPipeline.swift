@@ -21,6 +21,8 @@ public final class AnalyticsPipeline: Sendable {
     public let quotas: TenantQuotas
     public let alerts: AlertEngine
     public let qualityMonitor: QualityMonitor
+    /// The canary, when one is configured.
+    public let canary: Canary?
     private let breakers: [String: CircuitBreaker]
     private let webhook: AlertWebhook?
     private let grader: ExecutionGrader
@@ -43,6 +45,7 @@ public final class AnalyticsPipeline: Sendable {
         self.breakers = breakers
         self.alerts = AlertEngine(rules: configuration.alertRules, costBaseline: configuration.costBaseline)
         self.qualityMonitor = QualityMonitor(configuration: configuration.qualityMonitor)
+        self.canary = configuration.canary.map(Canary.init(plan:))
         self.webhook = configuration.alertWebhook.map { AlertWebhook(url: $0, clock: client.clock) }
         self.grader = ExecutionGrader(dataset: dataset)
         (events, eventContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(100_000))
@@ -61,6 +64,9 @@ public final class AnalyticsPipeline: Sendable {
         for change in changes {
             emit(.alert(change))
             await webhook?.deliver(change)
+            if change.state == .firing, let canary, canary.rollBack(at: change.at, reason: "\(change.name) fired") {
+                emit(.canaryRolledBack(at: change.at, reason: "\(change.name) fired"))
+            }
         }
         return changes
     }
@@ -101,10 +107,18 @@ public final class AnalyticsPipeline: Sendable {
             warnings: [], failures: [], upstreamAttempts: 0, inputTokens: 0, outputTokens: 0, latency: .zero
         ))
         let complexity = ComplexityRouter.classify(question)
-        let prompt = configuration.prompts.current()
+        run.outcome.canary = canary?.includes(requestID, at: start) ?? false
+        var canaryVersion: String?
+        var tiers = configuration.routeByComplexity ? ComplexityRouter.order(configuration.tiers, for: complexity, prices: configuration.prices) : configuration.tiers
+        if run.outcome.canary, let target = canary?.plan.target {
+            switch target {
+            case let .promptVersion(version): canaryVersion = version
+            case let .model(model): tiers = Self.replacingFirstModel(in: tiers, with: model)
+            }
+        }
+        let prompt = configuration.prompts.current(canaryVersion)
         run.outcome.queryType = complexity.rawValue
         run.outcome.promptVersion = prompt.version
-        let tiers = configuration.routeByComplexity ? ComplexityRouter.order(configuration.tiers, for: complexity, prices: configuration.prices) : configuration.tiers
         switch quotas.check(tenant, at: start) {
         case .refused:
             run.outcome.warnings.append("tenant '\(tenant)' has used its monthly token budget; request refused")
@@ -134,6 +148,16 @@ public final class AnalyticsPipeline: Sendable {
         }
         run.outcome.warnings.append("temporarily unavailable: " + run.outcome.failures.map(\.description).joined(separator: "; "))
         return await report(run.finish(servedBy: "degraded", sql: nil, degraded: true, at: clock.now() - start))
+    }
+
+    static func replacingFirstModel(in tiers: [PipelineConfiguration.Tier], with model: String) -> [PipelineConfiguration.Tier] {
+        var replaced = false
+        return tiers.map { tier in
+            guard !replaced, case var .model(first) = tier else { return tier }
+            replaced = true
+            first.model = model
+            return .model(first)
+        }
     }
 
     /// The state of one answer as it walks the tiers.

@@ -7,6 +7,8 @@ public enum PipelineEvent: Sendable, Equatable {
     case answer(PipelineOutcome)
     case alert(AlertEvent)
     case qualitySample(QualitySample)
+    /// The canary was rolled back because an alert fired.
+    case canaryRolledBack(at: Duration, reason: String)
 }
 
 /// One upstream call, as the structured log's model-call line records it.

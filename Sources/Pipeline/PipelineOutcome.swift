@@ -27,6 +27,8 @@ public struct PipelineOutcome: Sendable, Equatable {
     public var confidence: Double = 0
     /// `simple` or `complex`, from the ``ComplexityRouter``.
     public var queryType: String = "simple"
+    /// Whether the request went to the canary.
+    public var canary = false
     /// The prompt version that produced the SQL.
     public var promptVersion: String = ""
     /// Dollars spent on every call for this answer, failed ones included.

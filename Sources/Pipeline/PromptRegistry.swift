@@ -63,10 +63,11 @@ public final class PromptRegistry: Sendable {
         }
     }
 
-    /// The active version's name and its system prompt.
-    func current() -> (version: String, system: String) {
+    /// The active version's name and its system prompt, or those of `version`.
+    func current(_ version: String? = nil) -> (version: String, system: String) {
         state.withLock { s in
-            (s.active, (s.versions[s.active] ?? Self.builtIn).replacingOccurrences(of: "{{schema}}", with: AnalyticsDataset.schemaForPrompt))
+            let name = version.flatMap { s.versions[$0] != nil ? $0 : nil } ?? s.active
+            return (name, (s.versions[name] ?? Self.builtIn).replacingOccurrences(of: "{{schema}}", with: AnalyticsDataset.schemaForPrompt))
         }
     }
 }

@@ -29,7 +29,7 @@ public enum StructuredLog {
                 "scenarioMs": rounded(at.milliseconds), "timestamp": clock.wallDate(at: at).formatted(.iso8601),
             ]
             if !outcome.failures.isEmpty { fields["errorMessage"] = outcome.failures.map(\.description).joined(separator: "; ") }
-        case .alert, .qualitySample:
+        case .alert, .qualitySample, .canaryRolledBack:
             return nil
         }
         guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else { return nil }
