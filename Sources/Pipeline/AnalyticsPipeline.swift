@@ -25,11 +25,11 @@ public final class AnalyticsPipeline: Sendable {
     public let canary: Canary?
     private let breakers: [String: CircuitBreaker]
     private let webhook: AlertWebhook?
-    private let grader: ExecutionGrader
+    let grader: ExecutionGrader
     private let eventContinuation: AsyncStream<PipelineEvent>.Continuation
     /// Everything the pipeline does, for the harness's RunLog. One consumer.
     public let events: AsyncStream<PipelineEvent>
-    private var clock: any ScenarioClock { client.clock }
+    var clock: any ScenarioClock { client.clock }
 
     public init(configuration: PipelineConfiguration, client: ModelClient, dataset: AnalyticsDataset) {
         self.configuration = configuration
@@ -133,6 +133,10 @@ public final class AnalyticsPipeline: Sendable {
             switch tier {
             case let .model(model):
                 if let sql = await tryModel(model, system: prompt.system, run: &run) {
+                    if let failure = await runSteps(sql: sql, model: model.model, run: &run) {
+                        run.outcome.warnings.append(failure)
+                        return await report(run.finish(servedBy: "failed", sql: sql, degraded: true, at: clock.now() - start))
+                    }
                     cache.store(ResultCache.Entry(sql: sql, servedBy: model.model, storedAt: clock.now()), question: question, tenant: tenant)
                     return await report(run.finish(servedBy: model.model, sql: sql, degraded: false, at: clock.now() - start))
                 }

@@ -61,6 +61,8 @@ public struct PipelineConfiguration: Sendable {
     public var semanticCheck = false
     /// Easy questions go to the cheapest model tier first, hard ones keep the order.
     public var routeByComplexity = false
+    /// The steps after SQL generation (see ``WorkflowStep``).
+    public var workflow: [WorkflowStep] = [.execute]
     /// A canary of a prompt version or model, rolled back when an alert fires.
     public var canary: Canary.Plan?
     /// Run-time switches: models turned off by a kill switch.

@@ -4,7 +4,7 @@ public struct PipelineOutcome: Sendable, Equatable {
     public var requestID: String
     public var question: String
     public var tenant: String
-    /// A model name, `cache`, `degraded`, or `refused` (tenant over quota).
+    /// A model name, `cache`, `degraded`, `refused` (tenant over quota) or `failed` (a critical step failed).
     public var servedBy: String
     /// True for cache and degraded answers: the caller must not take them as fresh.
     public var degraded: Bool
@@ -27,6 +27,11 @@ public struct PipelineOutcome: Sendable, Equatable {
     public var confidence: Double = 0
     /// `simple` or `complex`, from the ``ComplexityRouter``.
     public var queryType: String = "simple"
+    /// Rows the SQL returned (the execute step), and the model's reading of them (interpret).
+    public var rowCount: Int?
+    public var summary: String?
+    /// Every step after generation, with its timing: the answer's spans.
+    public var steps: [StepRecord] = []
     /// Whether the request went to the canary.
     public var canary = false
     /// The prompt version that produced the SQL.

@@ -29,6 +29,10 @@ public enum StructuredLog {
                 "scenarioMs": rounded(at.milliseconds), "timestamp": clock.wallDate(at: at).formatted(.iso8601),
             ]
             if !outcome.failures.isEmpty { fields["errorMessage"] = outcome.failures.map(\.description).joined(separator: "; ") }
+            fields["spans"] = outcome.steps.map { step in
+                ["name": step.name, "ok": step.succeeded, "critical": step.critical,
+                 "startMs": rounded(step.start.milliseconds), "durationMs": rounded(step.duration.milliseconds)] as [String: Any]
+            }
         case .alert, .qualitySample, .canaryRolledBack:
             return nil
         }

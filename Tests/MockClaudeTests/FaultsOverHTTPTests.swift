@@ -101,13 +101,15 @@ struct FaultsOverHTTPTests {
     @Test func aStallStopsTheStreamThenDropsTheConnectionAtItsCap() async throws {
         let clock = ManualClock()
         try await MockFixture.with(faults: "- inject: { stall: { after_deltas: 2, cap: 1m } }", clock: clock) { mock in
-            let stream = Task { try await mock.stream(MockFixture.body("Tell me about the quarter.", stream: true)) }
+            let body = MockFixture.body("Tell me about the quarter.", stream: true)
+            let raw = Task { try await RawHTTP.post(port: mock.running.port, path: "/v1/messages", body: body, headers: MockFixture.apiKey) }
             await clock.sleepers(atLeast: 1)
             clock.advance(by: .seconds(60))
-            let result = try await stream.value
-            #expect(result.names.filter { $0 == "content_block_delta" }.count == 2)
-            #expect(!result.names.contains("message_stop"))
-            #expect(result.error != nil)
+            let result = try await raw.value
+            #expect(result.count("event: content_block_delta") == 2)
+            #expect(result.count("event: ping") == 1, "a stalled stream sends no pings")
+            #expect(result.count("event: message_stop") == 0)
+            #expect(!result.bytes.hasSuffix("0\r\n\r\n"), "the chunked body must not be terminated")
             #expect(try await mock.journalEntries().map(\.ending) == ["stalled"])
         }
     }
@@ -115,15 +117,25 @@ struct FaultsOverHTTPTests {
     @Test(arguments: [("close", "disconnected"), ("reset", "reset")])
     func aDisconnectCutsTheStreamMidAnswer(mode: String, ending: String) async throws {
         try await MockFixture.with(faults: "- inject: { disconnect: { after_deltas: 3, mode: \(mode) } }") { mock in
-            let result = try await mock.stream(MockFixture.body("Tell me about the quarter.", stream: true))
-            let deltas = result.names.filter { $0 == "content_block_delta" }.count
+            let body = MockFixture.body("Tell me about the quarter.", stream: true)
+            let raw = try await RawHTTP.post(port: mock.running.port, path: "/v1/messages", body: body, headers: MockFixture.apiKey)
+            let deltas = raw.count("event: content_block_delta")
             // A FIN delivers everything sent before it; an RST lets the client's kernel
             // drop what it had not read yet, so after a reset fewer may arrive.
-            if mode == "close" { #expect(deltas == 3) } else { #expect(deltas <= 3) }
-            #expect(!result.names.contains("message_stop"))
-            let error = try #require(result.error)
-            if mode == "reset" { #expect("\(error)".lowercased().contains("reset"), "got \(error)") }
-            #expect(try await mock.journalEntries().map(\.ending) == [ending])
+            if mode == "close" {
+                #expect(deltas == 3)
+                #expect(raw.error == nil, "a FIN is a clean close at the TCP level")
+                #expect(!raw.bytes.hasSuffix("0\r\n\r\n"), "the chunked body must not be terminated")
+            } else {
+                #expect(deltas <= 3)
+                let error = try #require(raw.error)
+                #expect("\(error)".lowercased().contains("reset"), "got \(error)")
+            }
+            #expect(raw.count("event: message_stop") == 0)
+            // An HTTP client sees a broken body either way.
+            let result = try await mock.stream(body)
+            #expect(result.error != nil)
+            #expect(try await mock.journalEntries().map(\.ending) == [ending, ending])
         }
     }
 

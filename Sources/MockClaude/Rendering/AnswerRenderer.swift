@@ -117,12 +117,16 @@ struct AnswerRenderer: Sendable {
             finish(ending: "truncated")
         case let .stall(cap):
             finish(ending: "stalled")
+            await ConnectionBreaker.settle(channel)
             try? await clock.sleep(for: cap)
-            await ConnectionBreaker.drop(channel, reset: false)
             throw ConnectionBreaker.Dropped()
         case let .disconnect(reset):
             finish(ending: reset ? "reset" : "disconnected")
-            await ConnectionBreaker.drop(channel, reset: reset)
+            // Throwing makes the server close after what was written (a FIN); closing
+            // the channel here instead would discard writes not yet flushed. A reset
+            // closes at once by design.
+            await ConnectionBreaker.settle(channel)
+            if reset { await ConnectionBreaker.drop(channel, reset: true) }
             throw ConnectionBreaker.Dropped()
         case let .error(type, _):
             // Only streams carry error events; a JSON body with one is cut instead.

@@ -11,8 +11,18 @@ enum ConnectionBreaker {
     /// Thrown from a body writer to make the server close the connection mid-body.
     struct Dropped: Error {}
 
-    /// Closes the connection: with a FIN, or with an RST when `reset` (SO_LINGER 0),
-    /// which the client sees as "connection reset by peer".
+    /// Waits until what the body writer has handed over is written to the socket.
+    ///
+    /// An awaited body write only gives the bytes to NIO's async writer, which writes
+    /// them in a task it queues on the channel's event loop; tasks there run in order,
+    /// so a no-op submitted now completes after those writes.
+    static func settle(_ channel: any Channel) async {
+        try? await channel.eventLoop.submit {}.get()
+    }
+
+    /// Closes the connection now: with a FIN, or with an RST when `reset` (SO_LINGER 0),
+    /// which the client sees as "connection reset by peer". Writes not yet flushed are
+    /// lost: to end a body after what was sent, throw ``Dropped`` from the writer instead.
     static func drop(_ channel: any Channel, reset: Bool) async {
         if reset, let provider = channel as? any SocketOptionProvider {
             try? await provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
