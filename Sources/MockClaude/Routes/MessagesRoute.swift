@@ -44,7 +44,6 @@ struct MessagesRoute: Sendable {
         let header: @Sendable (String) -> String? = { [fields = request.headers] name in
             HTTPField.Name(name).flatMap { fields[$0] }
         }
-        exchange.requestID = Self.requestID(header(HeaderName.llmchaosRequest) ?? UUID().uuidString, 0)
 
         guard let apiKey = Self.apiKey(header) else {
             return reject(.authentication, "x-api-key header is required", exchange)
@@ -126,6 +125,10 @@ struct MessagesRoute: Sendable {
 
     /// A request refused before any fault was considered.
     func reject(_ type: APIErrorType, _ message: String, _ exchange: Exchange) -> Response {
+        var exchange = exchange
+        // Refused before the attempt was identified: an id of its own, made only now
+        // so that accepted requests never pay for it.
+        if exchange.requestID.isEmpty { exchange.requestID = Self.requestID(UUID().uuidString, 0) }
         finish(exchange, FaultDecision(), status: type.status, ending: "error", answer: nil, errorType: type.rawValue)
         return ErrorResponse.make(type, message: message, requestID: exchange.requestID, clock: runtime.clock)
     }
