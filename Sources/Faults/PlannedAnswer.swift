@@ -14,15 +14,18 @@ public struct PlannedAnswer: Sendable, Equatable {
     }
 
     public var kind: Kind
-    public var text: String
+    /// The answer's text; its token count is kept in step with it.
+    public var text: String { didSet { outputTokens = TokenCounter.count(text) } }
     public var stopReason: StopReason
 
     public init(kind: Kind, text: String, stopReason: StopReason = .endTurn) {
         self.kind = kind; self.text = text; self.stopReason = stopReason
+        self.outputTokens = TokenCounter.count(text)
     }
 
-    /// Output tokens of the text.
-    public var outputTokens: Int { TokenCounter.count(text) }
+    /// Output tokens of the text, counted once per change of text: the mock reads
+    /// it several times per request (usage, rate-limit buckets, journal).
+    public private(set) var outputTokens: Int
 
     /// For the journal: `golden:<id>`, `judge`, `generic`.
     public var kindLabel: String {
@@ -35,6 +38,7 @@ public struct PlannedAnswer: Sendable, Equatable {
 
     /// The answer cut to `maxTokens`, with `max_tokens` as its stop reason when cut.
     public func limited(to maxTokens: Int) -> PlannedAnswer {
+        guard outputTokens > maxTokens else { return self }
         let pieces = TokenCounter.pieces(of: text)
         guard pieces.count > maxTokens else { return self }
         var copy = self
