@@ -20,9 +20,13 @@ public final class RetryBudget: Sendable {
 
     /// A first attempt was made.
     public func recordRequest() {
-        let cap = reserve + ratio * 1000
-        balance.withLock { $0 = min(cap, $0 + ratio) }
+        balance.withLock { $0 = min(maxBalance, $0 + ratio) }
     }
+
+    /// What a long calm can save up: the retries of the last thousand requests.
+    /// Without a cap, hours of healthy traffic would bank enough retries to let the
+    /// next outage storm upstream unchecked — the thing the budget exists to stop.
+    private var maxBalance: Double { reserve + ratio * 1000 }
 
     /// Takes one retry from the budget; false when it is spent.
     public func withdraw() -> Bool {

@@ -1,3 +1,4 @@
+import Foundation
 import ChaosCore
 import Testing
 @testable import Pipeline
@@ -8,6 +9,15 @@ import Testing
         #expect(table.cost(model: "claude-sonnet-4-5", inputTokens: 1_000_000, outputTokens: 1_000_000) == 18)
         #expect(table.cost(model: "claude-opus-4-7", inputTokens: 1000, outputTokens: 0) == 0.015)
         #expect(table.cost(model: "claude-unknown", inputTokens: 0, outputTokens: 1_000_000) == 75)
+    }
+
+    @Test func pricesLoadFromAFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("prices-\(UUID()).json")
+        try #"{"claude-sonnet-4-5": {"input": 2, "output": 10}}"#.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let table = try PriceTable.load(path: file.path)
+        #expect(table.cost(model: "claude-sonnet-4-5", inputTokens: 1_000_000, outputTokens: 1_000_000) == 12)
+        #expect(throws: (any Error).self) { try PriceTable.load(path: file.path + ".missing") }
     }
 
     @Test func quotasWarnAt90PercentRefusePast100AndResetMonthly() {

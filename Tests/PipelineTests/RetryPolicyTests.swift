@@ -45,6 +45,13 @@ import Testing
         #expect(!budget.withdraw())
     }
 
+    @Test func aLongCalmCannotBankAnUnboundedNumberOfRetries() {
+        let budget = RetryBudget(ratio: 0.1, reserve: 2)
+        for _ in 0..<100_000 { budget.recordRequest() }
+        let available = (0..<1000).filter { _ in budget.withdraw() }.count
+        #expect(available == 102, "reserve + ratio × 1000")
+    }
+
     @Test func theBreakerOpensProbesOnceAndClosesOrReopens() {
         let breaker = CircuitBreaker(model: "m", failureThreshold: 2, coolDown: .seconds(10))
         breaker.callFailed(at: .seconds(0))

@@ -64,6 +64,10 @@ struct RoutingPromptsAndLogTests {
                     "validationPassed", "fallbackUsed", "cost", "promptVersion"] {
             #expect(answer[key] != nil, "missing \(key)")
         }
+        let spans = try #require(answer["spans"] as? [[String: Any]])
+        #expect(spans.map { $0["name"] as? String } == ["execute"])
+        #expect(spans.first?["ok"] as? Bool == true)
+        #expect(spans.first?["critical"] as? Bool == true)
         #expect(answer["fallbackUsed"] as? Bool == false)
         #expect(answer["promptVersion"] as? String == "v1")
         #expect((answer["cost"] as? Double ?? 0) > 0)
