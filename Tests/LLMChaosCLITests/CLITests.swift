@@ -89,3 +89,32 @@ extension CLITests {
         #expect(result.out.contains("pipeline"))
     }
 }
+
+extension CLITests {
+    /// The README's pipeline walkthrough, as a user runs it: two processes, loopback only.
+    @Test func pipelineServeAnswersThroughTheMockAndItsKillSwitchWorks() async throws {
+        let mock = try CLIProcess(["mock", "--port", "0", "--quiet"])
+        let mockLine = try #require(await mock.line(containing: "listening on "))
+        let mockURL = try #require(mockLine.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init))
+        let pipeline = try CLIProcess(["pipeline", "serve", "--upstream", mockURL, "--port", "0", "--log"])
+        let pipelineLine = try #require(await pipeline.line(containing: "llmchaos pipeline listening on "))
+        let base = try #require(pipelineLine.split(separator: " ").first { $0.hasPrefix("http://") }.map { String($0.dropLast($0.hasSuffix(",") ? 1 : 0)) })
+
+        let answer = try await CLIProcess.curl(["-s", "-i", "\(base)/query", "-H", "x-llmchaos-request: cli-1",
+                                               "-d", #"{"question": "What is the total revenue by region?", "tenant": "acme"}"#])
+        #expect(answer.contains("x-served-by: claude-opus-4-7"), "\(answer)")
+        #expect(answer.contains(#""request_id":"cli-1""#))
+        let journal = try await CLIProcess.curl(["-s", "\(mockURL)/_chaos/journal"])
+        #expect(journal.contains(#""request_id":"cli-1""#), "the request id must reach the mock")
+
+        _ = try await CLIProcess.curl(["-s", "\(base)/admin/flags", "-d", #"{"disable_model": "claude-opus-4-7"}"#])
+        let fallback = try await CLIProcess.curl(["-s", "-i", "\(base)/query", "-d", #"{"question": "How many regions do we operate in?"}"#])
+        #expect(fallback.contains("x-served-by: claude-sonnet-4-5"), "\(fallback)")
+
+        pipeline.signal(SIGTERM)
+        mock.signal(SIGTERM)
+        #expect(await pipeline.status() == 0)
+        #expect(await mock.status() == 0)
+        #expect(pipeline.stderr.contains(#""kind":"answer""#), "--log writes one JSON line per answer")
+    }
+}
