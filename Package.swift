@@ -17,6 +17,10 @@ let package = Package(
         .library(name: "Workload", targets: ["Workload"]),
         .library(name: "AnthropicAPI", targets: ["AnthropicAPI"]),
         .library(name: "ChaosCore", targets: ["ChaosCore"]),
+        .library(name: "Load", targets: ["Load"]),
+        .library(name: "Verdicts", targets: ["Verdicts"]),
+        .library(name: "Results", targets: ["Results"]),
+        .library(name: "Harness", targets: ["Harness"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
@@ -31,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics", exact: "1.3.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
     ],
     targets: [
         .target(name: "ChaosCore", swiftSettings: swiftSettings),
@@ -88,10 +93,40 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Load",
+            dependencies: [
+                "ChaosCore", "Scenario",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Verdicts", dependencies: ["ChaosCore", "Scenario"], swiftSettings: swiftSettings),
+        .target(
+            name: "Results",
+            dependencies: ["ChaosCore", "Verdicts", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Harness",
+            dependencies: [
+                "ChaosCore", "AnthropicAPI", "Scenario", "Faults", "Workload", "MockClaude", "Pipeline",
+                "Load", "Verdicts", "Results",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "llmchaos",
             dependencies: [
-                "MockClaude", "Scenario", "ChaosCore", "Pipeline", "PipelineService",
+                "MockClaude", "Scenario", "ChaosCore", "Pipeline", "PipelineService", "Harness", "Results", "Verdicts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -134,6 +169,14 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "LoadTests", dependencies: ["Load", "ChaosCore", "Scenario"], swiftSettings: swiftSettings),
+        .testTarget(name: "VerdictsTests", dependencies: ["Verdicts", "ChaosCore", "Scenario"], swiftSettings: swiftSettings),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "Verdicts", "ChaosCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HarnessTests",
+            dependencies: ["Harness", "Results", "Verdicts", "Load", "Scenario", "ChaosCore", "Pipeline", "MockClaude"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

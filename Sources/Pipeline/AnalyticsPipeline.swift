@@ -248,6 +248,11 @@ public final class AnalyticsPipeline: Sendable {
                 run.outcome.cacheReadTokens += reply.usage.cacheReadInputTokens
                 run.outcome.cacheWriteTokens += reply.usage.cacheCreationInputTokens
                 run.outcome.cost += configuration.prices.cost(model: tier.model, usage: reply.usage)
+                // SQL cut off at max_tokens can still parse (a dropped WHERE clause) and be wrong.
+                guard reply.stopReason != "max_tokens" else {
+                    reason = "the answer was cut off at max_tokens"
+                    break attempting
+                }
                 guard let sql = SQLExtractor.extract(from: reply.text) else {
                     reason = reply.stopReason == "refusal" ? "the model refused" : "the answer holds no SQL"
                     break attempting

@@ -3,8 +3,8 @@ import ChaosCore
 /// A scenario file, read and checked: the weather (faults), the traffic (load), who
 /// is under test (target) and what must hold (expect). See `SCENARIOS.md`.
 ///
-/// `target`, `pipeline` and `load` are kept as written until the modules that run
-/// them exist; `expect` entries are checked for known kinds only.
+/// `target`, `pipeline`, `load` and `expect` are kept as written: the modules that
+/// run and judge them (`Harness`, `Load`, `Verdicts`) read and check them.
 public struct Scenario: Sendable {
     public var file: String
     public var name: String
@@ -27,10 +27,4 @@ public struct Scenario: Sendable {
         self.duration = duration; self.timeScale = timeScale; self.faults = faults; self.target = target
         self.pipeline = pipeline; self.load = load; self.expectations = expectations
     }
-
-    /// The kinds of `expect:` entries that SCENARIOS.md defines.
-    public static let expectationKinds = [
-        "fallback", "backoff", "retry_budget", "alert", "no_alert", "quality_monitor",
-        "silent_wrong_answers", "circuit_breaker", "slo", "cost",
-    ]
 }

@@ -8,10 +8,10 @@ struct LLMChaosCommand: AsyncParsableCommand {
         commandName: "llmchaos",
         abstract: "Chaos and load testing for LLM pipelines: a mock Claude server with scheduled faults.",
         discussion: """
-            Exit codes: 0 all good, 1 an expectation failed, 2 a usage or scenario error.
+            Exit codes: 0 all good, 1 an expectation failed, 2 a usage or scenario error, 3 a target could not be started.
             Scenario format: see SCENARIOS.md; every duration is scenario time.
             """,
-        subcommands: [MockCommand.self, PipelineCommand.self, ValidateCommand.self]
+        subcommands: [RunCommand.self, ReportCommand.self, MockCommand.self, PipelineCommand.self, ValidateCommand.self, SchemaCommand.self]
     )
 
     /// ArgumentParser reports usage errors with 64 (EX_USAGE); llmchaos promises 2

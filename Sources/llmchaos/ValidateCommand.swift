@@ -1,5 +1,6 @@
 import ArgumentParser
 import Faults
+import Harness
 import Scenario
 
 /// `llmchaos validate FILE|DIR…`: checks scenarios and reports every problem.
@@ -21,8 +22,8 @@ struct ValidateCommand: ParsableCommand {
         var failed = 0
         for file in files {
             do {
-                let loaded = try LoadedScenario.load(path: file)
-                Out.line("ok    \(file)  (\(loaded.scenario.faults.count) faults, \(loaded.scenario.expectations.count) expectations)")
+                let plan = try ScenarioPlan.load(path: file)
+                Out.line("ok    \(file)  (\(plan.scenario.faults.count) faults, \(plan.expectations.count) expectations, target \(plan.targetSummary))")
             } catch {
                 failed += 1
                 for problem in error.all { printError(problem.description) }

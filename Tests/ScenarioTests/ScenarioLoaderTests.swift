@@ -59,7 +59,7 @@ import Testing
                 inject: overloaded
               - inject: { a: {}, b: {} }
             expect:
-              - sloo: { p99: 1s }
+              - [slo, p99]
             """
         #expect {
             _ = try ScenarioLoader.parse(yaml: yaml, file: "broken.yaml")
@@ -74,7 +74,7 @@ import Testing
                 "broken.yaml:11: two faults are named 'x'",
                 "broken.yaml:12: match has an unknown key 'modle'; did you mean 'model'?",
                 "broken.yaml:14: inject must name exactly one fault",
-                "broken.yaml:16: unknown expectation 'sloo'; did you mean 'slo'?",
+                "broken.yaml:16: each expectation names one kind",
             ]
             for prefix in expected where !problems.contains(where: { $0.hasPrefix(prefix) }) {
                 Issue.record("missing '\(prefix)' in \(problems)")

@@ -1,0 +1,66 @@
+/// Everything one scenario run recorded: the single source of truth of every
+/// verdict and report. Verdicts are pure functions of it, so a stored run can be
+/// judged again later, and a hand-written one makes a verdict test exact.
+public struct RunLog: Codable, Sendable, Equatable {
+    public var info: RunInfo
+    public var attempts: [UpstreamAttempt]
+    public var requests: [RequestRecord]
+    public var alerts: [AlertRecord]
+    public var quality: [QualityRecord]
+    public var phases: [PhaseRecord]
+
+    public init(
+        info: RunInfo, attempts: [UpstreamAttempt] = [], requests: [RequestRecord] = [],
+        alerts: [AlertRecord] = [], quality: [QualityRecord] = [], phases: [PhaseRecord] = []
+    ) {
+        self.info = info; self.attempts = attempts; self.requests = requests
+        self.alerts = alerts; self.quality = quality; self.phases = phases
+    }
+
+    /// The window of the named fault, if the run had it.
+    public func faultWindow(_ name: String) -> PhaseRecord? {
+        phases.first { $0.kind == .fault && $0.name == name }
+    }
+
+    /// Attempts at generating an answer (`/v1/messages`, not token counts or model lists).
+    public var messageAttempts: [UpstreamAttempt] {
+        attempts.filter { $0.path.hasSuffix("/v1/messages") }
+    }
+}
+
+/// What a run was: its scenario, seed, clock, and how it ended.
+public struct RunInfo: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable { case running, completed, aborted }
+
+    /// `<invocation>/<scenario name>`.
+    public var runID: String
+    public var scenario: String
+    public var file: String
+    public var seed: UInt64
+    public var timeScale: Double
+    @Milliseconds public var duration: Duration
+    /// `builtin`, or the external target's URL.
+    public var target: String
+    public var status: Status
+    /// Requests the open model could not send because too many were in flight.
+    public var droppedRequests: Int
+    /// Journal entries the mock dropped for capacity (the RunLog then misses them).
+    public var droppedAttempts: Int
+
+    public init(
+        runID: String, scenario: String, file: String = "", seed: UInt64 = 0, timeScale: Double = 1,
+        duration: Duration, target: String = "builtin", status: Status = .completed,
+        droppedRequests: Int = 0, droppedAttempts: Int = 0
+    ) {
+        self.runID = runID; self.scenario = scenario; self.file = file; self.seed = seed
+        self.timeScale = timeScale; self.duration = duration; self.target = target; self.status = status
+        self.droppedRequests = droppedRequests; self.droppedAttempts = droppedAttempts
+    }
+
+    /// How far apart two scenario times may be and still count as one: real-time
+    /// scheduling noise (tens of milliseconds on a loaded machine) grows by the
+    /// time scale when read on the scenario clock.
+    public var timeTolerance: Duration {
+        max(.milliseconds(50), .milliseconds(15) * timeScale)
+    }
+}

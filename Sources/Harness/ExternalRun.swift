@@ -1,0 +1,124 @@
+import AsyncHTTPClient
+import ChaosCore
+import Foundation
+import Load
+import MockClaude
+import Results
+import Workload
+
+/// Runs a scenario against the user's own service: the mock and an alert receiver
+/// on loopback, the service started with `ANTHROPIC_BASE_URL` and
+/// `LLMCHAOS_ALERT_WEBHOOK` pointing at them, load sent once its readiness URL
+/// answers, and everything stopped at the end whatever happened.
+struct ExternalRun {
+    let plan: ScenarioPlan
+    let spec: ExternalTargetSpec
+    let runner: ScenarioRunner
+
+    func run() async throws -> ScenarioResult {
+        let wallStart = ContinuousClock.now
+        let name = plan.scenario.name
+        let clock = RunClock(timeScale: plan.scenario.timeScale)
+        let dataset = try AnalyticsDataset()
+        var mockConfiguration = MockConfiguration()
+        mockConfiguration.port = 0
+        let mock: RunningMock
+        do {
+            mock = try await MockServer(configuration: mockConfiguration, plan: plan.faultPlan, clock: clock, dataset: dataset).start()
+        } catch {
+            throw TargetStartError(scenario: name, reason: "the mock could not start: \(error)")
+        }
+        let receiver = AlertReceiver(clock: clock)
+        let receiving: AlertReceiver.RunningReceiver
+        do { receiving = try await receiver.start() } catch {
+            await mock.stop()
+            throw TargetStartError(scenario: name, reason: "the alert receiver could not start: \(error)")
+        }
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.httpConfiguration)
+        var process: TargetProcess?
+        func cleanUp() async {
+            await process?.stop()
+            await receiving.stop()
+            await mock.stop()
+            try? await http.shutdown()
+        }
+        do {
+            if let command = spec.command {
+                let environment = spec.environment.merging([
+                    "ANTHROPIC_BASE_URL": mock.baseURL,
+                    "LLMCHAOS_ALERT_WEBHOOK": receiving.url,
+                    "LLMCHAOS_TIME_SCALE": String(plan.scenario.timeScale),
+                    "ANTHROPIC_API_KEY": ProcessInfo.processInfo.environment["ANTHROPIC_API_KEY"] ?? "sk-llmchaos-external",
+                ]) { _, harness in harness }
+                let logPath = NSTemporaryDirectory() + "llmchaos-target-\(ProcessInfo.processInfo.processIdentifier)-\(name).log"
+                do { process = try TargetProcess(command: command, environment: environment, logPath: logPath) } catch {
+                    throw TargetStartError(scenario: name, reason: "could not run '\(command)': \(error)")
+                }
+            }
+            if let ready = spec.ready { try await waitUntilReady(ready, http: http, process: process) }
+            let grader = ExecutionGrader(dataset: dataset)
+            let questions = GoldenQuestions.all
+            let target = HTTPTarget(
+                http: http,
+                template: .init(method: spec.request.method, url: spec.request.url, body: spec.request.body, headers: spec.request.headers),
+                servedBy: spec.servedBy.map(Self.field), degraded: spec.degraded.map(Self.field), sql: spec.sql.map(Self.field),
+                timeout: max(.seconds(1), clock.realDuration(of: .seconds(300))),
+                question: { request in
+                    let question = questions[Int(request.draw % UInt64(questions.count))]
+                    return (question.id, question.question)
+                },
+                grade: { id, sql in
+                    guard let question = questions.first(where: { $0.id == id }) else { return .unknown }
+                    return await BuiltinTarget.grade(sql, question, grader)
+                }
+            )
+            let session = RunSession(runner: runner, clock: clock, mock: mock)
+            let played = try await session.play(target: target) {
+                for await alert in receiver.events { session.record(.alert(alert)) }
+            } tick: {} finishEvents: {
+                receiver.finish()
+            }
+            await cleanUp()
+            return try await runner.finish(played, wallStart: wallStart)
+        } catch {
+            await cleanUp()
+            throw error
+        }
+    }
+
+    static var httpConfiguration: HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
+        return configuration
+    }
+
+    static func field(_ source: FieldSource) -> HTTPTarget.Field {
+        switch source {
+        case let .header(name): .header(name)
+        case let .json(path): .json(path)
+        }
+    }
+
+    /// Polls the readiness URL until it answers 2xx. Startup is a real-world wait,
+    /// before scenario time begins, so it is bounded in real time.
+    func waitUntilReady(_ url: String, http: HTTPClient, process: TargetProcess?) async throws {
+        let deadline = ContinuousClock.now + spec.readyTimeout
+        var last = "no answer yet"
+        while ContinuousClock.now < deadline {
+            try Task.checkCancellation()
+            if let process, !process.isRunning {
+                throw TargetStartError(scenario: plan.scenario.name, reason: "'\(spec.command ?? "")' exited (status \(process.process.terminationStatus)) before \(url) answered; its last output:\n\(process.tail())")
+            }
+            do {
+                let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(2))
+                if (200..<300).contains(response.status.code) { return }
+                last = "HTTP \(response.status.code)"
+            } catch {
+                last = "\(error)"
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let output = process.map { "; its last output:\n\($0.tail())" } ?? ""
+        throw TargetStartError(scenario: plan.scenario.name, reason: "\(url) did not answer 2xx within \(DurationText.format(spec.readyTimeout)) (last: \(last)); raise target.ready_timeout or check the command\(output)")
+    }
+}

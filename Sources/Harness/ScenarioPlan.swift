@@ -1,0 +1,77 @@
+import ChaosCore
+import Faults
+import Foundation
+import Load
+import Pipeline
+import Scenario
+import Verdicts
+
+/// A scenario checked to the last key and ready to run: its faults, pipeline
+/// settings, load, target and expectations. Every problem in the file is found
+/// before anything starts, each with its line.
+public struct ScenarioPlan: Sendable {
+    public let scenario: Scenario
+    /// The file's text, stored with the run so `llmchaos report` can judge it again.
+    public let text: String
+    public let faultPlan: FaultPlan
+    public let load: LoadSpec
+    public let expectations: [any Expectation]
+    let pipeline: PipelineConfiguration
+    let target: TargetSpec
+
+    public var duration: Duration { scenario.duration ?? .zero }
+    public var targetSummary: String { target.summary }
+
+    /// Reads and checks a scenario file.
+    /// - Throws: ``ConfigProblems`` with every problem, in line order.
+    public static func load(path: String) throws(ConfigProblems) -> ScenarioPlan {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw ConfigProblems([ConfigProblem(exists ? "cannot read the file as UTF-8 text" : "no such file", at: SourceLocation(file: path, line: 0))])
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Checks scenario text; `file` names it in problems and anchors relative paths.
+    public static func parse(yaml: String, file: String) throws(ConfigProblems) -> ScenarioPlan {
+        let (scenario, found) = ScenarioLoader.read(yaml: yaml, file: file)
+        let problems = ProblemCollector()
+        guard let scenario else { throw ConfigProblems(found) }
+        let faults = FaultPlan.schedule(scenario.faults, problems: problems)
+        let base = (file as NSString).deletingLastPathComponent
+        let pipeline = PipelineSettings.parse(scenario.pipeline, seed: scenario.seed, baseDirectory: Self.projectDirectory(for: base), problems: problems)
+        let load = LoadSpec.parse(scenario.load, problems: problems)
+        let target = TargetSpec.parse(scenario.target, problems: problems)
+        let expectations = scenario.expectations.compactMap { ExpectationRegistry.parse($0, problems: problems) }
+        let names = Set(scenario.faults.map(\.name))
+        for reference in expectations.flatMap(\.faultReferences) where !names.contains(reference.name) {
+            var message = "no fault is named '\(reference.name)'"
+            if let near = Suggestion.nearest(to: reference.name, in: Array(names)) { message += "; did you mean '\(near)'?" } else if names.isEmpty {
+                message += "; the scenario has no faults"
+            } else { message += "; faults: \(names.sorted().joined(separator: ", "))" }
+            problems.add(message, at: reference.location)
+        }
+        if scenario.duration == nil {
+            problems.add("a scenario needs a duration, such as 'duration: 5m', to be run", at: SourceLocation(file: file, line: 1))
+        }
+        let all = (found + problems.problems).sorted { $0.location.line < $1.location.line }
+        guard all.isEmpty, let load, let target else { throw ConfigProblems(all) }
+        return ScenarioPlan(
+            scenario: scenario, text: yaml, faultPlan: FaultPlan(seed: scenario.seed, faults: faults),
+            load: load, expectations: expectations, pipeline: pipeline, target: target
+        )
+    }
+
+    /// Paths in a scenario (prompt folders) are relative to the project, the folder
+    /// above `scenarios/`, so one scenario reads the same from anywhere in the tree.
+    static func projectDirectory(for directory: String) -> String {
+        var current = directory.isEmpty ? "." : directory
+        for _ in 0..<6 {
+            if (current as NSString).lastPathComponent == "scenarios" { return (current as NSString).deletingLastPathComponent.isEmpty ? "." : (current as NSString).deletingLastPathComponent }
+            let parent = (current as NSString).deletingLastPathComponent
+            if parent.isEmpty || parent == current { break }
+            current = parent
+        }
+        return "."
+    }
+}

@@ -1,0 +1,138 @@
+import AsyncHTTPClient
+import ChaosCore
+import Faults
+import Foundation
+import Load
+import MockClaude
+import Pipeline
+import Results
+import Synchronization
+import Verdicts
+import Workload
+
+/// Why a scenario could not be run at all (exit code 3).
+public struct TargetStartError: Error, CustomStringConvertible {
+    public let scenario: String
+    public let reason: String
+    public var description: String { "\(scenario): the target could not be started: \(reason)" }
+}
+
+/// Runs one scenario end to end:
+///
+/// ```
+/// mock (faults, journal) ◀── pipeline ◀── load driver
+///    │ journal, drained        │ alerts, quality samples      │ finished requests
+///    └──────────────▶ RunRecorder ──▶ RunStore (SQLite) ──▶ verdicts ──▶ reports
+/// ```
+/// Everything it starts, it stops, also when cancelled; a cancelled run is stored
+/// as aborted with what it had.
+public struct ScenarioRunner: Sendable {
+    public let plan: ScenarioPlan
+    public let invocation: String
+    public let store: RunStore
+    public let progress: RunProgress
+
+    public init(plan: ScenarioPlan, invocation: String, store: RunStore, progress: RunProgress) {
+        self.plan = plan; self.invocation = invocation; self.store = store; self.progress = progress
+    }
+
+    public func run() async throws -> ScenarioResult {
+        switch plan.target {
+        case .builtin: return try await runBuiltin()
+        case let .external(spec): return try await ExternalRun(plan: plan, spec: spec, runner: self).run()
+        }
+    }
+
+    func makeInfo() -> RunInfo {
+        let s = plan.scenario
+        return RunInfo(
+            runID: "\(invocation)/\(s.name)", scenario: s.name, file: s.file, seed: s.seed, timeScale: s.timeScale,
+            duration: plan.duration, target: plan.targetSummary, status: .running
+        )
+    }
+
+    /// The fault windows and the load phase, clipped to the run.
+    func phases() -> [PhaseRecord] {
+        let duration = plan.duration
+        var phases = [PhaseRecord(kind: .load, name: plan.load.arrival.description, start: .zero, end: duration)]
+        for fault in plan.faultPlan.faults {
+            let window = fault.spec.window
+            phases.append(PhaseRecord(kind: .fault, name: fault.name, start: window.start, end: min(window.end ?? duration, duration)))
+        }
+        return phases
+    }
+
+    private func runBuiltin() async throws -> ScenarioResult {
+        let wallStart = ContinuousClock.now
+        let clock = RunClock(timeScale: plan.scenario.timeScale)
+        let dataset = try AnalyticsDataset()
+        var mockConfiguration = MockConfiguration()
+        mockConfiguration.port = 0
+        let mock: RunningMock
+        do {
+            mock = try await MockServer(configuration: mockConfiguration, plan: plan.faultPlan, clock: clock, dataset: dataset).start()
+        } catch {
+            throw TargetStartError(scenario: plan.scenario.name, reason: "the mock could not start: \(error)")
+        }
+        // The shared client's pool (8 connections a host) would queue a load test's calls.
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        let pipeline = AnalyticsPipeline(
+            configuration: plan.pipeline,
+            client: ModelClient(baseURL: mock.baseURL, apiKey: "sk-llmchaos-harness", clock: clock, http: http),
+            dataset: dataset
+        )
+        let target = BuiltinTarget(pipeline: pipeline, grader: ExecutionGrader(dataset: dataset))
+        let session = RunSession(runner: self, clock: clock, mock: mock)
+        let played = { try await session.play(target: target, drain: drain) {
+            for await event in pipeline.events {
+                switch event {
+                case let .alert(alert):
+                    session.record(.alert(AlertRecord(name: alert.name, state: alert.state == .firing ? .firing : .resolved, at: alert.at, value: alert.value, threshold: alert.threshold)))
+                case let .qualitySample(sample):
+                    session.record(.qualitySample(QualityRecord(at: sample.at, requestID: sample.requestID, model: sample.model, score: sample.score, method: sample.method, rollingScore: sample.rollingScore)))
+                default: break
+                }
+            }
+        } tick: {
+            await pipeline.evaluateAlerts()
+        } finishEvents: {
+            pipeline.eventsFinish()
+        } }
+        let result: RunSession.Played
+        do { result = try await played() } catch {
+            await mock.stop()
+            try? await http.shutdown()
+            throw error
+        }
+        try? await http.shutdown()
+        return try await finish(result, wallStart: wallStart)
+    }
+
+    /// How long requests still open at the end may take: the slowest a request can
+    /// legitimately be, every model tier timing out on every attempt after the
+    /// longest backoffs.
+    var drain: Duration {
+        let retry = plan.pipeline.retry
+        var total = Duration.zero
+        for case let .model(tier) in plan.pipeline.tiers {
+            total += tier.timeout * retry.maxAttempts + min(retry.maxWait, retry.cap) * (retry.maxAttempts - 1)
+        }
+        return max(.seconds(30), total)
+    }
+
+    /// Stores the end of the run, judges it, and returns the result.
+    func finish(_ played: RunSession.Played, wallStart: ContinuousClock.Instant) async throws -> ScenarioResult {
+        var log = played.log
+        try await store.finish(log.info)
+        let verdicts = ExpectationRegistry.judge(plan.expectations, log)
+        try await store.saveVerdicts(verdicts, runID: log.info.runID)
+        log.info = played.log.info
+        let result = ScenarioResult(log: log, verdicts: verdicts, description: plan.scenario.description, wallSeconds: (ContinuousClock.now - wallStart).seconds)
+        let failed = verdicts.filter { !$0.passed }.count
+        let mark = log.info.status != .completed ? "⚠ \(log.info.status.rawValue)" : failed == 0 ? "✔" : "✘"
+        progress.finish("\(mark) \(plan.scenario.name): \(verdicts.count - failed)/\(verdicts.count) expectations held, \(log.requests.count) requests in \(String(format: "%.1fs", result.wallSeconds))")
+        return result
+    }
+}

@@ -1,0 +1,129 @@
+import Faults
+import Foundation
+import Verdicts
+
+/// The JSON Schema (draft 2020-12) of scenario files, for editors to complete and
+/// check them. Fault and expectation kinds come from their registries, so the
+/// schema names exactly what `validate` accepts; the finer rules (a duration's
+/// units, a fault name that exists) are `validate`'s, with line numbers.
+public enum ScenarioSchema {
+    static var duration: [String: Any] { [
+        "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|us|µs|ns|s|m|h|d))+$",
+        "description": "scenario time, such as 500ms, 2s, 1m30s",
+    ] }
+    static var rate: [String: Any] { ["type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?/(s|sec|m|min|h)$", "description": "a rate such as 20/s"] }
+    static var probability: [String: Any] { ["oneOf": [["type": "number", "minimum": 0, "maximum": 1], ["type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$"]]] }
+    static var window: [String: Any] { [
+        "description": "a fault's name, or [start, end]",
+        "oneOf": [["type": "string"], ["type": "array", "items": duration, "minItems": 2, "maxItems": 2]],
+    ] }
+
+    static func object(_ properties: [String: Any], required: [String] = [], description: String? = nil) -> [String: Any] {
+        var schema: [String: Any] = ["type": "object", "properties": properties, "additionalProperties": false]
+        if !required.isEmpty { schema["required"] = required }
+        if let description { schema["description"] = description }
+        return schema
+    }
+
+    static var fault: [String: Any] {
+        let inject = [
+            "type": "object", "minProperties": 1, "maxProperties": 1,
+            "description": "exactly one fault: " + FaultRegistry.kinds.joined(separator: ", "),
+            "propertyNames": ["enum": FaultRegistry.kinds],
+            "additionalProperties": ["type": ["object", "null"]],
+        ] as [String: Any]
+        return object([
+            "name": ["type": "string"], "at": duration, "for": duration,
+            "ramp": ["oneOf": [duration, object(["up": duration, "down": duration])]],
+            "probability": probability,
+            "match": object([
+                "model": ["type": ["string", "array"]], "provider": ["type": ["string", "array"]], "api_key": ["type": ["string", "array"]],
+                "path": ["type": "string"], "header": ["type": "object"], "stream": ["type": "boolean"],
+                "attempts": ["type": ["string", "integer", "array"]],
+            ]),
+            "inject": inject,
+        ], required: ["inject"])
+    }
+
+    static var expectation: [String: Any] {
+        [
+            "type": "object", "minProperties": 1, "maxProperties": 1,
+            "description": "exactly one expectation: " + ExpectationRegistry.kinds.joined(separator: ", "),
+            "propertyNames": ["enum": ExpectationRegistry.kinds],
+        ]
+    }
+
+    static var target: [String: Any] {
+        let field = object(["header": ["type": "string"], "json": ["type": "string", "pattern": "^\\$\\."]])
+        return [
+            "oneOf": [
+                ["const": "builtin"],
+                object([
+                    "command": ["type": "string"], "env": ["type": "object", "additionalProperties": ["type": "string"]],
+                    "ready": ["type": "string"], "ready_timeout": duration, "allow_remote": ["type": "boolean"],
+                    "request": object([
+                        "method": ["type": "string"], "url": ["type": "string"], "body": ["type": "string"],
+                        "headers": ["type": "object", "additionalProperties": ["type": "string"]],
+                    ], required: ["url"]),
+                    "served_by": field, "degraded": field, "sql": field,
+                ], required: ["request"]),
+            ],
+        ]
+    }
+
+    static var load: [String: Any] {
+        let stage: [String: Any] = ["oneOf": [object(["to": rate, "over": duration], required: ["to", "over"]), object(["hold": duration], required: ["hold"])]]
+        return object([
+            "workload": ["enum": ["analytics"]],
+            "arrival": ["oneOf": [
+                object(["rate": rate], required: ["rate"]),
+                object(["rate": rate, "poisson": ["const": true]], required: ["rate", "poisson"]),
+                object(["start": rate, "stages": ["type": "array", "items": stage, "minItems": 1]], required: ["stages"]),
+                object(["concurrency": ["type": "integer", "minimum": 1], "think": duration], required: ["concurrency"]),
+            ]],
+            "max_in_flight": ["type": "integer", "minimum": 1], "max_requests": ["type": "integer", "minimum": 1],
+            "tenants": ["type": "array", "items": ["type": "string"], "minItems": 1],
+        ])
+    }
+
+    static var pipeline: [String: Any] {
+        let tier: [String: Any] = ["oneOf": [
+            ["type": "string"],
+            object(["model": ["type": "string"], "timeout": duration, "stream": ["type": "boolean"], "max_tokens": ["type": "integer"], "min_confidence": probability], required: ["model"]),
+        ]]
+        return object([
+            "tiers": ["type": "array", "items": tier, "minItems": 1], "timeout": duration, "stream": ["type": "boolean"],
+            "retry": object(["max_attempts": ["type": "integer", "minimum": 1], "base": duration, "cap": duration, "max_wait": duration, "jitter": ["enum": ["full", "equal", "none"]]]),
+            "retry_budget": object(["ratio": ["type": "number"], "reserve": ["type": "number"]]),
+            "circuit_breaker": object(["threshold": ["type": "integer", "minimum": 1], "cool_down": duration]),
+            "cache_ttl": duration,
+            "quality_monitor": object(["every": ["type": "integer", "minimum": 0], "window": ["type": "integer", "minimum": 1], "threshold": probability, "judge_model": ["type": "string"]]),
+            "alerts": ["type": "object", "additionalProperties": object(["threshold": ["type": "number"], "resolve_threshold": ["type": "number"], "window": duration, "min_samples": ["type": "integer", "minimum": 1]])],
+            "prompt_caching": ["type": "boolean"], "semantic_check": ["type": "boolean"], "route_by_complexity": ["type": "boolean"],
+            "prompts": object(["directory": ["type": "string"], "version": ["type": "string"]], required: ["directory"]),
+            "cost_baseline": ["type": ["string", "number"]],
+        ])
+    }
+
+    /// The schema as a dictionary.
+    public static var document: [String: Any] {
+        var root = object([
+            "name": ["type": "string"], "description": ["type": "string"],
+            "seed": ["type": "integer", "minimum": 0], "duration": duration,
+            "time_scale": ["type": "number", "exclusiveMinimum": 0],
+            "target": target, "pipeline": pipeline, "load": load,
+            "faults": ["type": "array", "items": fault],
+            "expect": ["type": "array", "items": expectation],
+        ], required: ["name", "duration"], description: "An llmchaos scenario: faults, load, target and expectations. Durations are scenario time.")
+        root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        root["$id"] = "https://llmchaos.dev/schema/scenario.json"
+        root["title"] = "llmchaos scenario"
+        return root
+    }
+
+    /// The schema as pretty-printed JSON.
+    public static var json: String {
+        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

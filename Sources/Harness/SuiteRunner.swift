@@ -1,0 +1,129 @@
+import ChaosCore
+import Faults
+import Foundation
+import Results
+import Scenario
+
+/// Runs scenario files one after another and writes the reports of them all.
+public struct SuiteRunner: Sendable {
+    /// Where things go.
+    public struct Options: Sendable {
+        public var resultsDirectory = "results"
+        /// The RunLog database; default `<results>/runlog.sqlite`.
+        public var storePath: String?
+        /// An extra copy of the JUnit report (CI systems look in a fixed place).
+        public var junitPath: String?
+        public var progress = RunProgress(style: .silent)
+        public init() {}
+    }
+
+    /// What a suite run came to, and the exit code it means.
+    public struct Outcome: Sendable {
+        public var suite: SuiteResult
+        public var directory: String
+        /// Scenarios whose target could not be started.
+        public var startFailures: [String]
+        /// 0 all passed, 1 an expectation failed or a run was aborted, 3 a target could not be started.
+        public var exitCode: Int32 {
+            if !startFailures.isEmpty { return 3 }
+            return suite.passed && !suite.results.isEmpty ? 0 : 1
+        }
+    }
+
+    public let options: Options
+
+    public init(options: Options) { self.options = options }
+
+    /// Reads every scenario under `paths` (files, or folders searched for YAML).
+    /// - Returns: the plans, and every problem of every file (to exit 2 with).
+    public static func loadPlans(_ paths: [String]) -> (plans: [ScenarioPlan], problems: [ConfigProblem]) {
+        var plans: [ScenarioPlan] = []
+        var problems: [ConfigProblem] = []
+        let files = LoadedScenario.files(in: paths)
+        if files.isEmpty { problems.append(ConfigProblem("no scenario files (.yaml, .yml) found", at: SourceLocation(file: paths.joined(separator: " "), line: 0))) }
+        for file in files {
+            do { plans.append(try ScenarioPlan.load(path: file)) } catch { problems += error.all }
+        }
+        return (plans, problems)
+    }
+
+    /// A new invocation id: sortable by time, unique enough for one machine.
+    public static func newInvocationID(at date: Date = Date()) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        return "\(formatter.string(from: date))-\(String(repeating: "0", count: 4 - suffix.count))\(suffix)"
+    }
+
+    /// Runs the plans in order; on cancellation, stops after the current one
+    /// (stored as aborted) and still writes the reports.
+    public func run(_ plans: [ScenarioPlan], invocation: String = SuiteRunner.newInvocationID()) async throws -> Outcome {
+        let store = try RunStore(path: storePath)
+        try await store.markAbandonedRunsAborted()
+        let startedAt = Date()
+        var results: [ScenarioResult] = []
+        var startFailures: [String] = []
+        for plan in plans {
+            if Task.isCancelled { break }
+            let runner = ScenarioRunner(plan: plan, invocation: invocation, store: store, progress: options.progress)
+            do {
+                results.append(try await runner.run())
+            } catch let error as TargetStartError {
+                options.progress.finish("✘ \(error)")
+                startFailures.append(error.description)
+            }
+        }
+        let suite = SuiteResult(invocation: invocation, startedAt: startedAt, results: results)
+        let directory = try writeReports(suite)
+        return Outcome(suite: suite, directory: directory, startFailures: startFailures)
+    }
+
+    var storePath: String { options.storePath ?? (options.resultsDirectory as NSString).appendingPathComponent("runlog.sqlite") }
+
+    /// Writes every report into `<results>/<invocation>/`; returns that folder.
+    public func writeReports(_ suite: SuiteResult) throws -> String {
+        let directory = (options.resultsDirectory as NSString).appendingPathComponent(suite.invocation)
+        for writer in Reports.all { try writer.write(suite, to: directory) }
+        if let junitPath = options.junitPath { try JUnitReport.write(suite, to: directory, path: junitPath) }
+        return directory
+    }
+
+    /// Judges a stored run again, from the store alone, and rewrites its reports.
+    /// - Parameter id: an invocation id, or one run's id (`<invocation>/<scenario>`).
+    /// - Returns: nil when the store has no such run.
+    public func rejudge(_ id: String) async throws -> Outcome? {
+        let store = try RunStore(path: storePath)
+        let ids = try await store.runIDs(matching: id)
+        guard !ids.isEmpty else { return nil }
+        var results: [ScenarioResult] = []
+        var invocation = id
+        var startedAt = Date()
+        for runID in ids {
+            guard let stored = try await store.load(runID: runID) else { continue }
+            invocation = stored.invocation
+            startedAt = min(startedAt, stored.startedAt)
+            let plan: ScenarioPlan
+            do { plan = try ScenarioPlan.parse(yaml: stored.scenarioText, file: stored.log.info.file) } catch {
+                throw RejudgeError(runID: runID, problems: error)
+            }
+            let verdicts = plan.expectations.map { $0.judge(stored.log) }
+            try await store.saveVerdicts(verdicts, runID: runID)
+            results.append(ScenarioResult(log: stored.log, verdicts: verdicts, description: plan.scenario.description))
+        }
+        let suite = SuiteResult(invocation: invocation, startedAt: startedAt, results: results)
+        return Outcome(suite: suite, directory: try writeReports(suite), startFailures: [])
+    }
+
+    /// The newest invocations in the store.
+    public func recentInvocations() async throws -> [String] {
+        try await RunStore(path: storePath).recentInvocations()
+    }
+}
+
+/// A stored scenario that this version can no longer read.
+public struct RejudgeError: Error, CustomStringConvertible {
+    public let runID: String
+    public let problems: ConfigProblems
+    public var description: String { "run \(runID): its stored scenario no longer reads:\n\(problems)" }
+}

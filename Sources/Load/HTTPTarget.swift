@@ -1,0 +1,118 @@
+import AsyncHTTPClient
+import ChaosCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A service over HTTP, in any language, as a load target: each request is a
+/// template filled with `{{question}}`, `{{request_id}}` and `{{tenant}}`; the
+/// answer's status, served-by tier, degraded flag and SQL are read from headers or
+/// JSON paths.
+public struct HTTPTarget: LoadTarget {
+    /// The request to send, with placeholders.
+    public struct Template: Sendable {
+        public var method: String
+        public var url: String
+        public var body: String?
+        public var headers: [(String, String)]
+
+        public init(method: String = "POST", url: String, body: String? = nil, headers: [(String, String)] = []) {
+            self.method = method; self.url = url; self.body = body; self.headers = headers
+        }
+    }
+
+    /// Where to read a field of the answer.
+    public enum Field: Sendable, Equatable {
+        case header(String)
+        /// Keys from the root of a JSON object.
+        case json([String])
+    }
+
+    public let http: HTTPClient
+    public let template: Template
+    public let servedBy: Field?
+    public let degraded: Field?
+    public let sql: Field?
+    /// Real time a request may take before it counts as an error.
+    public let timeout: Duration
+    /// The question for a request: its id in the workload, and its text.
+    let question: @Sendable (LoadRequest) -> (id: String, text: String)
+    /// Grades served SQL against the question's ground truth.
+    let grade: @Sendable (_ questionID: String, _ sql: String) async -> RequestRecord.Grade
+
+    public init(
+        http: HTTPClient, template: Template, servedBy: Field?, degraded: Field?, sql: Field?, timeout: Duration,
+        question: @escaping @Sendable (LoadRequest) -> (id: String, text: String),
+        grade: @escaping @Sendable (_ questionID: String, _ sql: String) async -> RequestRecord.Grade
+    ) {
+        self.http = http; self.template = template; self.servedBy = servedBy; self.degraded = degraded; self.sql = sql
+        self.timeout = timeout; self.question = question; self.grade = grade
+    }
+
+    public func send(_ request: LoadRequest) async -> LoadReply {
+        let (questionID, text) = question(request)
+        let values = ["question": text, "request_id": request.requestID, "tenant": request.tenant]
+        var outgoing = HTTPClientRequest(url: Self.fill(template.url, values, escape: Self.urlEscape))
+        outgoing.method = HTTPMethod(rawValue: template.method)
+        for (name, value) in template.headers { outgoing.headers.add(name: name, value: Self.fill(value, values, escape: { $0 })) }
+        if !outgoing.headers.contains(name: "x-llmchaos-request") { outgoing.headers.add(name: "x-llmchaos-request", value: request.requestID) }
+        if let body = template.body {
+            outgoing.body = .bytes(ByteBuffer(string: Self.fill(body, values, escape: Self.jsonEscape)))
+            if !outgoing.headers.contains(name: "content-type") { outgoing.headers.add(name: "content-type", value: "application/json") }
+        }
+        do {
+            let response = try await http.execute(outgoing, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
+            let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
+            let data = Data(body.readableBytesView)
+            let json = try? JSONSerialization.jsonObject(with: data)
+            func read(_ field: Field?) -> String? {
+                switch field {
+                case let .header(name): response.headers.first(name: name)
+                case let .json(path): Self.value(at: path, in: json)
+                case nil: nil
+                }
+            }
+            let status = Int(response.status.code)
+            guard (200..<300).contains(status) else {
+                return LoadReply(outcome: .error, servedBy: read(servedBy), status: status, questionID: questionID, error: "HTTP \(status)")
+            }
+            let isDegraded = read(degraded).map(Self.truthy) ?? false
+            var grade = RequestRecord.Grade.unknown
+            if let sql = read(sql), !sql.isEmpty { grade = await self.grade(questionID, sql) }
+            return LoadReply(outcome: isDegraded ? .degraded : .ok, servedBy: read(servedBy), status: status, grade: grade, questionID: questionID)
+        } catch {
+            return LoadReply(outcome: .error, status: nil, questionID: questionID, error: "\(error)")
+        }
+    }
+
+    static func fill(_ text: String, _ values: [String: String], escape: (String) -> String) -> String {
+        var out = text
+        for (key, value) in values { out = out.replacingOccurrences(of: "{{\(key)}}", with: escape(value)) }
+        return out
+    }
+
+    static func jsonEscape(_ text: String) -> String {
+        let encoded = (try? JSONEncoder().encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+        return String(encoded.dropFirst().dropLast())
+    }
+
+    static func urlEscape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?"))) ?? text
+    }
+
+    static func value(at path: [String], in json: Any?) -> String? {
+        var current = json
+        for key in path { current = (current as? [String: Any])?[key] }
+        switch current {
+        case let text as String: return text
+        case let flag as Bool: return flag ? "true" : "false"
+        case let number as NSNumber: return number.stringValue
+        case is NSNull, nil: return nil
+        default: return current.map { "\($0)" }
+        }
+    }
+
+    static func truthy(_ text: String) -> Bool {
+        !["", "false", "0", "no", "null", "none"].contains(text.lowercased())
+    }
+}

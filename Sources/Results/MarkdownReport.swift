@@ -1,0 +1,40 @@
+import ChaosCore
+import Foundation
+import Verdicts
+
+/// `summary.md`: short enough for a CI job summary; failures first with their evidence.
+public enum MarkdownReport: ReportWriter {
+    public static let fileName = "summary.md"
+
+    public static func render(_ suite: SuiteResult) -> String {
+        var md = "# llmchaos \(suite.passed ? "✅ passed" : "❌ failed")\n\n"
+        md += "Run `\(suite.invocation)`: \(suite.results.count) scenarios, \(suite.expectationCount) expectations, \(suite.failedCount) failed.\n\n"
+        md += "| scenario | result | requests | p99 | errors | served by | wall |\n|---|---|---|---|---|---|---|\n"
+        for result in suite.results {
+            let stats = RunStatistics(result.log)
+            let status = result.log.info.status != .completed ? "⚠️ \(result.log.info.status.rawValue)"
+                : result.passed ? "✅ \(result.verdicts.count)/\(result.verdicts.count)" : "❌ \(result.verdicts.count - result.failedCount)/\(result.verdicts.count)"
+            let errors = stats.outcomes["error"] ?? 0
+            let served = stats.servedBy.sorted { $0.value > $1.value }.prefix(3).map { "\($0.key) \(percent($0.value, stats.requests))" }.joined(separator: ", ")
+            md += "| \(result.log.info.scenario) | \(status) | \(stats.requests) | \(DurationText.format(stats.p99)) | \(percent(errors, stats.requests)) | \(served) | \(String(format: "%.1fs", result.wallSeconds)) |\n"
+        }
+        let failed = suite.results.filter { !$0.passed }
+        if !failed.isEmpty {
+            md += "\n## Failures\n"
+            for result in failed {
+                md += "\n### \(result.log.info.scenario)\n\n"
+                if result.log.info.status != .completed { md += "- ⚠️ the run was \(result.log.info.status.rawValue)\n" }
+                for verdict in result.verdicts where !verdict.passed {
+                    md += "- ❌ **\(verdict.kind)**: \(verdict.expectation)  \n  \(verdict.measured)\n"
+                    for line in verdict.evidence { md += "  - \(line)\n" }
+                    if !verdict.offenders.isEmpty { md += "  - first offenders: " + verdict.offenders.prefix(3).map { "`\($0.requestID)` at \(DurationText.format($0.at))" }.joined(separator: ", ") + "\n" }
+                }
+            }
+        }
+        return md
+    }
+
+    static func percent(_ count: Int, _ total: Int) -> String {
+        total == 0 ? "0%" : String(format: "%.1f%%", Double(count) * 100 / Double(total))
+    }
+}

@@ -1,0 +1,145 @@
+import ChaosCore
+import Verdicts
+import Foundation
+import GRDB
+
+/// The RunLog on disk: one SQLite file (WAL) holding every run, its scenario text,
+/// its events and its verdicts. Events go in as the run goes, in batches, each
+/// batch one transaction, so a run killed mid-way keeps everything flushed before.
+///
+/// ```
+/// runs      id, invocation, scenario, status, info (JSON), scenario_text, started_at
+/// events    run_id, kind, at_ms, payload (JSON)
+/// verdicts  run_id, position, payload (JSON)
+/// ```
+public final class RunStore: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the store at `path`.
+    public init(path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        self.path = path
+        pool = try DatabasePool(path: path)
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "runs") { t in
+                t.primaryKey("id", .text)
+                t.column("invocation", .text).notNull().indexed()
+                t.column("scenario", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("info", .text).notNull()
+                t.column("scenario_text", .text).notNull()
+                t.column("started_at", .datetime).notNull()
+            }
+            try db.create(table: "events") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("run_id", .text).notNull().references("runs", onDelete: .cascade)
+                t.column("kind", .text).notNull()
+                t.column("at_ms", .double).notNull()
+                t.column("payload", .text).notNull()
+            }
+            try db.create(index: "events_by_run", on: "events", columns: ["run_id", "kind"])
+            try db.create(table: "verdicts") { t in
+                t.column("run_id", .text).notNull().references("runs", onDelete: .cascade)
+                t.column("position", .integer).notNull()
+                t.column("payload", .text).notNull()
+                t.primaryKey(["run_id", "position"])
+            }
+        }
+        return migrator
+    }
+
+    /// Records that a run began. `startedAt` is the wall-clock time, for people.
+    public func begin(_ info: RunInfo, invocation: String, scenarioText: String, startedAt: Date) async throws {
+        let json = try Self.encode(info)
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO runs (id, invocation, scenario, status, info, scenario_text, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [info.runID, invocation, info.scenario, info.status.rawValue, json, scenarioText, startedAt]
+            )
+        }
+    }
+
+    /// Appends events in one transaction.
+    public func append(_ events: [RunEvent], runID: String) async throws {
+        guard !events.isEmpty else { return }
+        let rows = try events.map { event in (event.kind, event.at.milliseconds, try Self.encode(payload: event)) }
+        try await pool.write { db in
+            let statement = try db.makeStatement(sql: "INSERT INTO events (run_id, kind, at_ms, payload) VALUES (?, ?, ?, ?)")
+            for row in rows { try statement.execute(arguments: [runID, row.0, row.1, row.2]) }
+        }
+    }
+
+    /// Records how the run ended.
+    public func finish(_ info: RunInfo) async throws {
+        let json = try Self.encode(info)
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE runs SET status = ?, info = ? WHERE id = ?", arguments: [info.status.rawValue, json, info.runID])
+        }
+    }
+
+    /// Replaces the stored verdicts of a run.
+    public func saveVerdicts(_ verdicts: [Verdict], runID: String) async throws {
+        let rows = try verdicts.map { try Self.encode($0) }
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM verdicts WHERE run_id = ?", arguments: [runID])
+            for (position, row) in rows.enumerated() {
+                try db.execute(sql: "INSERT INTO verdicts (run_id, position, payload) VALUES (?, ?, ?)", arguments: [runID, position, row])
+            }
+        }
+    }
+
+    /// One stored run: its log, its scenario text, and the verdicts stored with it.
+    public struct StoredRun: Sendable {
+        public var log: RunLog
+        public var invocation: String
+        public var scenarioText: String
+        public var startedAt: Date
+        public var verdicts: [Verdict]
+    }
+
+    /// Reads a run back, events in the order they were written.
+    public func load(runID: String) async throws -> StoredRun? {
+        try await pool.read { db -> StoredRun? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID]) else { return nil }
+            var info = try Self.decode(RunInfo.self, from: row["info"])
+            info.status = RunInfo.Status(rawValue: row["status"]) ?? info.status
+            var log = RunLog(info: info)
+            let events = try Row.fetchCursor(db, sql: "SELECT kind, payload FROM events WHERE run_id = ? ORDER BY id", arguments: [runID])
+            while let event = try events.next() {
+                if let decoded = try Self.decodeEvent(kind: event["kind"], payload: event["payload"]) { log.add(decoded) }
+            }
+            let verdicts = try String.fetchAll(db, sql: "SELECT payload FROM verdicts WHERE run_id = ? ORDER BY position", arguments: [runID])
+                .map { try Self.decode(Verdict.self, from: $0) }
+            return StoredRun(log: log, invocation: row["invocation"], scenarioText: row["scenario_text"], startedAt: row["started_at"], verdicts: verdicts)
+        }
+    }
+
+    /// The run ids of an invocation, in the order they began; or, when `invocation`
+    /// is itself a run id, that run.
+    public func runIDs(matching invocation: String) async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM runs WHERE invocation = ? OR id = ? ORDER BY started_at, rowid", arguments: [invocation, invocation])
+        }
+    }
+
+    /// The newest invocations, newest first.
+    public func recentInvocations(limit: Int = 20) async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT invocation FROM runs GROUP BY invocation ORDER BY MAX(started_at) DESC LIMIT ?", arguments: [limit])
+        }
+    }
+
+    /// Marks runs still `running` as aborted: whoever ran them is gone.
+    public func markAbandonedRunsAborted() async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE runs SET status = 'aborted' WHERE status = 'running'")
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import ChaosCore
+import Foundation
+import Scenario
+
+/// `backoff: { jitter: true, honors_retry_after: true, max_attempts: 3, growth: true, model: claude-opus-4-7 }`
+///
+/// Judges the real gaps between attempts of one logical request at one model, as
+/// the mock's journal saw them (a gap runs from the end of one attempt to the
+/// arrival of the next):
+///
+/// ```
+/// attempt 1 ──529──┤ gap 1 ├── attempt 2 ──529──┤  gap 2  ├── attempt 3
+/// ```
+/// - growth: the mean of gap 2 exceeds the mean of gap 1 (needs 5 requests of each);
+/// - jitter: first gaps of different requests spread out (coefficient of variation
+///   ≥ 0.1, and a spread above the clock's noise), so retries are not synchronised;
+/// - `retry-after`: no retry comes earlier than the server asked;
+/// - attempts per request and model ≤ `max_attempts`; a permanent 4xx is never retried.
+public struct BackoffExpectation: Expectation {
+    public static let kind = "backoff"
+    static let permanentStatuses: Set<Int> = [400, 401, 403, 404, 413]
+    static let minimumSamples = 5
+
+    let jitter: Bool
+    let honorsRetryAfter: Bool
+    let growth: Bool
+    let maxAttempts: Int?
+    let model: String?
+
+    public init?(_ node: ConfigNode, problems: ProblemCollector) {
+        guard let reader = node.mapping(problems, what: "backoff") else { return nil }
+        jitter = reader.optional("jitter")?.bool(problems, what: "jitter") ?? true
+        honorsRetryAfter = reader.optional("honors_retry_after")?.bool(problems, what: "honors_retry_after") ?? true
+        growth = reader.optional("growth")?.bool(problems, what: "growth") ?? true
+        maxAttempts = reader.optional("max_attempts")?.int(problems, what: "max_attempts", min: 1)
+        model = reader.optional("model")?.string(problems, what: "model")
+        reader.finish()
+    }
+
+    public var summary: String {
+        var parts = ["retries back off"]
+        if growth { parts.append("with growing gaps") }
+        if jitter { parts.append("with jitter") }
+        if honorsRetryAfter { parts.append("honouring retry-after") }
+        if let maxAttempts { parts.append("at most \(maxAttempts) attempts") }
+        parts.append("no retry of a permanent 4xx")
+        return parts.joined(separator: ", ") + (model.map { " (\($0))" } ?? "")
+    }
+
+    /// A retry: the attempt before it, and the wait between them.
+    struct Retry {
+        var previous: UpstreamAttempt
+        var next: UpstreamAttempt
+        /// 1 for the wait before the second attempt.
+        var index: Int
+        var gap: Duration { next.at - (previous.at + previous.latency) }
+    }
+
+    public func judge(_ log: RunLog) -> Verdict {
+        let attempts = log.messageAttempts.filter { model == nil || $0.model == model }
+        let chains = Dictionary(grouping: attempts, by: { "\($0.requestID)|\($0.model ?? "")" })
+            .values.map { $0.sorted { ($0.at, $0.sequence) < ($1.at, $1.sequence) } }
+            .sorted { $0[0].at < $1[0].at }
+        var retries: [Retry] = []
+        for chain in chains where chain.count > 1 {
+            for i in 1..<chain.count { retries.append(Retry(previous: chain[i - 1], next: chain[i], index: i)) }
+        }
+        let tolerance = log.info.timeTolerance
+        guard !retries.isEmpty else {
+            return verdict(false, "no request was retried: nothing shows backoff (\(chains.count) requests, \(attempts.count) attempts)", tolerance: tolerance)
+        }
+        var failures: [String] = []
+        var evidence = ["\(retries.count) retries in \(chains.filter { $0.count > 1 }.count) of \(chains.count) requests"]
+        var offenders: [Offender] = []
+
+        if let maxAttempts {
+            let over = chains.filter { $0.count > maxAttempts }
+            if !over.isEmpty { failures.append("\(over.count) requests made more than \(maxAttempts) attempts") }
+            offenders += over.map { Offender(requestID: $0[0].requestID, at: $0[0].at, reason: "\($0.count) attempts at \($0[0].model ?? "?")") }
+        }
+        let permanent = retries.filter { Self.permanentStatuses.contains($0.previous.status) }
+        if !permanent.isEmpty { failures.append("\(permanent.count) retries after a permanent \(permanent[0].previous.status)") }
+        offenders += permanent.map { Offender(requestID: $0.next.requestID, at: $0.next.at, reason: "retried after \($0.previous.status) \($0.previous.errorType ?? "")") }
+
+        if honorsRetryAfter {
+            let asked = retries.filter { $0.previous.retryAfter != nil }
+            let early = asked.filter { $0.gap + tolerance < $0.previous.retryAfter! }
+            evidence.append("retry-after: \(asked.count) retries followed one, \(early.count) came early")
+            if !early.isEmpty { failures.append("\(early.count) retries came before the retry-after the server sent") }
+            offenders += early.map { Offender(requestID: $0.next.requestID, at: $0.next.at, reason: "retried after \(Format.time($0.gap)), retry-after was \(Format.time($0.previous.retryAfter!))") }
+        }
+        // Gaps the server dictated say nothing about the client's own backoff.
+        let free = retries.filter { $0.previous.retryAfter == nil }
+        let byIndex = Dictionary(grouping: free, by: \.index).mapValues { $0.map(\.gap.seconds) }
+        if jitter {
+            let first = byIndex[1] ?? []
+            let floor = max(0.01, 0.002 * log.info.timeScale)
+            if first.count < Self.minimumSamples {
+                failures.append("only \(first.count) first retries without retry-after: too few to judge jitter (need \(Self.minimumSamples))")
+            } else {
+                let (mean, deviation) = Self.meanAndDeviation(first)
+                let spread = mean > 0 ? deviation / mean : 0
+                evidence.append(String(format: "jitter: first retries wait %.3fs on average, standard deviation %.3fs (coefficient %.2f; clock noise floor %.3fs)", mean, deviation, spread, floor))
+                if spread < 0.1 || deviation < floor { failures.append("retries are synchronised: the first retries of \(first.count) requests all wait about \(String(format: "%.3fs", mean))") }
+            }
+        }
+        if growth {
+            let first = byIndex[1] ?? [], second = byIndex[2] ?? []
+            if first.count >= Self.minimumSamples, second.count >= Self.minimumSamples {
+                let m1 = Self.meanAndDeviation(first).mean, m2 = Self.meanAndDeviation(second).mean
+                evidence.append(String(format: "growth: mean wait %.3fs before retry 1, %.3fs before retry 2", m1, m2))
+                if m2 <= m1 { failures.append(String(format: "waits do not grow: %.3fs then %.3fs", m1, m2)) }
+            } else if first.count >= Self.minimumSamples {
+                evidence.append("growth: not judged, only \(second.count) requests were retried twice without retry-after")
+            } else {
+                failures.append("only \(first.count) retries without retry-after: too few to judge growth")
+            }
+        }
+        let measured = failures.isEmpty ? "\(retries.count) retries back off as expected" : failures.joined(separator: "; ")
+        return verdict(failures.isEmpty, measured, evidence: evidence, offenders: offenders.sorted { $0.at < $1.at }, tolerance: tolerance)
+    }
+
+    static func meanAndDeviation(_ values: [Double]) -> (mean: Double, deviation: Double) {
+        guard !values.isEmpty else { return (0, 0) }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+        return (mean, variance.squareRoot())
+    }
+}

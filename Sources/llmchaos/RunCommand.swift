@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Harness
+
+/// `llmchaos run [FILE|DIR…]`: plays scenarios and judges them.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run scenarios against their target (the built-in pipeline by default) and judge every expectation.",
+        discussion: """
+            Reports go to <results>/<run-id>/: report.json, junit.xml, summary.md, report.html.
+            Every run is stored in <results>/runlog.sqlite; `llmchaos report <run-id>` judges it again.
+            Exit codes: 0 every expectation held, 1 one failed (or a run was interrupted), 2 a scenario
+            has problems, 3 a target could not be started.
+            """
+    )
+
+    @Argument(help: "Scenario files, or folders to search for .yaml/.yml files.")
+    var paths: [String] = ["scenarios"]
+
+    @Option(help: "Also write the JUnit XML report here.")
+    var junit: String?
+
+    @Option(help: "Folder for reports and the RunLog database.")
+    var results = "results"
+
+    @Flag(help: "No progress output; only the final summary.")
+    var quiet = false
+
+    func run() async throws {
+        let (plans, problems) = SuiteRunner.loadPlans(paths)
+        guard problems.isEmpty else {
+            for problem in problems { printError(problem.description) }
+            printError("no scenario was run: fix the problems above (llmchaos validate checks them)")
+            throw Exit.usage
+        }
+        var options = SuiteRunner.Options()
+        options.resultsDirectory = results
+        options.junitPath = junit
+        options.progress = quiet ? RunProgress(style: .silent) : .automatic()
+        let runner = SuiteRunner(options: options)
+        let task = Task { try await runner.run(plans) }
+        let signals = Interrupts.onInterrupt {
+            printError("\ninterrupted: stopping the current scenario, writing what it recorded (Ctrl-C again to quit at once)")
+            task.cancel()
+        }
+        defer { signals.forEach { $0.cancel() } }
+        let outcome: SuiteRunner.Outcome
+        do { outcome = try await task.value } catch {
+            printError("error: \(error)")
+            throw Exit.failed
+        }
+        Summary.print(outcome)
+        throw ExitCode(outcome.exitCode)
+    }
+}
+
+/// The closing lines every run and report prints.
+enum Summary {
+    static func print(_ outcome: SuiteRunner.Outcome) {
+        let suite = outcome.suite
+        for result in suite.results {
+            let info = result.log.info
+            for verdict in result.verdicts where !verdict.passed {
+                Out.line("FAIL \(info.scenario) · \(verdict.kind): \(verdict.expectation)")
+                Out.line("     \(verdict.measured)")
+                for offender in verdict.offenders.prefix(3) { Out.line("     e.g. \(offender)") }
+            }
+            if info.status != .completed { Out.line("ABORTED \(info.scenario): the run was \(info.status.rawValue)") }
+        }
+        for failure in outcome.startFailures { Out.line("ERROR \(failure)") }
+        let verdictLine = "\(suite.expectationCount - suite.failedCount)/\(suite.expectationCount) expectations held in \(suite.results.count) scenarios"
+        Out.line((outcome.exitCode == 0 ? "passed: " : "failed: ") + verdictLine)
+        Out.line("reports: \(outcome.directory)/ (report.html, summary.md, junit.xml, report.json) · run id \(suite.invocation)")
+    }
+}
+
+/// SIGINT and SIGTERM handlers: the first asks the run to stop cleanly, the second quits.
+enum Interrupts {
+    static func onInterrupt(_ handler: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
+        let seen = Counter()
+        return [SIGINT, SIGTERM].map { signalNumber in
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                if seen.increment() > 0 { Foundation.exit(130) }
+                handler()
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    final class Counter: @unchecked Sendable {
+        // Only touched from signal handlers on one serial path; a lock makes it certain.
+        private let lock = NSLock()
+        private var value = 0
+        func increment() -> Int {
+            lock.lock(); defer { lock.unlock() }
+            defer { value += 1 }
+            return value
+        }
+    }
+}
