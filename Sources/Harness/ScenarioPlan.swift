@@ -65,13 +65,9 @@ public struct ScenarioPlan: Sendable {
     /// Paths in a scenario (prompt folders) are relative to the project, the folder
     /// above `scenarios/`, so one scenario reads the same from anywhere in the tree.
     static func projectDirectory(for directory: String) -> String {
-        var current = directory.isEmpty ? "." : directory
-        for _ in 0..<6 {
-            if (current as NSString).lastPathComponent == "scenarios" { return (current as NSString).deletingLastPathComponent.isEmpty ? "." : (current as NSString).deletingLastPathComponent }
-            let parent = (current as NSString).deletingLastPathComponent
-            if parent.isEmpty || parent == current { break }
-            current = parent
-        }
-        return "."
+        let parts = directory.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard let index = parts.lastIndex(of: "scenarios") else { return "." }
+        let project = parts[..<index].joined(separator: "/")
+        return project.isEmpty ? (directory.hasPrefix("/") ? "/" : ".") : project
     }
 }

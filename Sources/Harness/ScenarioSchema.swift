@@ -7,31 +7,31 @@ import Verdicts
 /// schema names exactly what `validate` accepts; the finer rules (a duration's
 /// units, a fault name that exists) are `validate`'s, with line numbers.
 public enum ScenarioSchema {
-    static var duration: [String: Any] { [
+    static var duration: JSONValue { [
         "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|us|µs|ns|s|m|h|d))+$",
         "description": "scenario time, such as 500ms, 2s, 1m30s",
     ] }
-    static var rate: [String: Any] { ["type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?/(s|sec|m|min|h)$", "description": "a rate such as 20/s"] }
-    static var probability: [String: Any] { ["oneOf": [["type": "number", "minimum": 0, "maximum": 1], ["type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$"]]] }
-    static var window: [String: Any] { [
+    static var rate: JSONValue { ["type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?/(s|sec|m|min|h)$", "description": "a rate such as 20/s"] }
+    static var probability: JSONValue { ["oneOf": [["type": "number", "minimum": 0, "maximum": 1], ["type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$"]]] }
+    static var window: JSONValue { [
         "description": "a fault's name, or [start, end]",
         "oneOf": [["type": "string"], ["type": "array", "items": duration, "minItems": 2, "maxItems": 2]],
     ] }
 
-    static func object(_ properties: [String: Any], required: [String] = [], description: String? = nil) -> [String: Any] {
-        var schema: [String: Any] = ["type": "object", "properties": properties, "additionalProperties": false]
-        if !required.isEmpty { schema["required"] = required }
-        if let description { schema["description"] = description }
-        return schema
+    static func object(_ properties: JSONValue, required: [String] = [], description: String? = nil) -> JSONValue {
+        var schema: [String: JSONValue] = ["type": "object", "properties": properties, "additionalProperties": false]
+        if !required.isEmpty { schema["required"] = .array(required.map(JSONValue.string)) }
+        if let description { schema["description"] = .string(description) }
+        return .object(schema)
     }
 
-    static var fault: [String: Any] {
-        let inject = [
+    static var fault: JSONValue {
+        let inject: JSONValue = [
             "type": "object", "minProperties": 1, "maxProperties": 1,
-            "description": "exactly one fault: " + FaultRegistry.kinds.joined(separator: ", "),
-            "propertyNames": ["enum": FaultRegistry.kinds],
+            "description": .string("exactly one fault: " + FaultRegistry.kinds.joined(separator: ", ")),
+            "propertyNames": ["enum": .array(FaultRegistry.kinds.map(JSONValue.string))],
             "additionalProperties": ["type": ["object", "null"]],
-        ] as [String: Any]
+        ]
         return object([
             "name": ["type": "string"], "at": duration, "for": duration,
             "ramp": ["oneOf": [duration, object(["up": duration, "down": duration])]],
@@ -45,15 +45,15 @@ public enum ScenarioSchema {
         ], required: ["inject"])
     }
 
-    static var expectation: [String: Any] {
+    static var expectation: JSONValue {
         [
             "type": "object", "minProperties": 1, "maxProperties": 1,
-            "description": "exactly one expectation: " + ExpectationRegistry.kinds.joined(separator: ", "),
-            "propertyNames": ["enum": ExpectationRegistry.kinds],
+            "description": .string("exactly one expectation: " + ExpectationRegistry.kinds.joined(separator: ", ")),
+            "propertyNames": ["enum": .array(ExpectationRegistry.kinds.map(JSONValue.string))],
         ]
     }
 
-    static var target: [String: Any] {
+    static var target: JSONValue {
         let field = object(["header": ["type": "string"], "json": ["type": "string", "pattern": "^\\$\\."]])
         return [
             "oneOf": [
@@ -71,8 +71,8 @@ public enum ScenarioSchema {
         ]
     }
 
-    static var load: [String: Any] {
-        let stage: [String: Any] = ["oneOf": [object(["to": rate, "over": duration], required: ["to", "over"]), object(["hold": duration], required: ["hold"])]]
+    static var load: JSONValue {
+        let stage: JSONValue = ["oneOf": [object(["to": rate, "over": duration], required: ["to", "over"]), object(["hold": duration], required: ["hold"])]]
         return object([
             "workload": ["enum": ["analytics"]],
             "arrival": ["oneOf": [
@@ -86,8 +86,8 @@ public enum ScenarioSchema {
         ])
     }
 
-    static var pipeline: [String: Any] {
-        let tier: [String: Any] = ["oneOf": [
+    static var pipeline: JSONValue {
+        let tier: JSONValue = ["oneOf": [
             ["type": "string"],
             object(["model": ["type": "string"], "timeout": duration, "stream": ["type": "boolean"], "max_tokens": ["type": "integer"], "min_confidence": probability], required: ["model"]),
         ]]
@@ -106,24 +106,54 @@ public enum ScenarioSchema {
     }
 
     /// The schema as a dictionary.
-    public static var document: [String: Any] {
-        var root = object([
+    public static var document: JSONValue {
+        guard case var .object(root) = object([
             "name": ["type": "string"], "description": ["type": "string"],
             "seed": ["type": "integer", "minimum": 0], "duration": duration,
             "time_scale": ["type": "number", "exclusiveMinimum": 0],
             "target": target, "pipeline": pipeline, "load": load,
             "faults": ["type": "array", "items": fault],
             "expect": ["type": "array", "items": expectation],
-        ], required: ["name", "duration"], description: "An llmchaos scenario: faults, load, target and expectations. Durations are scenario time.")
+        ], required: ["name", "duration"], description: "An llmchaos scenario: faults, load, target and expectations. Durations are scenario time.") else { return .null }
         root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         root["$id"] = "https://llmchaos.dev/schema/scenario.json"
         root["title"] = "llmchaos scenario"
-        return root
+        return .object(root)
     }
 
     /// The schema as pretty-printed JSON.
     public static var json: String {
-        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(document), as: UTF8.self)) ?? "{}"
+    }
+}
+
+/// A JSON value written as Swift literals, so a schema reads like the JSON it is.
+public indirect enum JSONValue: Encodable, Sendable, ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+    case object([String: JSONValue])
+    case array([JSONValue])
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case null
+
+    public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(Dictionary(elements) { $1 }) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case let .object(value): try container.encode(value)
+        case let .array(value): try container.encode(value)
+        case let .string(value): try container.encode(value)
+        case let .number(value): if value == value.rounded() { try container.encode(Int(value)) } else { try container.encode(value) }
+        case let .bool(value): try container.encode(value)
+        case .null: try container.encodeNil()
+        }
     }
 }

@@ -10,6 +10,8 @@ public struct RampingRate: OpenModel {
         /// The rate at the end of the stage.
         public var to: Double
         public var over: Duration
+
+        public init(to: Double, over: Duration) { self.to = to; self.over = over }
     }
 
     public var start: Double

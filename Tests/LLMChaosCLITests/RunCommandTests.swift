@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// `llmchaos run` and `report` as a user and CI run them: exit codes, reports,
+/// and proof that verdicts fail when the pipeline under test is broken.
+@Suite(.serialized) struct RunCommandTests {
+    let directory = NSTemporaryDirectory() + "llmchaos-cli-run-\(UUID().uuidString)"
+
+    func scenario(_ name: String, _ yaml: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = "\(directory)/\(name).yaml"
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test func passingFailingAndBrokenScenariosExitZeroOneAndTwo() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let calm = try scenario("calm", """
+            name: calm
+            duration: 30s
+            time_scale: 30
+            load: { arrival: { rate: 1/s } }
+            expect:
+              - no_alert: {}
+              - silent_wrong_answers: 0
+            """)
+        let junit = "\(directory)/ci/junit.xml"
+        let passed = try await CLIProcess.run(["run", calm, "--results", "\(directory)/results", "--junit", junit, "--quiet"])
+        #expect(passed.status == 0, "\(passed.out)\(passed.err)")
+        #expect(passed.out.contains("passed: 2/2 expectations held in 1 scenarios"))
+        #expect(FileManager.default.fileExists(atPath: junit))
+
+        let impossible = try scenario("impossible", """
+            name: impossible
+            duration: 30s
+            time_scale: 30
+            load: { arrival: { rate: 1/s } }
+            expect:
+              - slo: { p99: 1ms }
+            """)
+        let failed = try await CLIProcess.run(["run", impossible, "--results", "\(directory)/results", "--quiet"])
+        #expect(failed.status == 1)
+        #expect(failed.out.contains("FAIL impossible · slo"))
+        let runID = try #require(failed.out.split(separator: " ").last.map(String.init)?.trimmingCharacters(in: .whitespacesAndNewlines))
+
+        // The stored run, judged again from the RunLog alone: the same verdict.
+        let report = try await CLIProcess.run(["report", runID, "--results", "\(directory)/results"])
+        #expect(report.status == 1, "\(report.err)")
+        #expect(report.out.contains("FAIL impossible · slo"))
+
+        let broken = try scenario("broken", "name: broken\nduration: 30s\nload: { arrival: { rate: lots } }\n")
+        let usage = try await CLIProcess.run(["run", broken, "--results", "\(directory)/results"])
+        #expect(usage.status == 2)
+        #expect(usage.err.contains("broken.yaml:3: rate 'lots' is not a rate"))
+    }
+
+    @Test func aTargetThatNeverBecomesReadyExitsThree() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = try Self.freePort()
+        let dead = try scenario("dead", """
+            name: dead-target
+            duration: 30s
+            time_scale: 30
+            target:
+              command: "python3 -c 'import sys; print(\\"config missing\\"); sys.exit(4)'"
+              ready: http://127.0.0.1:\(port)/health
+              ready_timeout: 10s
+              request: { url: "http://127.0.0.1:\(port)/query", body: '{"question": "{{question}}"}' }
+            expect:
+              - silent_wrong_answers: 0
+            """)
+        let result = try await CLIProcess.run(["run", dead, "--results", "\(directory)/results", "--quiet"])
+        #expect(result.status == 3)
+        #expect(result.out.contains("exited (status 4)"))
+        #expect(result.out.contains("config missing"))
+    }
+
+    /// A Python service with no backoff, started by the harness as an external
+    /// target: the backoff verdict must fail and say why.
+    @Test func aNaiveExternalTargetFailsBackoff() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = try Self.freePort()
+        let script = CLIProcess.root.appendingPathComponent("Tests/fixtures/naive_target.py").path
+        let naive = try scenario("naive", """
+            name: naive-external
+            seed: 5
+            duration: 1m
+            time_scale: 10
+            target:
+              command: python3 \(script)
+              env: { PORT: "\(port)" }
+              ready: http://127.0.0.1:\(port)/health
+              request: { method: POST, url: "http://127.0.0.1:\(port)/query", body: '{"question": "{{question}}"}' }
+              served_by: { json: $.served_by }
+              degraded: { json: $.degraded }
+              sql: { json: $.sql }
+            load: { arrival: { rate: 2/s } }
+            faults:
+              - { name: storm, at: 10s, for: 40s, match: { model: claude-opus-4-7 }, inject: { overloaded: {} }, probability: 0.6 }
+            expect:
+              - backoff: { jitter: true, max_attempts: 3 }
+              - fallback: { from: claude-opus-4-7, to: claude-sonnet-4-5, during: storm, min_share: 0.5 }
+              - silent_wrong_answers: 0
+            """)
+        let result = try await CLIProcess.run(["run", naive, "--results", "\(directory)/results", "--quiet"])
+        #expect(result.status == 1, "\(result.out)\(result.err)")
+        #expect(result.out.contains("FAIL naive-external · backoff"))
+        #expect(result.out.contains("synchronised"), "\(result.out)")
+        #expect(result.out.contains("FAIL naive-external · fallback"))
+        #expect(!result.out.contains("FAIL naive-external · silent_wrong_answers"), "its answers are graded, and right")
+    }
+}

@@ -1,0 +1,78 @@
+import ChaosCore
+import Load
+import Synchronization
+import Testing
+
+/// A target that answers after a fixed scenario delay.
+struct SlowTarget: LoadTarget {
+    let clock: any ScenarioClock
+    let delay: Duration
+
+    func send(_ request: LoadRequest) async -> LoadReply {
+        try? await clock.sleep(for: delay)
+        return LoadReply(outcome: .ok, servedBy: "stub")
+    }
+}
+
+final class Records: Sendable {
+    let all = Mutex<[RequestRecord]>([])
+    func add(_ record: RequestRecord) { all.withLock { $0.append(record) } }
+    var sorted: [RequestRecord] { all.withLock { $0 }.sorted { $0.index < $1.index } }
+}
+
+@Suite struct LoadDriverTests {
+    @Test func openModelSendsOnScheduleWithSeededIDs() async {
+        let clock = ScaledClock(timeScale: 50)
+        let spec = LoadSpec(arrival: .open(ConstantRate(perSecond: 10)))
+        let records = Records()
+        let dropped = await LoadDriver(spec: spec, seed: 9, duration: .seconds(10), clock: clock)
+            .run(against: SlowTarget(clock: clock, delay: .milliseconds(100)), record: records.add)
+        let all = records.sorted
+        #expect(dropped == 0)
+        #expect(all.count == 100)
+        #expect(all.first?.requestID == "r9-000000")
+        #expect(all.last?.requestID == "r9-000099")
+        #expect(all[10].scheduled == .seconds(1))
+        #expect(all.allSatisfy { $0.latency >= .milliseconds(100) })
+    }
+
+    @Test func pastMaxInFlightRequestsAreDroppedAndCounted() async {
+        let clock = ScaledClock(timeScale: 50)
+        var spec = LoadSpec(arrival: .open(ConstantRate(perSecond: 10)))
+        spec.maxInFlight = 5
+        let records = Records()
+        // Each request takes 2 s at 10/s: 20 would be open at once, only 5 may be.
+        let dropped = await LoadDriver(spec: spec, seed: 1, duration: .seconds(10), clock: clock)
+            .run(against: SlowTarget(clock: clock, delay: .seconds(2)), record: records.add)
+        #expect(dropped > 50)
+        #expect(records.sorted.count + dropped == 100)
+    }
+
+    @Test func closedModelKeepsConcurrencyAndStopsAtTheEnd() async {
+        let clock = ScaledClock(timeScale: 5)
+        let spec = LoadSpec(arrival: .closed(FixedConcurrency(concurrency: 4)))
+        let records = Records()
+        await LoadDriver(spec: spec, seed: 1, duration: .seconds(10), clock: clock)
+            .run(against: SlowTarget(clock: clock, delay: .seconds(1)), record: records.add)
+        // Four users, one second a request, ten seconds: at most 44 (a last round
+        // may start just before the end); fewer when the machine is slow.
+        let all = records.sorted
+        #expect((4...44).contains(all.count))
+        #expect(all.allSatisfy { $0.started < .seconds(10) })
+        // Never more than four open at once.
+        let edges = all.flatMap { [($0.started, 1), ($0.finished, -1)] }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        var open = 0, most = 0
+        for (_, change) in edges { open += change; most = max(most, open) }
+        #expect(most == 4)
+    }
+
+    @Test func requestsStillOpenAfterTheDrainAreErrors() async {
+        let clock = ScaledClock(timeScale: 50)
+        let spec = LoadSpec(arrival: .open(ConstantRate(perSecond: 1)))
+        let records = Records()
+        await LoadDriver(spec: spec, seed: 1, duration: .seconds(2), clock: clock, drain: .seconds(1))
+            .run(against: SlowTarget(clock: clock, delay: .seconds(600)), record: records.add)
+        #expect(records.sorted.count == 2)
+        #expect(records.sorted.allSatisfy { $0.outcome == .error && $0.error?.contains("still open") == true })
+    }
+}

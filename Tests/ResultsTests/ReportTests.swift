@@ -1,0 +1,66 @@
+import ChaosCore
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Results
+import Testing
+import Verdicts
+
+@Suite struct ReportTests {
+    let suite: SuiteResult = {
+        let failed = Verdict(kind: "alert", expectation: "HighErrorRate fires within 1m of \"storm\"", passed: false,
+                             measured: "HighErrorRate never fired <after> storm & co", evidence: ["fault storm from 30s to 1m"],
+                             offenders: [Offender(requestID: "r3", at: .seconds(31), reason: "no page")], tolerance: "±900ms")
+        let passed = Verdict(kind: "slo", expectation: "p99 ≤ 10s", passed: true, measured: "p99 1.5s")
+        return SuiteResult(invocation: "inv-1", startedAt: Date(timeIntervalSince1970: 0), results: [
+            ScenarioResult(log: sampleLog(), verdicts: [passed, failed], description: "a test", wallSeconds: 1.25),
+        ])
+    }()
+
+    @Test func junitHasASuitePerScenarioAndTheEvidenceInTheFailure() throws {
+        let xml = JUnitReport.render(suite)
+        let document = try XMLDocument(xmlString: xml)
+        let suites = try document.nodes(forXPath: "//testsuite")
+        #expect(suites.count == 1)
+        #expect(try document.nodes(forXPath: "//testcase").count == 2)
+        let failure = try #require(try document.nodes(forXPath: "//failure").first as? XMLElement)
+        #expect(failure.attribute(forName: "message")?.stringValue == "HighErrorRate never fired <after> storm & co")
+        #expect(failure.stringValue?.contains("r3 at 31s: no page") == true)
+        #expect(failure.stringValue?.contains("tolerance ±900ms") == true)
+        #expect((suites.first as? XMLElement)?.attribute(forName: "failures")?.stringValue == "1")
+    }
+
+    @Test func jsonCarriesVerdictsAndStatistics() throws {
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.render(suite).utf8)) as? [String: Any])
+        #expect(json["passed"] as? Bool == false)
+        let scenario = try #require((json["scenarios"] as? [[String: Any]])?.first)
+        let statistics = try #require(scenario["statistics"] as? [String: Any])
+        #expect(statistics["requests"] as? Int == 20)
+        #expect((statistics["servedBy"] as? [String: Int])?["claude-opus-4-7"] == 10)
+        #expect((scenario["verdicts"] as? [[String: Any]])?.count == 2)
+    }
+
+    @Test func markdownListsFailuresWithEvidence() {
+        let md = MarkdownReport.render(suite)
+        #expect(md.hasPrefix("# llmchaos ❌ failed"))
+        #expect(md.contains("| sample | ❌ 1/2 | 20 |"))
+        #expect(md.contains("HighErrorRate never fired"))
+        #expect(md.contains("`r3` at 31s"))
+    }
+
+    @Test func htmlIsSelfContainedWithATimeline() throws {
+        let html = HTMLReport.render(suite)
+        #expect(!html.contains("http://") || html.contains("xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(!html.contains("<script src") && !html.contains("<link"))
+        let svg = try #require(html.range(of: "<svg")).lowerBound
+        let timeline = String(html[svg...])
+        #expect(timeline.contains("class=\"fault\""), "fault window shaded")
+        #expect(timeline.contains("storm &lt;&amp;&gt;"), "names escaped")
+        #expect(timeline.contains("class=\"alert\""), "alert marked")
+        #expect(timeline.contains("<polyline"), "latency and rates drawn")
+        // The SVG is well-formed XML.
+        let end = try #require(timeline.range(of: "</svg>")).upperBound
+        _ = try XMLDocument(xmlString: String(timeline[..<end]))
+    }
+}

@@ -1,0 +1,55 @@
+import ChaosCore
+import Foundation
+import Results
+import Testing
+import Verdicts
+
+func sampleLog(runID: String = "inv/sample") -> RunLog {
+    var log = RunLog(info: RunInfo(runID: runID, scenario: "sample", file: "s.yaml", seed: 3, timeScale: 60, duration: .seconds(120)))
+    log.phases = [PhaseRecord(kind: .fault, name: "storm <&>", start: .seconds(30), end: .seconds(60))]
+    log.requests = (0..<20).map {
+        RequestRecord(index: $0, requestID: "r\($0)", scheduled: .seconds(Double($0) * 6), finished: .seconds(Double($0) * 6 + 1.5),
+                      outcome: $0 % 7 == 0 ? .error : .ok, servedBy: $0 % 2 == 0 ? "claude-opus-4-7" : "claude-sonnet-4-5", grade: .right)
+    }
+    log.attempts = [UpstreamAttempt(sequence: 1, at: .seconds(1), path: "/v1/messages", model: "claude-opus-4-7", provider: "anthropic",
+                                    requestID: "r0", attempt: 1, correlation: "header", stream: false, status: 529, ending: "error",
+                                    latency: .milliseconds(12), responseID: "req_1", retryAfter: .seconds(2))]
+    log.alerts = [AlertRecord(name: "HighErrorRate", state: .firing, at: .seconds(35), value: 0.5, threshold: 0.05)]
+    log.quality = [QualityRecord(at: .seconds(40), requestID: "r4", model: "claude-opus-4-7", score: 0, method: "execution", rollingScore: 0.5)]
+    return log
+}
+
+@Suite struct RunStoreTests {
+    @Test func aRunReadsBackAsItWasWritten() async throws {
+        let path = NSTemporaryDirectory() + "llmchaos-store-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try RunStore(path: path)
+        let log = sampleLog()
+        var running = log.info
+        running.status = .running
+        try await store.begin(running, invocation: "inv", scenarioText: "name: sample\n", startedAt: Date())
+        let recorder = RunRecorder(store: store, info: running)
+        for event in log.phases.map(RunEvent.phase) + log.requests.map(RunEvent.requestFinished) { recorder.record(event) }
+        await recorder.flush()
+        for event in log.attempts.map(RunEvent.upstreamAttempt) + log.alerts.map(RunEvent.alert) + log.quality.map(RunEvent.qualitySample) { recorder.record(event) }
+        await recorder.flush()
+        #expect(recorder.writeError == nil)
+
+        // Killed before finishing: what was flushed is there, and the run is marked aborted.
+        try await store.markAbandonedRunsAborted()
+        let aborted = try #require(try await store.load(runID: log.info.runID))
+        #expect(aborted.log.info.status == .aborted)
+        #expect(aborted.log.requests == log.requests)
+
+        try await store.finish(log.info)
+        let verdict = Verdict(kind: "slo", expectation: "p99 ≤ 1s", passed: false, measured: "p99 1.5s")
+        try await store.saveVerdicts([verdict], runID: log.info.runID)
+        let stored = try #require(try await store.load(runID: log.info.runID))
+        #expect(stored.log == log)
+        #expect(stored.scenarioText == "name: sample\n")
+        #expect(stored.verdicts == [verdict])
+        #expect(try await store.runIDs(matching: "inv") == ["inv/sample"])
+        #expect(try await store.runIDs(matching: "inv/sample") == ["inv/sample"])
+        #expect(try await store.runIDs(matching: "nope").isEmpty)
+    }
+}
