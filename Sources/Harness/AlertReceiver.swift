@@ -27,7 +27,7 @@ final class AlertReceiver: Sendable {
     let clock: any ScenarioClock
     let events: AsyncStream<AlertRecord>
     private let continuation: AsyncStream<AlertRecord>.Continuation
-    private let firing = Locked<Set<String>>([])
+    private let firing = Mutex<Set<String>>([])
 
     init(clock: any ScenarioClock) {
         self.clock = clock
@@ -89,11 +89,4 @@ final class AlertReceiver: Sendable {
             _ = await task.result
         }
     }
-}
-
-/// A value behind a lock, for state shared by request handlers.
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
-    func withLock<T>(_ body: (inout Value) -> T) -> T { mutex.withLock { body(&$0) } }
 }

@@ -20,21 +20,14 @@ struct ExternalRun {
         let name = plan.scenario.name
         let clock = RunClock(timeScale: plan.scenario.timeScale)
         let dataset = try AnalyticsDataset()
-        var mockConfiguration = MockConfiguration()
-        mockConfiguration.port = 0
-        let mock: RunningMock
-        do {
-            mock = try await MockServer(configuration: mockConfiguration, plan: plan.faultPlan, clock: clock, dataset: dataset).start()
-        } catch {
-            throw TargetStartError(scenario: name, reason: "the mock could not start: \(error)")
-        }
+        let mock = try await runner.startMock(clock: clock, dataset: dataset)
         let receiver = AlertReceiver(clock: clock)
         let receiving: AlertReceiver.RunningReceiver
         do { receiving = try await receiver.start() } catch {
             await mock.stop()
             throw TargetStartError(scenario: name, reason: "the alert receiver could not start: \(error)")
         }
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.httpConfiguration)
+        let http = ScenarioRunner.makeHTTPClient()
         var process: TargetProcess?
         func cleanUp() async {
             await process?.stop()
@@ -60,8 +53,7 @@ struct ExternalRun {
             let questions = GoldenQuestions.all
             let target = HTTPTarget(
                 http: http,
-                template: .init(method: spec.request.method, url: spec.request.url, body: spec.request.body, headers: spec.request.headers),
-                servedBy: spec.servedBy.map(Self.field), degraded: spec.degraded.map(Self.field), sql: spec.sql.map(Self.field),
+                template: spec.request, servedBy: spec.servedBy, degraded: spec.degraded, sql: spec.sql,
                 timeout: max(.seconds(1), clock.realDuration(of: .seconds(300))),
                 question: { request in
                     let question = questions[Int(request.draw % UInt64(questions.count))]
@@ -83,19 +75,6 @@ struct ExternalRun {
         } catch {
             await cleanUp()
             throw error
-        }
-    }
-
-    static var httpConfiguration: HTTPClient.Configuration {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
-        return configuration
-    }
-
-    static func field(_ source: FieldSource) -> HTTPTarget.Field {
-        switch source {
-        case let .header(name): .header(name)
-        case let .json(path): .json(path)
         }
     }
 

@@ -62,22 +62,31 @@ public struct ScenarioRunner: Sendable {
         return phases
     }
 
+    /// The mock on a free loopback port, playing the scenario's faults on `clock`.
+    func startMock(clock: RunClock, dataset: AnalyticsDataset) async throws -> RunningMock {
+        var configuration = MockConfiguration()
+        configuration.port = 0
+        do {
+            return try await MockServer(configuration: configuration, plan: plan.faultPlan, clock: clock, dataset: dataset).start()
+        } catch {
+            throw TargetStartError(scenario: plan.scenario.name, reason: "the mock could not start: \(error)")
+        }
+    }
+
+    /// A client for the run's calls: the shared one's pool (8 connections a host)
+    /// would queue a load test's calls behind each other.
+    static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
     private func runBuiltin() async throws -> ScenarioResult {
         let wallStart = ContinuousClock.now
         let clock = RunClock(timeScale: plan.scenario.timeScale)
         let dataset = try AnalyticsDataset()
-        var mockConfiguration = MockConfiguration()
-        mockConfiguration.port = 0
-        let mock: RunningMock
-        do {
-            mock = try await MockServer(configuration: mockConfiguration, plan: plan.faultPlan, clock: clock, dataset: dataset).start()
-        } catch {
-            throw TargetStartError(scenario: plan.scenario.name, reason: "the mock could not start: \(error)")
-        }
-        // The shared client's pool (8 connections a host) would queue a load test's calls.
-        var httpConfiguration = HTTPClient.Configuration()
-        httpConfiguration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        let mock = try await startMock(clock: clock, dataset: dataset)
+        let http = Self.makeHTTPClient()
         let pipeline = AnalyticsPipeline(
             configuration: plan.pipeline,
             client: ModelClient(baseURL: mock.baseURL, apiKey: "sk-llmchaos-harness", clock: clock, http: http),
@@ -124,11 +133,10 @@ public struct ScenarioRunner: Sendable {
 
     /// Stores the end of the run, judges it, and returns the result.
     func finish(_ played: RunSession.Played, wallStart: ContinuousClock.Instant) async throws -> ScenarioResult {
-        var log = played.log
+        let log = played.log
         try await store.finish(log.info)
         let verdicts = ExpectationRegistry.judge(plan.expectations, log)
         try await store.saveVerdicts(verdicts, runID: log.info.runID)
-        log.info = played.log.info
         let result = ScenarioResult(log: log, verdicts: verdicts, description: plan.scenario.description, wallSeconds: (ContinuousClock.now - wallStart).seconds)
         let failed = verdicts.filter { !$0.passed }.count
         let mark = log.info.status != .completed ? "⚠ \(log.info.status.rawValue)" : failed == 0 ? "✔" : "✘"

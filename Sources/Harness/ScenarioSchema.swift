@@ -13,10 +13,6 @@ public enum ScenarioSchema {
     ] }
     static var rate: JSONValue { ["type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?/(s|sec|m|min|h)$", "description": "a rate such as 20/s"] }
     static var probability: JSONValue { ["oneOf": [["type": "number", "minimum": 0, "maximum": 1], ["type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$"]]] }
-    static var window: JSONValue { [
-        "description": "a fault's name, or [start, end]",
-        "oneOf": [["type": "string"], ["type": "array", "items": duration, "minItems": 2, "maxItems": 2]],
-    ] }
 
     static func object(_ properties: JSONValue, required: [String] = [], description: String? = nil) -> JSONValue {
         var schema: [String: JSONValue] = ["type": "object", "properties": properties, "additionalProperties": false]

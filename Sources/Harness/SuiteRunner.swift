@@ -3,6 +3,7 @@ import Faults
 import Foundation
 import Results
 import Scenario
+import Verdicts
 
 /// Runs scenario files one after another and writes the reports of them all.
 public struct SuiteRunner: Sendable {
@@ -107,7 +108,7 @@ public struct SuiteRunner: Sendable {
             do { plan = try ScenarioPlan.parse(yaml: stored.scenarioText, file: stored.log.info.file) } catch {
                 throw RejudgeError(runID: runID, problems: error)
             }
-            let verdicts = plan.expectations.map { $0.judge(stored.log) }
+            let verdicts = ExpectationRegistry.judge(plan.expectations, stored.log)
             try await store.saveVerdicts(verdicts, runID: runID)
             results.append(ScenarioResult(log: stored.log, verdicts: verdicts, description: plan.scenario.description))
         }

@@ -1,5 +1,6 @@
 import ChaosCore
 import Foundation
+import Load
 import Scenario
 
 /// Who is under test: the built-in pipeline, or the user's own service.
@@ -39,13 +40,9 @@ enum TargetSpec: Sendable {
     }
 }
 
-/// Where to read a field of the target's answer: a header or a JSON path.
-enum FieldSource: Sendable, Equatable {
-    case header(String)
-    /// `$.a.b`: keys from the root of a JSON object.
-    case json([String])
-
-    static func parse(_ node: ConfigNode, problems: ProblemCollector, what: String) -> FieldSource? {
+extension HTTPTarget.Field {
+    /// Reads `{ header: x-served-by }` or `{ json: $.served_by }`.
+    static func parse(_ node: ConfigNode, problems: ProblemCollector, what: String) -> HTTPTarget.Field? {
         guard let reader = node.mapping(problems, what: what) else { return nil }
         let header = reader.optional("header")?.string(problems, what: "header")
         let json = reader.optional("json")
@@ -64,58 +61,39 @@ enum FieldSource: Sendable, Equatable {
 }
 
 struct ExternalTargetSpec: Sendable {
-    struct Request: Sendable {
-        var method = "POST"
-        var url: String
-        var body: String?
-        var headers: [(String, String)] = []
-    }
-
     var command: String?
     var environment: [String: String] = [:]
     var ready: String?
     var readyTimeout: Duration = .seconds(30)
-    var request: Request
-    var servedBy: FieldSource?
-    var degraded: FieldSource?
-    var sql: FieldSource?
-    var allowRemote = false
-    var location: SourceLocation
+    var request: HTTPTarget.Template
+    var servedBy: HTTPTarget.Field?
+    var degraded: HTTPTarget.Field?
+    var sql: HTTPTarget.Field?
 
     static func parse(_ node: ConfigNode, problems: ProblemCollector) -> ExternalTargetSpec? {
         guard let reader = node.mapping(problems, what: "target") else { return nil }
         let command = reader.optional("command")?.string(problems, what: "command")
-        var environment: [String: String] = [:]
-        if let env = reader.optional("env") {
-            if let entries = env.entries {
-                for entry in entries { environment[entry.key] = entry.value.string(problems, what: "env.\(entry.key)") }
-            } else { problems.add("env must map names to values", at: env) }
-        }
+        let environment = reader.optional("env").map { stringMap($0, problems: problems, what: "env") } ?? [:]
         let ready = reader.optional("ready")?.string(problems, what: "ready")
         let readyTimeout = reader.optional("ready_timeout")?.duration(problems, what: "ready_timeout") ?? .seconds(30)
         let allowRemote = reader.optional("allow_remote")?.bool(problems, what: "allow_remote") ?? false
-        var request: Request?
+        var request: HTTPTarget.Template?
         if let node = reader.required("request"), let r = node.mapping(problems, what: "request") {
             let url = r.required("url")?.string(problems, what: "url")
             let method = r.optional("method")?.string(problems, what: "method")?.uppercased() ?? "POST"
             let body = r.optional("body")?.string(problems, what: "body")
-            var headers: [(String, String)] = []
-            if let h = r.optional("headers") {
-                if let entries = h.entries {
-                    for entry in entries { if let v = entry.value.string(problems, what: entry.key) { headers.append((entry.key, v)) } }
-                } else { problems.add("headers must map names to values", at: h) }
-            }
+            let headers = r.optional("headers").map { stringMap($0, problems: problems, what: "headers") } ?? [:]
             r.finish()
-            if let url { request = Request(method: method, url: url, body: body, headers: headers) }
+            if let url { request = HTTPTarget.Template(method: method, url: url, body: body, headers: headers.sorted { $0.key < $1.key }) }
         }
-        let servedBy = reader.optional("served_by").flatMap { FieldSource.parse($0, problems: problems, what: "served_by") }
-        let degraded = reader.optional("degraded").flatMap { FieldSource.parse($0, problems: problems, what: "degraded") }
-        let sql = reader.optional("sql").flatMap { FieldSource.parse($0, problems: problems, what: "sql") }
+        let servedBy = reader.optional("served_by").flatMap { HTTPTarget.Field.parse($0, problems: problems, what: "served_by") }
+        let degraded = reader.optional("degraded").flatMap { HTTPTarget.Field.parse($0, problems: problems, what: "degraded") }
+        let sql = reader.optional("sql").flatMap { HTTPTarget.Field.parse($0, problems: problems, what: "sql") }
         reader.finish()
         guard let request else { return nil }
-        var spec = ExternalTargetSpec(
+        let spec = ExternalTargetSpec(
             command: command, environment: environment, ready: ready, readyTimeout: readyTimeout, request: request,
-            servedBy: servedBy, degraded: degraded, sql: sql, allowRemote: allowRemote, location: node.location
+            servedBy: servedBy, degraded: degraded, sql: sql
         )
         for url in [spec.request.url] + (ready.map { [$0] } ?? []) {
             guard let host = URL(string: url.replacingOccurrences(of: "{{", with: "").replacingOccurrences(of: "}}", with: ""))?.host else {
@@ -126,8 +104,18 @@ struct ExternalTargetSpec: Sendable {
                 problems.add("\(host) is not on this machine: load goes only to loopback unless the target says allow_remote: true", at: node)
             }
         }
-        spec.allowRemote = allowRemote
         return spec
+    }
+
+    /// A mapping of names to string values (`env:`, `headers:`).
+    static func stringMap(_ node: ConfigNode, problems: ProblemCollector, what: String) -> [String: String] {
+        guard let entries = node.entries else {
+            problems.add("\(what) must map names to values", at: node)
+            return [:]
+        }
+        var map: [String: String] = [:]
+        for entry in entries { map[entry.key] = entry.value.string(problems, what: "\(what).\(entry.key)") }
+        return map
     }
 
     static let loopbackHosts: Set<String> = ["127.0.0.1", "localhost", "::1", "[::1]"]

@@ -21,15 +21,10 @@ public struct RunStatistics: Codable, Sendable, Equatable {
 
     public init(_ log: RunLog) {
         let latencies = log.requests.map(\.latency).sorted()
-        func percentile(_ p: Double) -> Duration {
-            guard !latencies.isEmpty else { return .zero }
-            let rank = Int((p / 100 * Double(latencies.count)).rounded(.up))
-            return latencies[Swift.min(latencies.count - 1, Swift.max(0, rank - 1))]
-        }
         requests = log.requests.count
         outcomes = Dictionary(grouping: log.requests, by: \.outcome.rawValue).mapValues(\.count)
         servedBy = Dictionary(grouping: log.requests, by: { $0.servedBy ?? "none" }).mapValues(\.count)
-        p50 = percentile(50); p90 = percentile(90); p99 = percentile(99); max = latencies.last ?? .zero
+        p50 = latencies.percentile(50); p90 = latencies.percentile(90); p99 = latencies.percentile(99); max = latencies.last ?? .zero
         let messages = log.messageAttempts
         upstreamAttempts = messages.count
         attemptStatuses = Dictionary(grouping: messages, by: { String($0.status) }).mapValues(\.count)
@@ -75,8 +70,8 @@ public struct TimeSeries: Sendable {
         }
         for index in 0..<count where !latencies[index].isEmpty {
             let sorted = latencies[index].sorted()
-            buckets[index].p50 = sorted[(sorted.count - 1) / 2]
-            buckets[index].p99 = sorted[Swift.min(sorted.count - 1, Int((0.99 * Double(sorted.count)).rounded(.up)) - 1)]
+            buckets[index].p50 = sorted.percentile(50)
+            buckets[index].p99 = sorted.percentile(99)
         }
         self.buckets = buckets
     }

@@ -50,7 +50,7 @@ public struct SLOExpectation: Expectation {
         var failures: [String] = []
         var offenders: [Offender] = []
         for (key, percentile, bound) in latency {
-            let value = Self.percentile(percentile, of: sorted)
+            let value = sorted.percentile(percentile)
             measured.append("\(key) \(Format.time(value))")
             if value > bound {
                 failures.append("\(key) \(Format.time(value)) > \(Format.time(bound))")
@@ -74,12 +74,5 @@ public struct SLOExpectation: Expectation {
             evidence: ["window \(window.name): \(requests.count) requests (\(outcomes.joined(separator: ", ")))"] + failures,
             offenders: offenders
         )
-    }
-
-    /// Nearest-rank percentile: the smallest value with at least `p`% of values at or below it.
-    static func percentile(_ p: Double, of sorted: [Duration]) -> Duration {
-        guard !sorted.isEmpty else { return .zero }
-        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
-        return sorted[min(sorted.count - 1, max(0, rank - 1))]
     }
 }

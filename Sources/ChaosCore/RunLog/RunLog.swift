@@ -64,3 +64,13 @@ public struct RunInfo: Codable, Sendable, Equatable {
         max(.milliseconds(50), .milliseconds(15) * timeScale)
     }
 }
+
+extension Array where Element == Duration {
+    /// Nearest-rank percentile of values sorted ascending: the smallest value with
+    /// at least `p`% of the values at or below it; zero when there are none.
+    public func percentile(_ p: Double) -> Duration {
+        guard !isEmpty else { return .zero }
+        let rank = Int((p / 100 * Double(count)).rounded(.up))
+        return self[Swift.min(count - 1, Swift.max(0, rank - 1))]
+    }
+}
