@@ -55,10 +55,17 @@ public final class RunStore: Sendable {
         return migrator
     }
 
+    /// Runs one write transaction to the end even when the calling task is
+    /// cancelled (GRDB's async access gives up on cancellation): an interrupted run
+    /// must still store what it recorded, and that it was aborted.
+    private func write(_ body: @escaping @Sendable (Database) throws -> Void) async throws {
+        try await Task { try await pool.write(body) }.value
+    }
+
     /// Records that a run began. `startedAt` is the wall-clock time, for people.
     public func begin(_ info: RunInfo, invocation: String, scenarioText: String, startedAt: Date) async throws {
         let json = try Self.encode(info)
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO runs (id, invocation, scenario, status, info, scenario_text, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [info.runID, invocation, info.scenario, info.status.rawValue, json, scenarioText, startedAt]
@@ -70,7 +77,7 @@ public final class RunStore: Sendable {
     public func append(_ events: [RunEvent], runID: String) async throws {
         guard !events.isEmpty else { return }
         let rows = try events.map { event in (event.kind, event.at.milliseconds, try Self.encode(payload: event)) }
-        try await pool.write { db in
+        try await write { db in
             let statement = try db.makeStatement(sql: "INSERT INTO events (run_id, kind, at_ms, payload) VALUES (?, ?, ?, ?)")
             for row in rows { try statement.execute(arguments: [runID, row.0, row.1, row.2]) }
         }
@@ -79,7 +86,7 @@ public final class RunStore: Sendable {
     /// Records how the run ended.
     public func finish(_ info: RunInfo) async throws {
         let json = try Self.encode(info)
-        try await pool.write { db in
+        try await write { db in
             try db.execute(sql: "UPDATE runs SET status = ?, info = ? WHERE id = ?", arguments: [info.status.rawValue, json, info.runID])
         }
     }
@@ -87,7 +94,7 @@ public final class RunStore: Sendable {
     /// Replaces the stored verdicts of a run.
     public func saveVerdicts(_ verdicts: [Verdict], runID: String) async throws {
         let rows = try verdicts.map { try Self.encode($0) }
-        try await pool.write { db in
+        try await write { db in
             try db.execute(sql: "DELETE FROM verdicts WHERE run_id = ?", arguments: [runID])
             for (position, row) in rows.enumerated() {
                 try db.execute(sql: "INSERT INTO verdicts (run_id, position, payload) VALUES (?, ?, ?)", arguments: [runID, position, row])
@@ -138,7 +145,7 @@ public final class RunStore: Sendable {
 
     /// Marks runs still `running` as aborted: whoever ran them is gone.
     public func markAbandonedRunsAborted() async throws {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(sql: "UPDATE runs SET status = 'aborted' WHERE status = 'running'")
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Harness
+import Synchronization
 
 /// `llmchaos run [FILE|DIR…]`: plays scenarios and judges them.
 struct RunCommand: AsyncParsableCommand {
@@ -91,14 +92,9 @@ enum Interrupts {
         }
     }
 
-    final class Counter: @unchecked Sendable {
-        // Only touched from signal handlers on one serial path; a lock makes it certain.
-        private let lock = NSLock()
-        private var value = 0
-        func increment() -> Int {
-            lock.lock(); defer { lock.unlock() }
-            defer { value += 1 }
-            return value
-        }
+    final class Counter: Sendable {
+        private let value = Atomic<Int>(0)
+        /// Adds one; returns the count before.
+        func increment() -> Int { value.wrappingAdd(1, ordering: .relaxed).oldValue }
     }
 }

@@ -50,6 +50,9 @@ final class CLIProcess: Sendable {
     /// nil if the output ends without it.
     func line(containing text: String) async -> String? { await out.line(containing: text) }
 
+    /// Like ``line(containing:)``, on standard error (where progress goes).
+    func errorLine(containing text: String) async -> String? { await err.line(containing: text) }
+
     /// The exit status, once the process has exited and its output is read.
     func status() async -> Int32 {
         var iterator = exit.makeAsyncIterator()

@@ -122,4 +122,28 @@ import Testing
         #expect(result.out.contains("FAIL naive-external · fallback"))
         #expect(!result.out.contains("FAIL naive-external · silent_wrong_answers"), "its answers are graded, and right")
     }
+
+    /// Ctrl-C mid-run: the scenario stops, is stored as aborted with what it
+    /// recorded, the reports are still written, and the exit code says it failed.
+    @Test func anInterruptedRunIsStoredAsAbortedAndReported() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let long = try scenario("long", """
+            name: long
+            duration: 1h
+            time_scale: 10
+            load: { arrival: { rate: 1/s } }
+            expect:
+              - silent_wrong_answers: 0
+            """)
+        let cli = try CLIProcess(["run", long, "--results", "\(directory)/results"])
+        // Progress lines come every two seconds (not a TTY): one means requests are flowing.
+        #expect(await cli.errorLine(containing: "long  ") != nil)
+        cli.signal(SIGINT)
+        let status = await cli.status()
+        #expect(status == 1)
+        #expect(cli.stdout.contains("ABORTED long: the run was aborted"))
+        let reports = try FileManager.default.contentsOfDirectory(atPath: "\(directory)/results").filter { $0 != "runlog.sqlite" && !$0.hasPrefix("runlog") }
+        let report = try String(contentsOfFile: "\(directory)/results/\(try #require(reports.first))/summary.md", encoding: .utf8)
+        #expect(report.contains("⚠️ aborted"))
+    }
 }
