@@ -176,7 +176,10 @@ let package = Package(
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Verdicts", "ChaosCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HarnessTests",
-            dependencies: ["Harness", "Results", "Verdicts", "Load", "Scenario", "ChaosCore", "Pipeline", "MockClaude"],
+            dependencies: [
+                "Harness", "Results", "Verdicts", "Load", "Scenario", "ChaosCore", "Pipeline", "MockClaude",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// Execution accuracy: a candidate query is right when it returns the same rows as
 /// the golden query. Rows are compared as a multiset unless the question orders
@@ -9,6 +10,10 @@ public struct ExecutionGrader: Sendable {
     public let dataset: AnalyticsDataset
     /// Rows read at most from a candidate, so a runaway cross join cannot stall a grader.
     public var rowLimit = 10_000
+    /// The data set never changes, so each golden query's rows are read once:
+    /// a load test grades every answer, and would otherwise run the golden SQL
+    /// again for each one on the database's single queue.
+    private let goldenRows = GoldenRows()
 
     public init(dataset: AnalyticsDataset) { self.dataset = dataset }
 
@@ -45,9 +50,13 @@ public struct ExecutionGrader: Sendable {
     /// Grades `candidate` against the golden query of `question`.
     public func grade(_ candidate: String, against question: GoldenQuestion) async -> Grade {
         let golden: [[ResultValue]]
-        switch await rows(of: question.sql) {
-        case let .success(rows): golden = rows
-        case let .failure(error): return .failed("the golden query failed: \(error)")
+        if let cached = goldenRows[question.id] {
+            golden = cached
+        } else {
+            switch await rows(of: question.sql) {
+            case let .success(rows): golden = rows; goldenRows[question.id] = rows
+            case let .failure(error): return .failed("the golden query failed: \(error)")
+            }
         }
         switch await rows(of: candidate) {
         case let .failure(error): return .failed("\(error)")
@@ -87,6 +96,16 @@ public struct ExecutionGrader: Sendable {
         }
         build([], Array(0..<n))
         return result
+    }
+}
+
+/// Golden rows by question id, shared by copies of a grader.
+private final class GoldenRows: Sendable {
+    private let rows = Mutex<[String: [[ResultValue]]]>([:])
+
+    subscript(id: String) -> [[ResultValue]]? {
+        get { rows.withLock { $0[id] } }
+        set { rows.withLock { $0[id] = newValue } }
     }
 }
 
