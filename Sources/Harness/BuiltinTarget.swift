@@ -21,7 +21,8 @@ struct BuiltinTarget: LoadTarget {
         return LoadReply(
             outcome: Self.outcome(of: outcome), servedBy: outcome.servedBy, status: 200, grade: grade, questionID: question.id,
             error: outcome.degraded || outcome.sql == nil ? (outcome.warnings.first ?? outcome.failures.last?.description) : nil,
-            failures: outcome.failures.map(\.description), upstreamAttempts: outcome.upstreamAttempts, cost: outcome.cost
+            failures: outcome.failures.map(\.description), upstreamAttempts: outcome.upstreamAttempts, cost: outcome.cost,
+            variant: outcome.promptVersion
         )
     }
 

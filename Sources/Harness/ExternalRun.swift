@@ -53,7 +53,7 @@ struct ExternalRun {
             let questions = GoldenQuestions.all
             let target = HTTPTarget(
                 http: http,
-                template: spec.request, servedBy: spec.servedBy, degraded: spec.degraded, sql: spec.sql,
+                template: spec.request, fields: spec.fields,
                 timeout: max(.seconds(1), clock.realDuration(of: .seconds(300))),
                 question: { request in
                     let question = questions[Int(request.draw % UInt64(questions.count))]

@@ -9,7 +9,8 @@ import Scenario
 /// ```yaml
 /// pipeline:
 ///   tiers: [claude-opus-4-7, { model: claude-sonnet-4-5, timeout: 20s }, cache, degraded]
-///   timeout: 30s              # default per model tier
+///   timeout: 30s              # default per model tier, per attempt
+///   latency_budget: 12s       # default per model tier: attempts and waits together
 ///   stream: false             # default per model tier
 ///   retry: { max_attempts: 3, base: 1s, cap: 30s, jitter: full, max_wait: 60s }
 ///   retry_budget: { ratio: 0.2, reserve: 10 }
@@ -22,6 +23,8 @@ import Scenario
 ///   route_by_complexity: false
 ///   prompts: { directory: mocks/prompts/sql, version: v1 }
 ///   cost_baseline: $0.01
+///   canary: { prompt_version: v2, steps: [0, 0.1, 0.5, 1], step_every: 2m }   # or { model: ... }
+///   flags: { disabled_models: [claude-opus-4-7] }
 /// ```
 enum PipelineSettings {
     static func parse(_ node: ConfigNode?, seed: UInt64, baseDirectory: String, problems: ProblemCollector) -> PipelineConfiguration {
@@ -30,13 +33,16 @@ enum PipelineSettings {
         guard let node, let reader = node.mapping(problems, what: "pipeline") else { return config }
         let timeout = reader.optional("timeout")?.duration(problems, what: "timeout") ?? .seconds(30)
         let stream = reader.optional("stream")?.bool(problems, what: "stream") ?? false
+        let latencyBudget = reader.optional("latency_budget")?.duration(problems, what: "latency_budget")
+        let defaults = PipelineConfiguration.ModelTier(model: "", timeout: timeout, stream: stream, latencyBudget: latencyBudget)
         if let tiers = reader.optional("tiers") {
-            config.tiers = parseTiers(tiers, timeout: timeout, stream: stream, problems: problems) ?? config.tiers
+            config.tiers = parseTiers(tiers, defaults: defaults, problems: problems) ?? config.tiers
         } else {
             config.tiers = config.tiers.map { tier in
-                guard case var .model(model) = tier else { return tier }
-                model.timeout = timeout; model.stream = stream
-                return .model(model)
+                guard case let .model(model) = tier else { return tier }
+                var value = defaults
+                value.model = model.model
+                return .model(value)
             }
         }
         if let retry = reader.optional("retry")?.mapping(problems, what: "retry") {
@@ -94,11 +100,46 @@ enum PipelineSettings {
             }
             prompts.finish()
         }
+        if let node = reader.optional("canary") { config.canary = parseCanary(node, prompts: config.prompts, problems: problems) }
+        if let flags = reader.optional("flags")?.mapping(problems, what: "flags") {
+            if let models = flags.optional("disabled_models")?.stringList(problems, what: "disabled_models") {
+                config.flags = FeatureFlags(disabledModels: Set(models))
+            }
+            flags.finish()
+        }
         reader.finish()
         return config
     }
 
-    static func parseTiers(_ node: ConfigNode, timeout: Duration, stream: Bool, problems: ProblemCollector) -> [PipelineConfiguration.Tier]? {
+    /// `{ prompt_version: v2 }` or `{ model: NAME }`, with optional `steps` (shares
+    /// of traffic, 0 to 1) and `step_every`. A first step of 0 delays the deploy.
+    static func parseCanary(_ node: ConfigNode, prompts: PromptRegistry, problems: ProblemCollector) -> Canary.Plan? {
+        guard let reader = node.mapping(problems, what: "canary") else { return nil }
+        var target: Canary.Target?
+        if let versionNode = reader.optional("prompt_version"), let version = versionNode.string(problems, what: "prompt_version") {
+            if prompts.versions.contains(version) { target = .promptVersion(version) } else {
+                problems.add("canary prompt_version '\(version)' is not among the prompt versions (\(prompts.versions.joined(separator: ", "))); load it with prompts: { directory: ... }", at: versionNode)
+            }
+        }
+        if let model = reader.optional("model")?.string(problems, what: "model") {
+            if target != nil { problems.add("a canary has either prompt_version or model, not both", at: node) }
+            target = .model(model)
+        }
+        var plan = Canary.Plan(target: target ?? .model(""))
+        if let steps = reader.optional("steps") {
+            let values = (steps.items ?? []).compactMap { $0.probability(problems, what: "a canary step") }
+            if values.isEmpty { problems.add("steps must be a list of traffic shares such as [0.05, 0.25, 1]", at: steps) } else { plan.steps = values }
+        }
+        if let every = reader.optional("step_every")?.duration(problems, what: "step_every") { plan.stepEvery = every }
+        reader.finish()
+        guard target != nil else {
+            problems.add("a canary needs prompt_version or model", at: node)
+            return nil
+        }
+        return plan
+    }
+
+    static func parseTiers(_ node: ConfigNode, defaults: PipelineConfiguration.ModelTier, problems: ProblemCollector) -> [PipelineConfiguration.Tier]? {
         guard let items = node.items, !items.isEmpty else {
             problems.add("tiers must be a list such as [claude-opus-4-7, claude-sonnet-4-5, cache, degraded]", at: node)
             return nil
@@ -109,14 +150,19 @@ enum PipelineSettings {
                 switch name {
                 case "cache": tiers.append(.cache)
                 case "degraded": tiers.append(.degraded)
-                default: tiers.append(.model(.init(model: name, timeout: timeout, stream: stream)))
+                default:
+                    var value = defaults
+                    value.model = name
+                    tiers.append(.model(value))
                 }
                 continue
             }
             guard let tier = item.mapping(problems, what: "a tier") else { continue }
             let model = tier.required("model")?.string(problems, what: "model")
-            var value = PipelineConfiguration.ModelTier(model: model ?? "", timeout: timeout, stream: stream)
+            var value = defaults
+            value.model = model ?? ""
             if let d = tier.optional("timeout")?.duration(problems, what: "timeout") { value.timeout = d }
+            if let d = tier.optional("latency_budget")?.duration(problems, what: "latency_budget") { value.latencyBudget = d }
             if let b = tier.optional("stream")?.bool(problems, what: "stream") { value.stream = b }
             if let n = tier.optional("max_tokens")?.int(problems, what: "max_tokens", min: 1) { value.maxTokens = n }
             if let p = tier.optional("min_confidence")?.probability(problems, what: "min_confidence") { value.minConfidence = p }

@@ -61,7 +61,7 @@ public enum ScenarioSchema {
                         "method": ["type": "string"], "url": ["type": "string"], "body": ["type": "string"],
                         "headers": ["type": "object", "additionalProperties": ["type": "string"]],
                     ], required: ["url"]),
-                    "served_by": field, "degraded": field, "sql": field,
+                    "served_by": field, "degraded": field, "sql": field, "variant": field,
                 ], required: ["request"]),
             ],
         ]
@@ -85,10 +85,10 @@ public enum ScenarioSchema {
     static var pipeline: JSONValue {
         let tier: JSONValue = ["oneOf": [
             ["type": "string"],
-            object(["model": ["type": "string"], "timeout": duration, "stream": ["type": "boolean"], "max_tokens": ["type": "integer"], "min_confidence": probability], required: ["model"]),
+            object(["model": ["type": "string"], "timeout": duration, "latency_budget": duration, "stream": ["type": "boolean"], "max_tokens": ["type": "integer"], "min_confidence": probability], required: ["model"]),
         ]]
         return object([
-            "tiers": ["type": "array", "items": tier, "minItems": 1], "timeout": duration, "stream": ["type": "boolean"],
+            "tiers": ["type": "array", "items": tier, "minItems": 1], "timeout": duration, "latency_budget": duration, "stream": ["type": "boolean"],
             "retry": object(["max_attempts": ["type": "integer", "minimum": 1], "base": duration, "cap": duration, "max_wait": duration, "jitter": ["enum": ["full", "equal", "none"]]]),
             "retry_budget": object(["ratio": ["type": "number"], "reserve": ["type": "number"]]),
             "circuit_breaker": object(["threshold": ["type": "integer", "minimum": 1], "cool_down": duration]),
@@ -98,6 +98,8 @@ public enum ScenarioSchema {
             "prompt_caching": ["type": "boolean"], "semantic_check": ["type": "boolean"], "route_by_complexity": ["type": "boolean"],
             "prompts": object(["directory": ["type": "string"], "version": ["type": "string"]], required: ["directory"]),
             "cost_baseline": ["type": ["string", "number"]],
+            "canary": object(["prompt_version": ["type": "string"], "model": ["type": "string"], "steps": ["type": "array", "items": probability, "minItems": 1], "step_every": duration]),
+            "flags": object(["disabled_models": ["type": "array", "items": ["type": "string"]]]),
         ])
     }
 

@@ -16,6 +16,7 @@ import Scenario
 ///   served_by: { header: x-served-by }   # or { json: "$.served_by" }
 ///   degraded: { json: "$.degraded" }
 ///   sql: { json: "$.sql" }               # lets the harness grade answers by execution
+///   variant: { header: x-prompt-version } # which version answered, for `rollback`
 ///   allow_remote: false
 /// ```
 enum TargetSpec: Sendable {
@@ -66,9 +67,7 @@ struct ExternalTargetSpec: Sendable {
     var ready: String?
     var readyTimeout: Duration = .seconds(30)
     var request: HTTPTarget.Template
-    var servedBy: HTTPTarget.Field?
-    var degraded: HTTPTarget.Field?
-    var sql: HTTPTarget.Field?
+    var fields: HTTPTarget.Fields
 
     static func parse(_ node: ConfigNode, problems: ProblemCollector) -> ExternalTargetSpec? {
         guard let reader = node.mapping(problems, what: "target") else { return nil }
@@ -86,14 +85,15 @@ struct ExternalTargetSpec: Sendable {
             r.finish()
             if let url { request = HTTPTarget.Template(method: method, url: url, body: body, headers: headers.sorted { $0.key < $1.key }) }
         }
-        let servedBy = reader.optional("served_by").flatMap { HTTPTarget.Field.parse($0, problems: problems, what: "served_by") }
-        let degraded = reader.optional("degraded").flatMap { HTTPTarget.Field.parse($0, problems: problems, what: "degraded") }
-        let sql = reader.optional("sql").flatMap { HTTPTarget.Field.parse($0, problems: problems, what: "sql") }
+        func field(_ key: String) -> HTTPTarget.Field? {
+            reader.optional(key).flatMap { HTTPTarget.Field.parse($0, problems: problems, what: key) }
+        }
+        let fields = HTTPTarget.Fields(servedBy: field("served_by"), degraded: field("degraded"), sql: field("sql"), variant: field("variant"))
         reader.finish()
         guard let request else { return nil }
         let spec = ExternalTargetSpec(
             command: command, environment: environment, ready: ready, readyTimeout: readyTimeout, request: request,
-            servedBy: servedBy, degraded: degraded, sql: sql
+            fields: fields
         )
         for url in [spec.request.url] + (ready.map { [$0] } ?? []) {
             guard let host = URL(string: url.replacingOccurrences(of: "{{", with: "").replacingOccurrences(of: "}}", with: ""))?.host else {

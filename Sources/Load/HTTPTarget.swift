@@ -28,11 +28,21 @@ public struct HTTPTarget: LoadTarget {
         case json([String])
     }
 
+    /// Where the answer says what it is; each is optional.
+    public struct Fields: Sendable, Equatable {
+        public var servedBy: Field?
+        public var degraded: Field?
+        public var sql: Field?
+        /// Which version answered (a canary, a prompt version, a build).
+        public var variant: Field?
+        public init(servedBy: Field? = nil, degraded: Field? = nil, sql: Field? = nil, variant: Field? = nil) {
+            self.servedBy = servedBy; self.degraded = degraded; self.sql = sql; self.variant = variant
+        }
+    }
+
     public let http: HTTPClient
     public let template: Template
-    public let servedBy: Field?
-    public let degraded: Field?
-    public let sql: Field?
+    public let fields: Fields
     /// Real time a request may take before it counts as an error.
     public let timeout: Duration
     /// The question for a request: its id in the workload, and its text.
@@ -41,11 +51,11 @@ public struct HTTPTarget: LoadTarget {
     let grade: @Sendable (_ questionID: String, _ sql: String) async -> RequestRecord.Grade
 
     public init(
-        http: HTTPClient, template: Template, servedBy: Field?, degraded: Field?, sql: Field?, timeout: Duration,
+        http: HTTPClient, template: Template, fields: Fields, timeout: Duration,
         question: @escaping @Sendable (LoadRequest) -> (id: String, text: String),
         grade: @escaping @Sendable (_ questionID: String, _ sql: String) async -> RequestRecord.Grade
     ) {
-        self.http = http; self.template = template; self.servedBy = servedBy; self.degraded = degraded; self.sql = sql
+        self.http = http; self.template = template; self.fields = fields
         self.timeout = timeout; self.question = question; self.grade = grade
     }
 
@@ -74,12 +84,14 @@ public struct HTTPTarget: LoadTarget {
             }
             let status = Int(response.status.code)
             guard (200..<300).contains(status) else {
-                return LoadReply(outcome: .error, servedBy: read(servedBy), status: status, questionID: questionID, error: "HTTP \(status)")
+                return LoadReply(outcome: .error, servedBy: read(fields.servedBy), status: status, questionID: questionID,
+                                 error: "HTTP \(status)", variant: read(fields.variant))
             }
-            let isDegraded = read(degraded).map(Self.truthy) ?? false
+            let isDegraded = read(fields.degraded).map(Self.truthy) ?? false
             var grade = RequestRecord.Grade.unknown
-            if let sql = read(sql), !sql.isEmpty { grade = await self.grade(questionID, sql) }
-            return LoadReply(outcome: isDegraded ? .degraded : .ok, servedBy: read(servedBy), status: status, grade: grade, questionID: questionID)
+            if let sql = read(fields.sql), !sql.isEmpty { grade = await self.grade(questionID, sql) }
+            return LoadReply(outcome: isDegraded ? .degraded : .ok, servedBy: read(fields.servedBy), status: status, grade: grade,
+                             questionID: questionID, variant: read(fields.variant))
         } catch {
             return LoadReply(outcome: .error, status: nil, questionID: questionID, error: "\(error)")
         }

@@ -49,13 +49,13 @@ public struct LoadDriver: Sendable {
             // Whatever the target made of a cancelled request, the caller never got an answer.
             reply = LoadReply(outcome: .error, servedBy: reply.servedBy, status: nil, questionID: reply.questionID,
                               error: "still open when the run ended (after the drain time)", failures: reply.failures,
-                              upstreamAttempts: reply.upstreamAttempts, cost: reply.cost)
+                              upstreamAttempts: reply.upstreamAttempts, cost: reply.cost, variant: reply.variant)
         }
         let entry = RequestRecord(
             index: request.index, requestID: request.requestID, questionID: reply.questionID, tenant: request.tenant,
             scheduled: request.scheduled, started: started, finished: finished, outcome: reply.outcome, servedBy: reply.servedBy,
             status: reply.status, grade: reply.grade, error: reply.error, failures: reply.failures,
-            upstreamAttempts: reply.upstreamAttempts, cost: reply.cost
+            upstreamAttempts: reply.upstreamAttempts, cost: reply.cost, variant: reply.variant
         )
         recorder.finished(entry)
         record(entry)

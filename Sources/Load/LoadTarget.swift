@@ -41,12 +41,14 @@ public struct LoadReply: Sendable, Equatable {
     public var failures: [String]
     public var upstreamAttempts: Int
     public var cost: Double
+    public var variant: String?
 
     public init(
         outcome: RequestRecord.Outcome, servedBy: String? = nil, status: Int? = 200, grade: RequestRecord.Grade = .unknown,
-        questionID: String? = nil, error: String? = nil, failures: [String] = [], upstreamAttempts: Int = 0, cost: Double = 0
+        questionID: String? = nil, error: String? = nil, failures: [String] = [], upstreamAttempts: Int = 0, cost: Double = 0, variant: String? = nil
     ) {
         self.outcome = outcome; self.servedBy = servedBy; self.status = status; self.grade = grade; self.questionID = questionID
         self.error = error; self.failures = failures; self.upstreamAttempts = upstreamAttempts; self.cost = cost
+        self.variant = variant
     }
 }

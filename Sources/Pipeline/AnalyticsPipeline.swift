@@ -234,11 +234,14 @@ public final class AnalyticsPipeline: Sendable {
         let headers = [(PromptRegistry.header, run.outcome.promptVersion)]
         var attempts = 0
         var reason = ""
+        let deadline = tier.latencyBudget.map { clock.now() + $0 }
         attempting: while true {
             attempts += 1
             run.outcome.upstreamAttempts += 1
             let callStart = clock.now()
-            let result = await client.send(request, requestID: run.outcome.requestID, attempt: run.outcome.upstreamAttempts, timeout: tier.timeout, headers: headers)
+            var timeout = tier.timeout
+            if let deadline, deadline - callStart < timeout { timeout = deadline - callStart }
+            let result = await client.send(request, requestID: run.outcome.requestID, attempt: run.outcome.upstreamAttempts, timeout: timeout, headers: headers)
             recordCall(result, model: tier.model, requestID: run.outcome.requestID, attempt: run.outcome.upstreamAttempts, start: callStart)
             switch result {
             case let .success(reply):
@@ -272,13 +275,21 @@ public final class AnalyticsPipeline: Sendable {
             case let .failure(failure):
                 breaker?.callFailed(at: clock.now())
                 reason = failure.description
+                if case .timeout = failure, timeout < tier.timeout, let latencyBudget = tier.latencyBudget {
+                    reason = "over the latency budget of \(DurationText.format(latencyBudget))"
+                    break attempting
+                }
                 guard failure.isRetryable, attempts < configuration.retry.maxAttempts else { break attempting }
-                guard budget.withdraw() else { reason += "; retry budget spent"; break attempting }
                 var random = SeededRandom(String(configuration.seed), run.outcome.requestID, tier.model, String(attempts))
                 guard let delay = configuration.retry.delay(beforeRetry: attempts, retryAfter: failure.retryAfter, random: &random) else {
                     reason += "; retry-after longer than \(DurationText.format(configuration.retry.maxWait))"
                     break attempting
                 }
+                if let deadline, let latencyBudget = tier.latencyBudget, clock.now() + delay >= deadline {
+                    reason += "; no retry: the wait would pass the latency budget of \(DurationText.format(latencyBudget))"
+                    break attempting
+                }
+                guard budget.withdraw() else { reason += "; retry budget spent"; break attempting }
                 try? await clock.sleep(for: delay)
                 guard breaker?.callWasRequested(at: clock.now()) ?? true else { reason += "; circuit opened"; break attempting }
             }

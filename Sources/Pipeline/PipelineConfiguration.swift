@@ -28,9 +28,14 @@ public struct PipelineConfiguration: Sendable {
         public var maxTokens: Int
         /// Answers scoring under this ``Confidence`` fail the tier.
         public var minConfidence: Double
+        /// The most this tier may spend on one answer, attempts and backoff sleeps
+        /// together; then the next tier takes over. A per-attempt timeout alone lets
+        /// three slow attempts cost three timeouts; the budget is what users wait.
+        public var latencyBudget: Duration?
 
-        public init(model: String, timeout: Duration = .seconds(30), stream: Bool = false, maxTokens: Int = 1024, minConfidence: Double = 0.5) {
+        public init(model: String, timeout: Duration = .seconds(30), stream: Bool = false, maxTokens: Int = 1024, minConfidence: Double = 0.5, latencyBudget: Duration? = nil) {
             self.model = model; self.timeout = timeout; self.stream = stream; self.maxTokens = maxTokens; self.minConfidence = minConfidence
+            self.latencyBudget = latencyBudget
         }
     }
 

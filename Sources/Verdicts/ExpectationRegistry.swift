@@ -14,6 +14,7 @@ public enum ExpectationRegistry {
         CircuitBreakerExpectation.self,
         SLOExpectation.self,
         CostExpectation.self,
+        RollbackExpectation.self,
     ]
 
     public static var kinds: [String] { all.map { $0.kind } }

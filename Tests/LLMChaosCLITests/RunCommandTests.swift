@@ -114,6 +114,9 @@ import Testing
               - backoff: { jitter: true, max_attempts: 3 }
               - fallback: { from: claude-opus-4-7, to: claude-sonnet-4-5, during: storm, min_share: 0.5 }
               - silent_wrong_answers: 0
+              - alert: { name: UpstreamFailing, of: storm, fires_within: 15s }
+              - no_alert: { name: UpstreamFailing, during: [0s, 10s] }
+              - no_alert: { name: UpstreamFailing, during: storm }
             """)
         let result = try await CLIProcess.run(["run", naive, "--results", "\(directory)/results", "--quiet"])
         #expect(result.status == 1, "\(result.out)\(result.err)")
@@ -121,6 +124,40 @@ import Testing
         #expect(result.out.contains("synchronised"), "\(result.out)")
         #expect(result.out.contains("FAIL naive-external · fallback"))
         #expect(!result.out.contains("FAIL naive-external · silent_wrong_answers"), "its answers are graded, and right")
+        // Its pages came in through LLMCHAOS_ALERT_WEBHOOK: they fired in the storm
+        // (so the no_alert for the storm fails) and not before it.
+        #expect(!result.out.contains("FAIL naive-external · alert"), "\(result.out)")
+        #expect(result.out.contains("FAIL naive-external · no_alert"))
+        #expect(result.out.contains("UpstreamFailing"))
+        #expect(!result.out.contains("no UpstreamFailing fires during [0s, 10s]"), "only the storm's no_alert fails: \(result.out)")
+    }
+
+    /// The built-in pipeline with one knob turned wrong: without jitter, every
+    /// request's first retry waits exactly the same, and `backoff` must say so;
+    /// with the knob right, the same scenario passes.
+    @Test func theBuiltinPipelineWithoutJitterFailsBackoff() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func storm(jitter: String) -> String {
+            """
+            name: storm-jitter-\(jitter)
+            seed: 9
+            duration: 1m
+            time_scale: 10
+            pipeline: { retry: { max_attempts: 3, base: 2s, jitter: \(jitter) } }
+            load: { arrival: { rate: 1/s } }
+            faults:
+              - { name: storm, at: 10s, for: 40s, match: { model: claude-opus-4-7, attempts: [1] }, inject: { overloaded: {} } }
+            expect:
+              - backoff: { jitter: true, max_attempts: 3 }
+            """
+        }
+        let wrong = try await CLIProcess.run(["run", try scenario("none", storm(jitter: "none")), "--results", "\(directory)/results", "--quiet"])
+        #expect(wrong.status == 1, "\(wrong.out)\(wrong.err)")
+        #expect(wrong.out.contains("FAIL storm-jitter-none · backoff"))
+        #expect(wrong.out.contains("retries are synchronised"), "\(wrong.out)")
+        #expect(wrong.out.contains("all wait about 2.0"), "\(wrong.out)")
+        let right = try await CLIProcess.run(["run", try scenario("full", storm(jitter: "full")), "--results", "\(directory)/results", "--quiet"])
+        #expect(right.status == 0, "\(right.out)\(right.err)")
     }
 
     /// Ctrl-C mid-run: the scenario stops, is stored as aborted with what it

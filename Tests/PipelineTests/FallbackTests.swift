@@ -116,4 +116,41 @@ struct FallbackTests {
             #expect(outcome.latency < .seconds(120), "it must not have waited for the 2m answer")
         }
     }
+
+    @Test func aSlowStreamOverTheLatencyBudgetFallsBackWithoutRetrying() async throws {
+        // 2s per token streams for minutes; the 10-minute timeout would wait it out
+        // three times. The 8s budget ends the tier after one attempt.
+        try await PipelineFixture.with(
+            faults: "- inject: { latency: { per_token: 2s } }\n  match: { model: claude-opus-4-7 }",
+            configure: {
+                $0.tiers = [.model(.init(model: "claude-opus-4-7", timeout: .seconds(600), stream: true, latencyBudget: .seconds(8))),
+                            .model(.init(model: "claude-sonnet-4-5", timeout: .seconds(600), stream: true)), .degraded]
+            }
+        ) { pipeline, _ in
+            let outcome = await pipeline.answer(question: q.question, requestID: "b1")
+            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            #expect(outcome.failures == [TierFailure(tier: "claude-opus-4-7", reason: "over the latency budget of 8s", attempts: 1)])
+            // The cut-off stream reaches the journal only when the mock notices; the
+            // pipeline's own count says one Opus call and one Sonnet call.
+            #expect(outcome.upstreamAttempts == 2)
+            #expect(outcome.latency < .seconds(60))
+        }
+    }
+
+    @Test func noRetryWhoseWaitWouldPassTheLatencyBudget() async throws {
+        // Waits of 2s then 4s (no jitter): the second would end past the 5s budget.
+        try await PipelineFixture.with(
+            faults: "- inject: { overloaded: {} }\n  match: { model: claude-opus-4-7 }",
+            configure: {
+                $0.retry = RetryPolicy(maxAttempts: 5, base: .seconds(2), cap: .seconds(30), jitter: .none)
+                $0.tiers = [.model(.init(model: "claude-opus-4-7", timeout: .seconds(600), latencyBudget: .seconds(5))),
+                            .model(.init(model: "claude-sonnet-4-5", timeout: .seconds(600))), .degraded]
+            }
+        ) { pipeline, mock in
+            let outcome = await pipeline.answer(question: q.question, requestID: "b2")
+            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            #expect(outcome.failures == [TierFailure(tier: "claude-opus-4-7", reason: "529 overloaded_error; no retry: the wait would pass the latency budget of 5s", attempts: 2)])
+            #expect(mock.server.journal.entries().filter { $0.model == "claude-opus-4-7" }.count == 2)
+        }
+    }
 }

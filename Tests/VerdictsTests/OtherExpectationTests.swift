@@ -119,6 +119,7 @@ import Verdicts
             "fallback: { from: a, to: b, during: f }", "backoff: {}", "retry_budget: 2", "alert: { name: A, of: f, fires_within: 1m }",
             "no_alert: {}", "quality_monitor: { detects: f, within: 1m }", "silent_wrong_answers: 0",
             "circuit_breaker: { model: a, during: f }", "slo: { p99: 1s }", "cost: { total: $1 }",
+            "rollback: { variant: v2, of: f, within: 1m }",
         ]
         #expect(examples.map { String($0.prefix { $0 != ":" }) } == ExpectationRegistry.kinds)
         for example in examples { _ = try expectation(example) }
@@ -130,5 +131,55 @@ import Verdicts
         #expect(problems("slo: {}") == ["test.yaml:1: slo needs a latency bound (p50, p90, p95, p99, max) or an availability"])
         #expect(problems("fallback: { from: a, to: b, min_shar: 0.5 }").first?.contains("did you mean 'min_share'") == true)
         #expect(problems("no_alert: { during: [2m, 1m] }").first?.contains("ends (1m) before it starts (2m)") == true)
+    }
+}
+
+@Suite struct RollbackExpectationTests {
+    /// v1 traffic every 5 s; v2 (the canary) every 20 s from 1m until `lastV2`.
+    func log(lastV2: Int?) -> RunLog {
+        var b = LogBuilder(duration: .seconds(600))
+        b.fault("bad-v2", from: .seconds(60), to: .seconds(600))
+        for t in stride(from: 0, to: 600, by: 5) {
+            b.request(t, at: .seconds(t))
+            b.log.requests[b.log.requests.count - 1].variant = "v1"
+        }
+        if let lastV2 {
+            for t in stride(from: 61, through: lastV2, by: 20) {
+                b.request(10_000 + t, at: .seconds(t))
+                b.log.requests[b.log.requests.count - 1].variant = "v2"
+            }
+        }
+        return b.log
+    }
+
+    @Test func passesWhenTheVariantStopsInTime() throws {
+        let check = try expectation("rollback: { variant: v2, of: bad-v2, within: 2m }")
+        let verdict = check.judge(log(lastV2: 141))
+        #expect(verdict.passed, "\(verdict.measured)")
+        #expect(verdict.measured == "v2 last answered 1m21s after bad-v2 began")
+    }
+
+    @Test func failsWithTheLateRequestsWhenItStaysOn() throws {
+        let check = try expectation("rollback: { variant: v2, of: bad-v2, within: 2m }")
+        let verdict = check.judge(log(lastV2: 401))
+        #expect(!verdict.passed)
+        // 181 s is the first past 60 + 120 s; 401 is the last.
+        #expect(verdict.offenders.first?.requestID == "r10181")
+        #expect(verdict.measured.contains("still answered 12 requests later than 2m"))
+    }
+
+    @Test func aCanaryThatNeverWentOutIsNotARollback() throws {
+        let check = try expectation("rollback: { variant: v2, of: bad-v2, within: 2m }")
+        let verdict = check.judge(log(lastV2: nil))
+        #expect(!verdict.passed)
+        #expect(verdict.measured.contains("never went out"))
+        #expect(verdict.measured.contains("variants seen: v1"))
+    }
+
+    @Test func aRunThatEndsBeforeTheDeadlineCannotShowIt() throws {
+        let check = try expectation("rollback: { variant: v2, of: bad-v2, within: 10m }")
+        let verdict = check.judge(log(lastV2: 141))
+        #expect(!verdict.passed)
+        #expect(verdict.measured.contains("cannot show"))
     }
 }

@@ -43,6 +43,9 @@ public struct RequestRecord: Codable, Sendable, Equatable {
     public var upstreamAttempts: Int
     /// Dollars spent on every upstream call for this request.
     public var cost: Double
+    /// Which version of the target answered, when it says: the built-in pipeline's
+    /// prompt version, or what an external target reports (a canary, a build).
+    public var variant: String?
 
     /// From scheduled start to the end (coordinated-omission corrected).
     public var latency: Duration { finished - scheduled }
@@ -51,12 +54,13 @@ public struct RequestRecord: Codable, Sendable, Equatable {
         index: Int, requestID: String, questionID: String? = nil, tenant: String = "default",
         scheduled: Duration, started: Duration? = nil, finished: Duration, outcome: Outcome,
         servedBy: String? = nil, status: Int? = 200, grade: Grade = .unknown, error: String? = nil,
-        failures: [String] = [], upstreamAttempts: Int = 0, cost: Double = 0
+        failures: [String] = [], upstreamAttempts: Int = 0, cost: Double = 0, variant: String? = nil
     ) {
         self.index = index; self.requestID = requestID; self.questionID = questionID; self.tenant = tenant
         self.scheduled = scheduled; self.started = started ?? scheduled; self.finished = finished
         self.outcome = outcome; self.servedBy = servedBy; self.status = status; self.grade = grade
         self.error = error; self.failures = failures; self.upstreamAttempts = upstreamAttempts; self.cost = cost
+        self.variant = variant
     }
 }
 
