@@ -22,12 +22,22 @@ public enum ScenarioSchema {
     }
 
     static var fault: JSONValue {
-        let inject: JSONValue = [
-            "type": "object", "minProperties": 1, "maxProperties": 1,
-            "description": .string("exactly one fault: " + FaultRegistry.kinds.joined(separator: ", ")),
-            "propertyNames": ["enum": .array(FaultRegistry.kinds.map(JSONValue.string))],
-            "additionalProperties": ["type": ["object", "null"]],
-        ]
+        let kinds = JSONValue.array(FaultRegistry.kinds.map(JSONValue.string))
+        // `inject: overloaded`, `inject: { status: 503 }`, or one kind with a
+        // `probability` beside it: `inject: { status: 503, probability: 0.5 }`.
+        let inject: JSONValue = ["oneOf": [
+            ["type": "string", "enum": kinds],
+            [
+                "type": "object",
+                "description": .string("exactly one fault: " + FaultRegistry.kinds.joined(separator: ", ") + "; optionally its probability beside it"),
+                "propertyNames": ["enum": .array(FaultRegistry.kinds.map(JSONValue.string) + ["probability"])],
+                "properties": ["probability": probability, "status": ["type": ["object", "null", "integer"]]],
+                "additionalProperties": ["type": ["object", "null"]],
+                "if": ["required": ["probability"]],
+                "then": ["minProperties": 2, "maxProperties": 2],
+                "else": ["minProperties": 1, "maxProperties": 1],
+            ],
+        ]]
         return object([
             "name": ["type": "string"], "at": duration, "for": duration,
             "ramp": ["oneOf": [duration, object(["up": duration, "down": duration])]],

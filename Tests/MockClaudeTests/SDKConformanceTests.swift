@@ -5,17 +5,17 @@ import Testing
 /// The official anthropic Python SDK is the conformance client: it runs
 /// `Tests/conformance/sdk_conformance.py` against a fresh mock on loopback.
 ///
-/// It needs `.venv-sdk` (made by `scripts/setup-sdk-venv`, which `scripts/test`
-/// runs). Without it the test is skipped — unless `LLMCHAOS_REQUIRE_SDK=1`, as in
+/// It needs `.venv-test` (made by `scripts/setup-test-tools`, which `scripts/test`
+/// runs). Without it the test is skipped — unless `LLMCHAOS_REQUIRE_TOOLS=1`, as in
 /// CI, where a missing SDK is a failure.
 @Suite("SDK conformance")
 struct SDKConformanceTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let python: String? = {
-        let candidates: [String?] = [ProcessInfo.processInfo.environment["LLMCHAOS_PYTHON"], root.appendingPathComponent(".venv-sdk/bin/python").path]
+        let candidates: [String?] = [ProcessInfo.processInfo.environment["LLMCHAOS_PYTHON"], root.appendingPathComponent(".venv-test/bin/python").path]
         return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
-    static let required = ProcessInfo.processInfo.environment["LLMCHAOS_REQUIRE_SDK"] == "1"
+    static let required = ProcessInfo.processInfo.environment["LLMCHAOS_REQUIRE_TOOLS"] == "1"
 
     static let checks = [
         "messages.create", "messages.create with auth_token (Authorization: Bearer)", "messages.stream get_final_message",
@@ -24,9 +24,9 @@ struct SDKConformanceTests {
         "count_tokens", "models.list",
     ]
 
-    @Test(.enabled(if: python != nil || required, "no .venv-sdk: run scripts/setup-sdk-venv"), .timeLimit(.minutes(2)))
+    @Test(.enabled(if: python != nil || required, "no .venv-test: run scripts/setup-test-tools"), .timeLimit(.minutes(2)))
     func theOfficialPythonSDKWorksAgainstTheMock() async throws {
-        let python = try #require(Self.python, "LLMCHAOS_REQUIRE_SDK=1 but no .venv-sdk/bin/python: run scripts/setup-sdk-venv")
+        let python = try #require(Self.python, "LLMCHAOS_REQUIRE_TOOLS=1 but no .venv-test/bin/python: run scripts/setup-test-tools")
         try await MockFixture.with { mock in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: python)
