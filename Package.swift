@@ -86,6 +86,7 @@ let package = Package(
             dependencies: [
                 "Pipeline", "ChaosCore", "Workload",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -134,6 +135,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Helpers the test targets share (outside programs run without blocking).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AnthropicAPITests", dependencies: ["AnthropicAPI"], swiftSettings: swiftSettings),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ChaosCore"], swiftSettings: swiftSettings),
@@ -173,18 +176,18 @@ let package = Package(
         ),
         .testTarget(name: "LoadTests", dependencies: ["Load", "ChaosCore", "Scenario"], swiftSettings: swiftSettings),
         .testTarget(name: "VerdictsTests", dependencies: ["Verdicts", "ChaosCore", "Scenario"], swiftSettings: swiftSettings),
-        .testTarget(name: "ResultsTests", dependencies: ["Results", "Verdicts", "ChaosCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "Verdicts", "ChaosCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HarnessTests",
             dependencies: [
-                "Harness", "Results", "Verdicts", "Load", "Scenario", "ChaosCore", "Pipeline", "MockClaude",
+                "Harness", "Results", "Verdicts", "Load", "Scenario", "ChaosCore", "Pipeline", "MockClaude", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LLMChaosCLITests",
-            dependencies: ["llmchaos"],
+            dependencies: ["llmchaos", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

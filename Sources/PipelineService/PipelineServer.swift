@@ -17,6 +17,7 @@ import Workload
 /// | `GET /health` | status, prompt version, circuit states, alerts firing, disabled models |
 /// | `POST /admin/prompt-version {"version": "v2"}` or `{"rollback": true}` | switch the prompt without a restart |
 /// | `POST /admin/flags {"disable_model": …}` / `{"enable_model": …}` | the kill switch |
+/// | `GET /metrics` | Prometheus text: answers by tier, fallbacks, model calls, tokens, cost, latency, quality, circuits, alerts |
 ///
 /// A `x-llmchaos-request` header on `/query` becomes the logical request id sent
 /// upstream, so the mock's journal lines up with the load generator's requests.
@@ -25,6 +26,7 @@ public struct PipelineServer: Sendable {
     public let host: String
     public let port: Int
     let logger: Logger
+    let metrics: PipelineMetrics
 
     public init(pipeline: AnalyticsPipeline, host: String = "127.0.0.1", port: Int = 9000, logger: Logger? = nil) {
         self.pipeline = pipeline
@@ -33,6 +35,7 @@ public struct PipelineServer: Sendable {
         var logger = logger ?? Logger(label: "llmchaos.pipeline")
         if logger.logLevel < .notice { logger.logLevel = .notice }
         self.logger = logger
+        self.metrics = PipelineMetrics(pipeline: pipeline)
     }
 
     func router() -> Router<BasicRequestContext> {
@@ -90,6 +93,9 @@ public struct PipelineServer: Sendable {
                 return Self.json(["error": "\(error)"], status: .badRequest)
             }
         }
+        router.get("metrics") { [metrics] _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
         router.post("admin/flags") { request, _ -> Response in
             let json = try await Self.body(request)
             if let model = json["disable_model"] as? String { pipeline.configuration.flags.disable(model: model) }
@@ -107,7 +113,7 @@ public struct PipelineServer: Sendable {
             router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "llmchaos-pipeline"),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger
         )
-        var config = ServiceGroupConfiguration(services: [app, AlertTicker(pipeline: pipeline, interval: alertInterval)], gracefulShutdownSignals: shutdownSignals, logger: logger)
+        var config = ServiceGroupConfiguration(services: [app, AlertTicker(pipeline: pipeline, interval: alertInterval), MetricsFeed(pipeline: pipeline, metrics: metrics)], gracefulShutdownSignals: shutdownSignals, logger: logger)
         config.maximumGracefulShutdownDuration = .seconds(2)
         let group = ServiceGroup(configuration: config)
         let task = Task<Void, any Error> {

@@ -3,6 +3,7 @@ import ChaosCore
 import Foundation
 @testable import Harness
 import Synchronization
+import TestSupport
 import Testing
 
 /// The harness's Alertmanager webhook, over loopback HTTP: state changes become
@@ -108,21 +109,13 @@ struct RealAlertmanagerTests {
             """.write(toFile: "\(directory)/alertmanager.yml", atomically: true, encoding: .utf8)
         let port = Self.freePort()
         let base = "http://127.0.0.1:\(port)"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
+        let alertmanager = try ExternalTool.start(binary, [
             "--config.file=\(directory)/alertmanager.yml", "--storage.path=\(directory)/data",
             "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
-        ]
-        let log = Pipe()
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-            try? FileManager.default.removeItem(atPath: directory)
-        }
+        ])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var stopped = false
+        defer { if !stopped { alertmanager.terminate() } }
 
         #expect(await eventually(within: .seconds(20)) { await send("\(base)/-/ready") == 200 }, "Alertmanager did not become ready")
         let start = ISO8601DateFormatter().string(from: Date())
@@ -135,12 +128,14 @@ struct RealAlertmanagerTests {
         #expect(await send("\(base)/api/v2/alerts", resolved) == 200)
         #expect(await eventually(within: .seconds(20)) { received.withLock { $0.count } >= 2 }, "no resolved notification arrived")
 
+        let log = await alertmanager.stop()
+        stopped = true
         await running.stop()
         receiver.finish()
         await collector.value
         #expect(received.withLock { $0 } == [
             AlertRecord(name: "HighErrorRate", state: .firing, at: .zero, source: "webhook"),
             AlertRecord(name: "HighErrorRate", state: .resolved, at: .seconds(60), source: "webhook"),
-        ])
+        ], "Alertmanager said:\n\(log.stderr.suffix(2000))")
     }
 }

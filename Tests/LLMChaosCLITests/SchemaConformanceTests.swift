@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `llmchaos schema` checked by the reference implementation of JSON Schema
@@ -46,26 +47,10 @@ import Testing
         }
 
         let checker = CLIProcess.root.appendingPathComponent("Tests/fixtures/check_schema.py").path
-        let result = try Tool.run(python, [checker, "\(directory)/schema.json"] + shipped + broken)
-        let lines = result.output.split(separator: "\n").map(String.init)
-        for path in shipped { #expect(lines.contains("ok \(path)"), "\(path) does not conform:\n\(result.output)") }
+        let result = try await ExternalTool.run(python, [checker, "\(directory)/schema.json"] + shipped + broken)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        for path in shipped { #expect(lines.contains("ok \(path)"), "\(path) does not conform:\n\(result.stdout)\(result.stderr)") }
         for path in broken { #expect(lines.contains { $0.hasPrefix("invalid \(path):") }, "the schema accepts \(path)") }
         #expect(result.status == 1)
-    }
-}
-
-/// Runs a command line tool to the end; stdout and stderr together.
-enum Tool {
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

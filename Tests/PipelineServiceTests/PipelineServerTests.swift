@@ -85,4 +85,43 @@ struct PipelineServerTests {
             #expect(bad.status == 400)
         }
     }
+
+    func metrics(_ base: String) async throws -> String {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/metrics"), timeout: .seconds(10))
+        #expect(response.headers.first(name: "content-type")?.hasPrefix("text/plain") == true)
+        return String(buffer: try await response.body.collect(upTo: 1 << 22))
+    }
+
+    /// Scrapes until every line is there (the metrics follow the event stream), for at most 10 s.
+    func scrape(_ base: String, until lines: [String]) async throws -> String {
+        var text = ""
+        for _ in 0..<100 {
+            text = try await metrics(base)
+            if lines.allSatisfy({ text.contains($0) }) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return text
+    }
+
+    @Test func metricsCountAnswersFallbacksCallsAndShowTheKillSwitch() async throws {
+        try await withService(faults: "- inject: { status: 400 }\n  match: { model: claude-opus-4-7 }") { base, _ in
+            let before = try await metrics(base)
+            #expect(before.contains(#"llmchaos_pipeline_model_calls_total{model="claude-opus-4-7",outcome="error"} 0"#), "declared before any call")
+            #expect(before.contains(#"llmchaos_pipeline_alert_firing{alertname="HighErrorRate"} 0"#))
+            for _ in 0..<2 { _ = try await post(base + "/query", #"{"question": "How many regions do we operate in?"}"#) }
+            _ = try await post(base + "/admin/flags", #"{"disable_model": "claude-opus-4-7"}"#)
+            let expected = [
+                #"llmchaos_pipeline_answers_total{result="ok",served_by="claude-sonnet-4-5"} 2"#,
+                #"llmchaos_pipeline_fallbacks_total{from="claude-opus-4-7"} 2"#,
+                #"llmchaos_pipeline_model_calls_total{model="claude-opus-4-7",outcome="error"} 2"#,
+                #"llmchaos_pipeline_model_calls_total{model="claude-sonnet-4-5",outcome="ok"} 2"#,
+                #"llmchaos_pipeline_answer_duration_seconds_count 2"#,
+                #"llmchaos_pipeline_circuit_state{model="claude-opus-4-7",state="closed"} 1.0"#,
+                #"llmchaos_pipeline_model_disabled{model="claude-opus-4-7"} 1.0"#,
+            ]
+            let text = try await scrape(base, until: expected)
+            for line in expected { #expect(text.contains(line), "missing \(line) in:\n\(text)") }
+            #expect(text.contains(#"llmchaos_pipeline_tokens_total{direction="output",model="claude-sonnet-4-5"}"#))
+        }
+    }
 }
