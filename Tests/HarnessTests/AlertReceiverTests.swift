@@ -57,18 +57,6 @@ struct RealAlertmanagerTests {
         .first { FileManager.default.isExecutableFile(atPath: $0) }
     static let required = ProcessInfo.processInfo.environment["LLMCHAOS_REQUIRE_TOOLS"] == "1"
 
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// GET without a body, POST with one.
     func send(_ url: String, _ body: String? = nil) async -> UInt? {
         var request = HTTPClientRequest(url: url)
@@ -107,7 +95,7 @@ struct RealAlertmanagerTests {
               - name: llmchaos
                 webhook_configs: [{ url: "\(running.url)", send_resolved: true }]
             """.write(toFile: "\(directory)/alertmanager.yml", atomically: true, encoding: .utf8)
-        let port = Self.freePort()
+        let port = ExternalTool.freeLoopbackPort()
         let base = "http://127.0.0.1:\(port)"
         let alertmanager = try ExternalTool.start(binary, [
             "--config.file=\(directory)/alertmanager.yml", "--storage.path=\(directory)/data",

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `llmchaos run` and `report` as a user and CI run them: exit codes, reports,
@@ -11,19 +12,6 @@ import Testing
         let path = "\(directory)/\(name).yaml"
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         return path
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     @Test func passingFailingAndBrokenScenariosExitZeroOneAndTwo() async throws {
@@ -69,7 +57,7 @@ import Testing
 
     @Test func aTargetThatNeverBecomesReadyExitsThree() async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = try Self.freePort()
+        let port = ExternalTool.freeLoopbackPort()
         let dead = try scenario("dead", """
             name: dead-target
             duration: 30s
@@ -92,7 +80,7 @@ import Testing
     /// target: the backoff verdict must fail and say why.
     @Test func aNaiveExternalTargetFailsBackoff() async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = try Self.freePort()
+        let port = ExternalTool.freeLoopbackPort()
         let script = CLIProcess.root.appendingPathComponent("Tests/fixtures/naive_target.py").path
         let naive = try scenario("naive", """
             name: naive-external

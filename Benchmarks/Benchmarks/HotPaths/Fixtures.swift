@@ -1,0 +1,80 @@
+import ChaosCore
+import Faults
+import Scenario
+import Verdicts
+
+enum Fixtures {
+    static let sql = """
+        SELECT r.name AS region, ROUND(SUM(oi.quantity * oi.unit_price), 2) AS revenue
+        FROM orders o JOIN order_items oi ON oi.order_id = o.id JOIN customers c ON c.id = o.customer_id
+        JOIN regions r ON r.id = c.region_id GROUP BY r.name ORDER BY revenue DESC
+        """
+
+    /// The faults of the opus-overloaded incident, all active: the decision does its full work.
+    static let plan: FaultPlan = {
+        let faults = try! FaultPlan.schedule(yaml: """
+            - { name: storm, match: { model: claude-opus-4-7 }, inject: { overloaded: {} }, probability: 0.9 }
+            - { name: slow, match: { model: claude-sonnet-4-5 }, inject: { latency: { first_token: { lognormal: { median: 2s, p99: 8s } } } } }
+            - { name: wrong, inject: { quality: { mode: [wrong_filter, hallucinated_column] } }, probability: 0.1 }
+            """, file: "bench")
+        return FaultPlan(seed: 42, faults: faults)
+    }()
+
+    static let faultRequests: [FaultRequest] = (0..<1_024).map { i in
+        FaultRequest(
+            facts: RequestFacts(endpoint: .messages, path: "/v1/messages", model: i % 2 == 0 ? "claude-opus-4-7" : "claude-sonnet-4-5",
+                                requestID: "r42-\(i)", attempt: 1 + i % 3, inputTokens: 400),
+            answer: PlannedAnswer(kind: .generic, text: sql), now: .seconds(i % 600), clock: ManualClock()
+        )
+    }
+
+    static func attempt(_ i: Int) -> UpstreamAttempt {
+        UpstreamAttempt(
+            at: .milliseconds(i * 37), path: "/v1/messages", model: "claude-opus-4-7", provider: "anthropic",
+            requestID: "r42-\(i / 3)", attempt: 1 + i % 3, correlation: "header", stream: false,
+            faults: i % 3 == 2 ? [] : ["storm"], faultKinds: i % 3 == 2 ? [] : ["overloaded"], status: i % 3 == 2 ? 200 : 529,
+            ending: i % 3 == 2 ? "complete" : "error", latency: .milliseconds(120), inputTokens: 400, outputTokens: 58,
+            responseID: "req_\(i)", answerKind: "golden:revenue-by-region"
+        )
+    }
+
+    static func expectation(_ yaml: String) throws -> any Expectation {
+        let problems = ProblemCollector()
+        guard let node = try ConfigNode.parse(yaml: yaml, file: "bench"), let parsed = ExpectationRegistry.parse(node, problems: problems) else {
+            fatalError("bench expectation does not parse: \(problems.problems)")
+        }
+        return parsed
+    }
+
+    /// 500,000 requests and 500,000 upstream attempts over ten scenario hours:
+    /// requests with retries spaced by jittered, growing backoff.
+    static let millionEventLog: RunLog = {
+        var log = RunLog(info: RunInfo(runID: "bench/1m", scenario: "bench", timeScale: 60, duration: .seconds(36_000)))
+        log.phases = [PhaseRecord(kind: .fault, name: "storm", start: .seconds(3_600), end: .seconds(7_200))]
+        var random = SeededRandom("bench")
+        log.requests.reserveCapacity(500_000)
+        log.attempts.reserveCapacity(500_000)
+        for i in 0..<500_000 {
+            let at = Duration.milliseconds(i * 72)
+            let inStorm = at >= .seconds(3_600) && at < .seconds(7_200)
+            log.requests.append(RequestRecord(
+                index: i, requestID: "r\(i)", questionID: "q", scheduled: at, finished: at + .milliseconds(800 + Int64(random.unit() * 1_000)),
+                outcome: .ok, servedBy: inStorm ? "claude-sonnet-4-5" : "claude-opus-4-7", grade: .right, upstreamAttempts: 1, cost: 0.002
+            ))
+            if log.attempts.count < 500_000 {
+                var t = at
+                let tries = inStorm ? 3 : 1
+                for attempt in 1...tries where log.attempts.count < 500_000 {
+                    log.attempts.append(UpstreamAttempt(
+                        sequence: log.attempts.count + 1, at: t, path: "/v1/messages", model: attempt < 3 || !inStorm ? "claude-opus-4-7" : "claude-sonnet-4-5",
+                        provider: "anthropic", requestID: "r\(i)", attempt: attempt, correlation: "header", stream: false,
+                        status: inStorm && attempt < 3 ? 529 : 200, ending: inStorm && attempt < 3 ? "error" : "complete",
+                        latency: .milliseconds(100), responseID: "req_\(i)_\(attempt)"
+                    ))
+                    t += .milliseconds(Int64(1_000 * (1 << (attempt - 1))) * Int64(1 + random.unit() * 1_000) / 1_000)
+                }
+            }
+        }
+        return log
+    }()
+}

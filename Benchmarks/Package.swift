@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+// The hot paths of llmchaos, measured with ordo-one/benchmark: throughput and
+// mallocs. `swift package benchmark` here; baselines in .benchmarkBaselines/.
+import PackageDescription
+
+let package = Package(
+    name: "Benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "llmchaos", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "HotPaths",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "ChaosCore", package: "llmchaos"),
+                .product(name: "AnthropicAPI", package: "llmchaos"),
+                .product(name: "Faults", package: "llmchaos"),
+                .product(name: "MockClaude", package: "llmchaos"),
+                .product(name: "Results", package: "llmchaos"),
+                .product(name: "Verdicts", package: "llmchaos"),
+                .product(name: "Scenario", package: "llmchaos"),
+            ],
+            path: "Benchmarks/HotPaths",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // The yardstick for the mock: a bare Hummingbird route answering the same
+        // bytes, so the comparison isolates what the mock adds per request.
+        .executableTarget(
+            name: "BareServer",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/BareServer"
+        ),
+    ]
+)
