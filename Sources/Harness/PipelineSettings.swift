@@ -115,27 +115,34 @@ enum PipelineSettings {
     /// of traffic, 0 to 1) and `step_every`. A first step of 0 delays the deploy.
     static func parseCanary(_ node: ConfigNode, prompts: PromptRegistry, problems: ProblemCollector) -> Canary.Plan? {
         guard let reader = node.mapping(problems, what: "canary") else { return nil }
+        let versionNode = reader.optional("prompt_version")
+        let modelNode = reader.optional("model")
         var target: Canary.Target?
-        if let versionNode = reader.optional("prompt_version"), let version = versionNode.string(problems, what: "prompt_version") {
-            if prompts.versions.contains(version) { target = .promptVersion(version) } else {
-                problems.add("canary prompt_version '\(version)' is not among the prompt versions (\(prompts.versions.joined(separator: ", "))); load it with prompts: { directory: ... }", at: versionNode)
+        switch (versionNode, modelNode) {
+        case (nil, nil):
+            problems.add("a canary needs prompt_version or model, such as canary: { prompt_version: v2 }", at: node)
+        case (_?, _?):
+            problems.add("a canary has either prompt_version or model, not both", at: node)
+        case let (versionNode?, nil):
+            if let version = versionNode.string(problems, what: "prompt_version") {
+                if prompts.versions.contains(version) { target = .promptVersion(version) } else {
+                    problems.add("canary prompt_version '\(version)' is not among the prompt versions (\(prompts.versions.joined(separator: ", "))); load it with prompts: { directory: ... }", at: versionNode)
+                }
             }
+        case let (nil, modelNode?):
+            target = modelNode.string(problems, what: "model").map(Canary.Target.model)
         }
-        if let model = reader.optional("model")?.string(problems, what: "model") {
-            if target != nil { problems.add("a canary has either prompt_version or model, not both", at: node) }
-            target = .model(model)
+        var steps: [Double]?
+        if let node = reader.optional("steps") {
+            let values = (node.items ?? []).compactMap { $0.probability(problems, what: "a canary step") }
+            if values.isEmpty { problems.add("steps must be a list of traffic shares such as [0.05, 0.25, 1]", at: node) } else { steps = values }
         }
-        var plan = Canary.Plan(target: target ?? .model(""))
-        if let steps = reader.optional("steps") {
-            let values = (steps.items ?? []).compactMap { $0.probability(problems, what: "a canary step") }
-            if values.isEmpty { problems.add("steps must be a list of traffic shares such as [0.05, 0.25, 1]", at: steps) } else { plan.steps = values }
-        }
-        if let every = reader.optional("step_every")?.duration(problems, what: "step_every") { plan.stepEvery = every }
+        let stepEvery = reader.optional("step_every")?.duration(problems, what: "step_every")
         reader.finish()
-        guard target != nil else {
-            problems.add("a canary needs prompt_version or model", at: node)
-            return nil
-        }
+        guard let target else { return nil }
+        var plan = Canary.Plan(target: target)
+        if let steps { plan.steps = steps }
+        if let stepEvery { plan.stepEvery = stepEvery }
         return plan
     }
 

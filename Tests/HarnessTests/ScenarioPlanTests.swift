@@ -1,5 +1,6 @@
 import Foundation
-import Harness
+@testable import Harness
+import Pipeline
 import Scenario
 import Testing
 
@@ -38,6 +39,41 @@ import Testing
             }
             return problems.count == expected.count
         }
+    }
+
+    @Test func canaryFlagsAndLatencyBudgetReachThePipeline() throws {
+        let plan = try ScenarioPlan.parse(yaml: """
+            name: knobs
+            duration: 5m
+            pipeline:
+              latency_budget: 9s
+              tiers: [{ model: claude-opus-4-7, latency_budget: 4s }, claude-sonnet-4-5, cache, degraded]
+              prompts: { directory: mocks/prompts/sql, version: v1 }
+              canary: { prompt_version: v2, steps: [0, 0.5], step_every: 1m }
+              flags: { disabled_models: [claude-sonnet-4-5] }
+            """, file: CLIRoot.path + "/scenarios/knobs.yaml")
+        let budgets = plan.pipeline.tiers.compactMap { tier -> Duration?? in
+            if case let .model(model) = tier { return model.latencyBudget }
+            return nil
+        }
+        #expect(budgets == [.seconds(4), .seconds(9)], "a tier's own budget wins over the default")
+        #expect(plan.pipeline.canary == Canary.Plan(target: .promptVersion("v2"), steps: [0, 0.5], stepEvery: .seconds(60)))
+        #expect(plan.pipeline.flags.disabledModels == ["claude-sonnet-4-5"])
+    }
+
+    @Test func canaryMistakesAreNamedOnceAtTheirLine() {
+        func problems(_ canary: String) -> [String] {
+            do {
+                _ = try ScenarioPlan.parse(yaml: "name: c\nduration: 1m\npipeline:\n  canary: \(canary)\n", file: "c.yaml")
+                return []
+            } catch {
+                return error.all.map(\.description)
+            }
+        }
+        #expect(problems("{ prompt_version: v9 }") == ["c.yaml:4: canary prompt_version 'v9' is not among the prompt versions (v1); load it with prompts: { directory: ... }"])
+        #expect(problems("{ steps: [0.1] }") == ["c.yaml:4: a canary needs prompt_version or model, such as canary: { prompt_version: v2 }"])
+        #expect(problems("{ model: a, prompt_version: v1 }") == ["c.yaml:4: a canary has either prompt_version or model, not both"])
+        #expect(problems("{ model: a, steps: fast }") == ["c.yaml:4: steps must be a list of traffic shares such as [0.05, 0.25, 1]"])
     }
 
     @Test func theShippedSuiteReads() {
