@@ -17,11 +17,17 @@ final class PipelineMetrics: Sendable {
         self.pipeline = pipeline
         // Declared up front, so a scrape before the first answer already names them.
         for case let .model(tier) in pipeline.configuration.tiers {
-            _ = counter("model_calls", "upstream model calls by outcome", ["model": tier.model, "outcome": "ok"])
-            _ = counter("model_calls", "upstream model calls by outcome", ["model": tier.model, "outcome": "error"])
+            _ = modelCalls(tier.model, succeeded: true)
+            _ = modelCalls(tier.model, succeeded: false)
         }
-        for rule in pipeline.configuration.alertRules { _ = gauge("alert_firing", "1 while the alert fires", ["alertname": rule.name]) }
+        for rule in pipeline.configuration.alertRules { _ = alertFiring(rule.name) }
     }
+
+    private func modelCalls(_ model: String, succeeded: Bool) -> Counter {
+        counter("model_calls", "upstream model calls by outcome", ["model": model, "outcome": succeeded ? "ok" : "error"])
+    }
+
+    private func alertFiring(_ name: String) -> Gauge { gauge("alert_firing", "1 while the alert fires", ["alertname": name]) }
 
     private func counter(_ base: String, _ help: String, _ labels: [String: String] = [:]) -> Counter {
         registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "llmchaos", subsystem: "pipeline", metricName: base, unitName: "total", helpText: help),
@@ -47,7 +53,7 @@ final class PipelineMetrics: Sendable {
                 labels: [], buckets: Self.latencyBuckets
             ).record(outcome.latency)
         case let .modelCall(call):
-            counter("model_calls", "upstream model calls by outcome", ["model": call.model, "outcome": call.succeeded ? "ok" : "error"]).increment()
+            modelCalls(call.model, succeeded: call.succeeded).increment()
             counter("tokens", "tokens sent and received", ["model": call.model, "direction": "input"]).increment(by: Int64(call.inputTokens))
             counter("tokens", "tokens sent and received", ["model": call.model, "direction": "output"]).increment(by: Int64(call.outputTokens))
         case let .qualitySample(sample):
@@ -63,7 +69,7 @@ final class PipelineMetrics: Sendable {
     func exposition() -> [UInt8] {
         let firing = pipeline.alerts.firing
         for rule in pipeline.configuration.alertRules {
-            gauge("alert_firing", "1 while the alert fires", ["alertname": rule.name]).set(to: firing.contains(rule.name) ? 1.0 : 0.0)
+            alertFiring(rule.name).set(to: firing.contains(rule.name) ? 1.0 : 0.0)
         }
         for case let .model(tier) in pipeline.configuration.tiers {
             let state = pipeline.breaker(for: tier.model)?.state ?? "closed"

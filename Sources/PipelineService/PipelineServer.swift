@@ -21,6 +21,8 @@ import Workload
 ///
 /// A `x-llmchaos-request` header on `/query` becomes the logical request id sent
 /// upstream, so the mock's journal lines up with the load generator's requests.
+///
+/// While it serves, it is the one reader of `pipeline.events` (they feed `/metrics`).
 public struct PipelineServer: Sendable {
     public let pipeline: AnalyticsPipeline
     public let host: String
