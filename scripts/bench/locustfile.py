@@ -1,10 +1,11 @@
-"""Locust's fastest user against the same endpoint and body as wrk; no think time."""
-import json
+"""Locust's fastest user against the same endpoint and body as wrk; no think time.
+scripts/bench/compare passes the body in LLMCHAOS_BENCH_BODY."""
+import os
 
 from locust import FastHttpUser, constant, task
 
-BODY = json.dumps({"model": "claude-opus-4-7", "max_tokens": 256,
-                   "messages": [{"role": "user", "content": "What is the total revenue by region?"}]})
+BODY = os.environ["LLMCHAOS_BENCH_BODY"]
+HEADERS = {"content-type": "application/json", "x-api-key": "sk-bench", "anthropic-version": "2023-06-01"}
 
 
 class Messages(FastHttpUser):
@@ -12,5 +13,4 @@ class Messages(FastHttpUser):
 
     @task
     def ask(self):
-        self.client.post("/v1/messages", data=BODY, headers={
-            "content-type": "application/json", "x-api-key": "sk-bench", "anthropic-version": "2023-06-01"})
+        self.client.post("/v1/messages", data=BODY, headers=HEADERS)
