@@ -11,7 +11,8 @@ import Scenario
 /// ```
 /// attempt 1 ──529──┤ gap 1 ├── attempt 2 ──529──┤  gap 2  ├── attempt 3
 /// ```
-/// - growth: the mean of gap 2 exceeds the mean of gap 1 (needs 5 requests of each);
+/// - growth: the mean of gap 2 exceeds the mean of gap 1 by more than noise: the
+///   clock's floor and one standard error of the difference (needs 5 requests of each);
 /// - jitter: first gaps of different requests spread out (coefficient of variation
 ///   ≥ 0.1, and a spread above the clock's noise), so retries are not synchronised;
 /// - `retry-after`: no retry comes earlier than the server asked;
@@ -20,6 +21,7 @@ public struct BackoffExpectation: Expectation {
     public static let kind = "backoff"
     static let permanentStatuses: Set<Int> = [400, 401, 403, 404, 413]
     static let minimumSamples = 5
+    static let growthStandardErrors = 1.0
 
     let jitter: Bool
     let honorsRetryAfter: Bool
@@ -92,9 +94,10 @@ public struct BackoffExpectation: Expectation {
         // Gaps the server dictated say nothing about the client's own backoff.
         let free = retries.filter { $0.previous.retryAfter == nil }
         let byIndex = Dictionary(grouping: free, by: \.index).mapValues { $0.map(\.gap.seconds) }
+        // Scheduling noise of a couple of real milliseconds, read on the scenario clock.
+        let floor = max(0.01, 0.002 * log.info.timeScale)
         if jitter {
             let first = byIndex[1] ?? []
-            let floor = max(0.01, 0.002 * log.info.timeScale)
             if first.count < Self.minimumSamples {
                 failures.append("only \(first.count) first retries without retry-after: too few to judge jitter (need \(Self.minimumSamples))")
             } else {
@@ -107,9 +110,14 @@ public struct BackoffExpectation: Expectation {
         if growth {
             let first = byIndex[1] ?? [], second = byIndex[2] ?? []
             if first.count >= Self.minimumSamples, second.count >= Self.minimumSamples {
-                let m1 = Self.meanAndDeviation(first).mean, m2 = Self.meanAndDeviation(second).mean
-                evidence.append(String(format: "growth: mean wait %.3fs before retry 1, %.3fs before retry 2", m1, m2))
-                if m2 <= m1 { failures.append(String(format: "waits do not grow: %.3fs then %.3fs", m1, m2)) }
+                let (m1, s1) = Self.meanAndDeviation(first), (m2, s2) = Self.meanAndDeviation(second)
+                // Waits that do not grow still differ by chance: growth must stand out
+                // of both the clock's noise and the sampling error of the two means,
+                // or a client with no backoff at all passes half the time.
+                let standardError = (s1 * s1 / Double(first.count) + s2 * s2 / Double(second.count)).squareRoot()
+                let margin = max(floor, Self.growthStandardErrors * standardError)
+                evidence.append(String(format: "growth: mean wait %.3fs before retry 1 (%d), %.3fs before retry 2 (%d); must grow by more than %.3fs", m1, first.count, m2, second.count, margin))
+                if m2 - m1 <= margin { failures.append(String(format: "waits do not grow: %.3fs then %.3fs, no more than noise (%.3fs)", m1, m2, margin)) }
             } else if first.count >= Self.minimumSamples {
                 evidence.append("growth: not judged, only \(second.count) requests were retried twice without retry-after")
             } else {
