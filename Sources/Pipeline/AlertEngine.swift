@@ -9,16 +9,26 @@ public final class AlertEngine: Sendable {
     /// from the first `minSamples` answers.
     public let costBaseline: Double?
 
-    private struct Sample: Sendable { var at: Duration; var value: Double }
     private struct State: Sendable {
-        var calls: [Sample] = []          // 1 failed, 0 succeeded
-        var latencies: [Sample] = []      // seconds
-        var fallbacks: [Sample] = []      // 1 fell back
-        var validation: [Sample] = []     // 1 first tier's SQL invalid
-        var costs: [Sample] = []          // dollars per answer
-        var quality: [Sample] = []        // rolling score after each sample
+        var calls = SlidingWindow()       // 1 failed, 0 succeeded
+        var latencies = SlidingWindow()   // seconds
+        var fallbacks = SlidingWindow()   // 1 fell back
+        var validation = SlidingWindow()  // 1 first tier's SQL invalid
+        var costs = SlidingWindow()       // dollars per answer
+        var quality = SlidingWindow()     // rolling score after each sample
         var firing: Set<String> = []
         var learnedBaseline: Double?
+
+        func series(_ metric: AlertRule.Metric) -> SlidingWindow {
+            switch metric {
+            case .upstreamErrorRate: calls
+            case .p99Latency: latencies
+            case .fallbackRate: fallbacks
+            case .validationFailureRate: validation
+            case .costRatio: costs
+            case .qualityScore: quality
+            }
+        }
     }
 
     private let state = Mutex(State())
@@ -29,21 +39,21 @@ public final class AlertEngine: Sendable {
     }
 
     func observe(call: ModelCallRecord) {
-        state.withLock { $0.calls.append(Sample(at: call.at, value: call.succeeded ? 0 : 1)) }
+        state.withLock { $0.calls.append(call.succeeded ? 0 : 1, at: call.at) }
     }
 
     func observe(answer: PipelineOutcome, at now: Duration, firstTier: String?) {
         state.withLock { s in
-            s.latencies.append(Sample(at: now, value: answer.latency.seconds))
-            s.fallbacks.append(Sample(at: now, value: answer.servedBy == firstTier ? 0 : 1))
+            s.latencies.append(answer.latency.seconds, at: now)
+            s.fallbacks.append(answer.servedBy == firstTier ? 0 : 1, at: now)
             let invalid = answer.failures.first { $0.tier == firstTier }?.reason.hasPrefix("invalid SQL") == true
-            s.validation.append(Sample(at: now, value: invalid ? 1 : 0))
-            s.costs.append(Sample(at: now, value: answer.cost))
+            s.validation.append(invalid ? 1 : 0, at: now)
+            s.costs.append(answer.cost, at: now)
         }
     }
 
     func observe(quality: QualitySample) {
-        state.withLock { $0.quality.append(Sample(at: quality.at, value: quality.rollingScore)) }
+        state.withLock { $0.quality.append(quality.rollingScore, at: quality.at) }
     }
 
     /// Alerts that fire or resolve at `now`.
@@ -71,36 +81,27 @@ public final class AlertEngine: Sendable {
     public var firing: Set<String> { state.withLock { $0.firing } }
 
     private func value(of rule: AlertRule, in s: inout State, now: Duration) -> Double? {
-        let from = now - rule.window
-        func recent(_ samples: [Sample]) -> [Double] { samples.filter { $0.at > from && $0.at <= now }.map(\.value) }
-        func mean(_ values: [Double]) -> Double? {
-            values.count >= rule.minSamples ? values.reduce(0, +) / Double(values.count) : nil
-        }
+        let series = s.series(rule.metric)
+        let window = series.range(after: now - rule.window, through: now)
+        guard window.count >= rule.minSamples else { return nil }
         switch rule.metric {
-        case .upstreamErrorRate: return mean(recent(s.calls))
-        case .fallbackRate: return mean(recent(s.fallbacks))
-        case .validationFailureRate: return mean(recent(s.validation))
-        case .p99Latency:
-            let values = recent(s.latencies).sorted()
-            guard values.count >= rule.minSamples else { return nil }
-            return values[min(values.count - 1, Int((Double(values.count) * 0.99).rounded(.up)) - 1)]
+        case .upstreamErrorRate, .fallbackRate, .validationFailureRate: return series.mean(of: window)
+        case .p99Latency: return series.percentile(99, of: window)
         case .costRatio:
-            guard let current = mean(recent(s.costs)) else { return nil }
+            let current = series.mean(of: window)
             if s.learnedBaseline == nil, costBaseline == nil { s.learnedBaseline = current }
             guard let baseline = costBaseline ?? s.learnedBaseline, baseline > 0 else { return nil }
             return current / baseline
-        case .qualityScore:
-            let values = recent(s.quality)
-            return values.count >= rule.minSamples ? values.last : nil
+        case .qualityScore: return series.values[window.upperBound - 1]
         }
     }
 
     private static func trim(_ s: inout State, before cutoff: Duration) {
-        s.calls.removeAll { $0.at <= cutoff }
-        s.latencies.removeAll { $0.at <= cutoff }
-        s.fallbacks.removeAll { $0.at <= cutoff }
-        s.validation.removeAll { $0.at <= cutoff }
-        s.costs.removeAll { $0.at <= cutoff }
-        s.quality.removeAll { $0.at <= cutoff }
+        s.calls.trim(through: cutoff)
+        s.latencies.trim(through: cutoff)
+        s.fallbacks.trim(through: cutoff)
+        s.validation.trim(through: cutoff)
+        s.costs.trim(through: cutoff)
+        s.quality.trim(through: cutoff)
     }
 }

@@ -179,8 +179,8 @@ public final class AnalyticsPipeline: Sendable {
     /// Scores valid SQL: runs it for the sanity checks and, when configured, asks
     /// the tier's model whether it answers the question.
     private func confidence(of sql: String, tier: PipelineConfiguration.ModelTier, run: inout Run) async -> Confidence {
-        let rows = try? await grader.rows(of: sql).get()
-        let columns = await grader.columns(of: sql) ?? []
+        let (columns, result) = await grader.table(of: sql)
+        let rows = try? result.get()
         var verdict: JudgeVerdict.Kind?
         if configuration.semanticCheck {
             run.outcome.upstreamAttempts += 1

@@ -19,7 +19,9 @@ public final class PromptRegistry: Sendable {
 
     /// - Parameter versions: name → template; `{{schema}}` is replaced by the schema.
     public init(versions: [String: String] = ["v1": PromptRegistry.builtIn], active: String = "v1") {
-        state = Mutex(State(versions: versions, active: active, history: [active]))
+        // Rendered once: every call of a load test sends one of these.
+        let rendered = versions.mapValues(Self.render)
+        state = Mutex(State(versions: rendered, active: active, history: [active]))
     }
 
     /// Loads every `*.md` of a folder (`mocks/prompts/sql/`), named by file.
@@ -40,6 +42,12 @@ public final class PromptRegistry: Sendable {
         {{schema}}
         Answer with the query alone, in a ```sql block.
         """
+
+    private static let renderedBuiltIn = render(builtIn)
+
+    private static func render(_ template: String) -> String {
+        template.replacingOccurrences(of: "{{schema}}", with: AnalyticsDataset.schemaForPrompt)
+    }
 
     public var active: String { state.withLock { $0.active } }
     public var versions: [String] { state.withLock { $0.versions.keys.sorted() } }
@@ -67,7 +75,7 @@ public final class PromptRegistry: Sendable {
     func current(_ version: String? = nil) -> (version: String, system: String) {
         state.withLock { s in
             let name = version.flatMap { s.versions[$0] != nil ? $0 : nil } ?? s.active
-            return (name, (s.versions[name] ?? Self.builtIn).replacingOccurrences(of: "{{schema}}", with: AnalyticsDataset.schemaForPrompt))
+            return (name, s.versions[name] ?? Self.renderedBuiltIn)
         }
     }
 }

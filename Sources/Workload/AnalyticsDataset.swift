@@ -132,7 +132,7 @@ extension AnalyticsDataset {
     /// - Returns: nil when valid, else the database's reason.
     public func problem(with sql: String) async -> String? {
         do {
-            return try await database.read { db -> String? in
+            return try await read { db -> String? in
                 let statement = try db.makeStatement(sql: sql)
                 return statement.isReadonly ? nil : "the query writes to the database"
             }
@@ -144,7 +144,14 @@ extension AnalyticsDataset {
     }
 
     /// The schema as the prompt shows it to a model.
-    public static var schemaForPrompt: String {
+    public static let schemaForPrompt: String =
         schema.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n")
+
+    /// Reads the data set. It never changes once built, so a read needs no
+    /// transaction (GRDB's `read` opens one and toggles `query_only` around every
+    /// call, extra statements on the one queue all readers share); whoever runs a
+    /// statement checks `isReadonly` first.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await database.unsafeRead(body)
     }
 }

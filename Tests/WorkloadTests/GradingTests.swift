@@ -60,3 +60,21 @@ import Testing
         #expect(JudgeCall.parse(system: "", user: "<question>Q</question>") == nil)
     }
 }
+
+@Suite struct GradingShortcutTests {
+    var grader: ExecutionGrader { ExecutionGrader(dataset: GradingTests.dataset) }
+
+    /// Most answers of a load test are the golden SQL itself: those are right
+    /// without a trip to the database. A golden query that cannot run shows it.
+    @Test func theGoldenQueryItselfIsRightWithoutRunning() async {
+        let unrunnable = GoldenQuestion("nowhere", .easy, "What is in nowhere?", "SELECT * FROM nowhere")
+        #expect(await grader.grade("  SELECT * FROM nowhere;\n", against: unrunnable) == .correct)
+        #expect(await grader.grade("SELECT * FROM  nowhere", against: unrunnable) == .failed("the golden query failed: no such table: nowhere"))
+    }
+
+    /// Only whitespace at the ends may differ: inside, it can sit in a string literal.
+    @Test func whitespaceInsideALiteralStillCounts() async {
+        let question = GoldenQuestion("spaces", .easy, "Spaces?", "SELECT 'a  b' AS label")
+        #expect(await grader.grade("SELECT 'a b' AS label", against: question) == .wrong("returned different values"))
+    }
+}
