@@ -56,11 +56,6 @@ public struct ExecutionGrader: Sendable {
         }
     }
 
-    /// The column names `sql` returns, or nil when it does not prepare.
-    public func columns(of sql: String) async -> [String]? {
-        try? await dataset.read { db in try db.makeStatement(sql: sql).columnNames }
-    }
-
     /// Grades `candidate` against the golden query of `question`.
     public func grade(_ candidate: String, against question: GoldenQuestion) async -> Grade {
         // The same query on the same unchanging data returns the same rows; most
