@@ -79,6 +79,9 @@ public final class AnalyticsPipeline: Sendable {
     private func emit(_ event: PipelineEvent) {
         eventContinuation.yield(event)
         if let log = configuration.log, let line = StructuredLog.line(for: event, clock: clock) { log(line) }
+        if let spans = configuration.spans, case let .answer(outcome) = event {
+            spans(TraceExport.line(for: outcome, clock: clock))
+        }
     }
 
     private func report(_ outcome: PipelineOutcome) async -> PipelineOutcome {
@@ -106,6 +109,7 @@ public final class AnalyticsPipeline: Sendable {
             requestID: requestID, question: question, tenant: tenant, servedBy: "degraded", degraded: true, sql: nil,
             warnings: [], failures: [], upstreamAttempts: 0, inputTokens: 0, outputTokens: 0, latency: .zero
         ))
+        run.outcome.start = start
         let complexity = ComplexityRouter.classify(question)
         run.outcome.canary = canary?.includes(requestID, at: start) ?? false
         var canaryVersion: String?
@@ -119,14 +123,18 @@ public final class AnalyticsPipeline: Sendable {
         let prompt = configuration.prompts.current(canaryVersion)
         run.outcome.queryType = complexity.rawValue
         run.outcome.promptVersion = prompt.version
-        switch quotas.check(tenant, at: start) {
+        let quota = quotas.check(tenant, at: start)
+        let input = ["tenant": tenant, "query_type": complexity.rawValue, "prompt_version": prompt.version]
+        switch quota {
         case .refused:
             run.outcome.warnings.append("tenant '\(tenant)' has used its monthly token budget; request refused")
-            return await report(run.finish(servedBy: "refused", sql: nil, degraded: true, at: .zero))
+            run.step("validate_input", from: start, at: clock.now(), ok: false, "over the monthly token budget", input)
+            return await report(run.finish(servedBy: "refused", sql: nil, degraded: true, at: clock.now() - start))
         case let .warning(used):
             run.outcome.warnings.append("tenant '\(tenant)' has used \(Int(used * 100))% of its monthly token budget")
+            run.step("validate_input", from: start, at: clock.now(), ok: true, "\(Int(used * 100))% of the monthly token budget used", input)
         case .ok:
-            break
+            run.step("validate_input", from: start, at: clock.now(), ok: true, "\(complexity.rawValue) question", input)
         }
         defer { quotas.spend(run.outcome.totalTokens, by: tenant, at: clock.now()) }
         for tier in tiers {
@@ -141,7 +149,10 @@ public final class AnalyticsPipeline: Sendable {
                     return await report(run.finish(servedBy: model.model, sql: sql, degraded: false, at: clock.now() - start))
                 }
             case .cache:
-                if let entry = cache.lookup(question: question, tenant: tenant, now: clock.now()) {
+                let lookup = clock.now()
+                let entry = cache.lookup(question: question, tenant: tenant, now: lookup)
+                run.step("cache", from: lookup, at: clock.now(), ok: entry != nil, entry.map { "hit: answered by \($0.servedBy)" } ?? "miss", critical: false)
+                if let entry {
                     run.outcome.warnings.append("served from cache: answered by \(entry.servedBy) \(DurationText.format(clock.now() - entry.storedAt)) ago; may be stale")
                     return await report(run.finish(servedBy: "cache", sql: entry.sql, degraded: true, at: clock.now() - start))
                 }
@@ -167,6 +178,10 @@ public final class AnalyticsPipeline: Sendable {
     /// The state of one answer as it walks the tiers.
     struct Run {
         var outcome: PipelineOutcome
+        /// Records a step, the span a trace shows, that ran from `start` to `end`.
+        mutating func step(_ name: String, from start: Duration, at end: Duration, ok: Bool, _ detail: String, critical: Bool = true, _ attributes: [String: String] = [:]) {
+            outcome.steps.append(StepRecord(name: name, critical: critical, succeeded: ok, detail: detail, start: start, duration: end - start, attributes: attributes))
+        }
         mutating func finish(servedBy: String, sql: String?, degraded: Bool, at latency: Duration) -> PipelineOutcome {
             outcome.servedBy = servedBy
             outcome.sql = sql
@@ -216,13 +231,17 @@ public final class AnalyticsPipeline: Sendable {
 
     /// Calls one model tier with retries; returns valid SQL, or records why not.
     private func tryModel(_ tier: PipelineConfiguration.ModelTier, system: String, run: inout Run) async -> String? {
+        let start = clock.now()
+        let model = ["model": tier.model]
         guard !configuration.flags.isDisabled(tier.model) else {
             run.outcome.failures.append(TierFailure(tier: tier.model, reason: "disabled by kill switch", attempts: 0))
+            run.step("generate_sql", from: start, at: start, ok: false, "disabled by kill switch", model)
             return nil
         }
         let breaker = breakers[tier.model]
         guard breaker?.callWasRequested(at: clock.now()) ?? true else {
             run.outcome.failures.append(TierFailure(tier: tier.model, reason: "circuit open", attempts: 0))
+            run.step("generate_sql", from: start, at: start, ok: false, "circuit open", model)
             // A refused call is the model still failing: without this, the error-rate
             // alert would resolve while the circuit is open and flap at every probe.
             alerts.observe(call: ModelCallRecord(at: clock.now(), requestID: run.outcome.requestID, model: tier.model, attempt: 0,
@@ -234,6 +253,7 @@ public final class AnalyticsPipeline: Sendable {
         let headers = [(PromptRegistry.header, run.outcome.promptVersion)]
         var attempts = 0
         var reason = ""
+        var generated = false
         let deadline = tier.latencyBudget.map { clock.now() + $0 }
         attempting: while true {
             attempts += 1
@@ -243,6 +263,9 @@ public final class AnalyticsPipeline: Sendable {
             if let deadline, deadline - callStart < timeout { timeout = deadline - callStart }
             let result = await client.send(request, requestID: run.outcome.requestID, attempt: run.outcome.upstreamAttempts, timeout: timeout, headers: headers)
             recordCall(result, model: tier.model, requestID: run.outcome.requestID, attempt: run.outcome.upstreamAttempts, start: callStart)
+            let failure: CallFailure? = if case let .failure(failure) = result { failure } else { nil }
+            run.step("model_call", from: callStart, at: clock.now(), ok: failure == nil, failure?.description ?? "ok",
+                     critical: false, ["model": tier.model, "attempt": String(run.outcome.upstreamAttempts)])
             switch result {
             case let .success(reply):
                 breaker?.callSucceeded()
@@ -260,16 +283,22 @@ public final class AnalyticsPipeline: Sendable {
                     reason = reply.stopReason == "refusal" ? "the model refused" : "the answer holds no SQL"
                     break attempting
                 }
+                let validating = clock.now()
+                generated = true
+                run.step("generate_sql", from: start, at: validating, ok: true, "\(attempts) attempt\(attempts == 1 ? "" : "s")", model)
                 if let problem = await dataset.problem(with: sql) {
                     // A wrong answer is the tier failing, not the transport: no retry here.
                     reason = "invalid SQL: \(problem)"
+                    run.step("validate", from: validating, at: clock.now(), ok: false, reason, model)
                     break attempting
                 }
                 let confidence = await confidence(of: sql, tier: tier, run: &run)
                 guard confidence.score >= tier.minConfidence else {
                     reason = "low confidence \(confidence.score) (\(confidence.reasons.joined(separator: ", ")))"
+                    run.step("validate", from: validating, at: clock.now(), ok: false, reason, model)
                     break attempting
                 }
+                run.step("validate", from: validating, at: clock.now(), ok: true, "confidence \(confidence.score)", model)
                 run.outcome.confidence = confidence.score
                 return sql
             case let .failure(failure):
@@ -295,6 +324,7 @@ public final class AnalyticsPipeline: Sendable {
             }
         }
         run.outcome.failures.append(TierFailure(tier: tier.model, reason: reason, attempts: attempts))
+        if !generated { run.step("generate_sql", from: start, at: clock.now(), ok: false, reason, model) }
         return nil
     }
 }

@@ -76,6 +76,8 @@ public struct PipelineConfiguration: Sendable {
     public var prompts = PromptRegistry()
     /// Receives one JSON line per model call and per answer (see ``StructuredLog``).
     public var log: (@Sendable (String) -> Void)?
+    /// Receives each answer as a trace, one line of OTLP/JSON (see ``TraceExport``).
+    public var spans: (@Sendable (String) -> Void)?
     /// Monthly token budgets by tenant; tenants not listed are unlimited.
     public var monthlyTokenBudgets: [String: Int] = [:]
 

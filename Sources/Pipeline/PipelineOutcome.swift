@@ -40,6 +40,8 @@ public struct PipelineOutcome: Sendable, Equatable {
     public var cost: Double = 0
     /// Scenario time from question to answer.
     public var latency: Duration
+    /// Scenario time the question arrived.
+    public var start: Duration = .zero
 }
 
 /// Why a tier did not serve.

@@ -29,12 +29,20 @@ public struct WorkflowStep: Sendable, Equatable {
 
 /// One step as it ran: the span a trace would show.
 public struct StepRecord: Sendable, Equatable {
+    /// `validate_input`, `generate_sql`, `validate`, `cache`, `execute` or `interpret`.
     public var name: String
     public var critical: Bool
     public var succeeded: Bool
     public var detail: String
     public var start: Duration
     public var duration: Duration
+    /// What the step worked on, such as the model of a `generate_sql`.
+    public var attributes: [String: String] = [:]
+
+    public init(name: String, critical: Bool, succeeded: Bool, detail: String, start: Duration, duration: Duration, attributes: [String: String] = [:]) {
+        self.name = name; self.critical = critical; self.succeeded = succeeded; self.detail = detail
+        self.start = start; self.duration = duration; self.attributes = attributes
+    }
 }
 
 /// The header that tells the mock which step a call belongs to, so a scenario can
@@ -49,7 +57,7 @@ extension AnalyticsPipeline {
     func runSteps(sql: String, model: String, run: inout Run) async -> String? {
         for step in configuration.workflow {
             let start = clock.now()
-            var record = StepRecord(name: step.kind.rawValue, critical: step.critical, succeeded: true, detail: "", start: start, duration: .zero)
+            var record = StepRecord(name: step.kind.rawValue, critical: step.critical, succeeded: true, detail: "", start: start, duration: .zero, attributes: ["model": model])
             switch step.kind {
             case .execute:
                 switch await grader.rows(of: sql) {

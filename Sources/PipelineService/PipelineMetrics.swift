@@ -89,7 +89,7 @@ struct MetricsFeed: Service {
     let metrics: PipelineMetrics
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             for await event in pipeline.events { metrics.record(event) }
         }
     }

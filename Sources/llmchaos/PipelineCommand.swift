@@ -15,8 +15,8 @@ struct PipelineCommand: AsyncParsableCommand {
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Serve the pipeline over HTTP: POST /query, GET /health, POST /admin/prompt-version, POST /admin/flags.",
-            discussion: "Example: llmchaos pipeline serve --upstream http://127.0.0.1:8787 --port 9000"
+            abstract: "Serve the pipeline over HTTP: POST /query, GET /health, GET /metrics, POST /admin/prompt-version, POST /admin/flags.",
+            discussion: "Example: llmchaos pipeline serve --upstream http://127.0.0.1:8787 --port 9000 --spans traces.jsonl"
         )
 
         @Option(help: "The Anthropic-compatible base URL to call (the mock, usually).")
@@ -52,6 +52,9 @@ struct PipelineCommand: AsyncParsableCommand {
         @Flag(name: .customLong("log"), help: "Print one JSON line per model call and per answer to standard error.")
         var log = false
 
+        @Option(help: ArgumentHelp("Append each answer's trace to this file, one line of OTLP/JSON per answer (the OpenTelemetry file format).", valueName: "file"))
+        var spans: String?
+
         @Flag(name: .customLong("allow-remote"), help: "Allow an upstream that is not on this machine (the real API).")
         var allowRemote = false
 
@@ -84,6 +87,15 @@ struct PipelineCommand: AsyncParsableCommand {
             configuration.alertWebhook = alertWebhook
             configuration.routeByComplexity = routeByComplexity
             if log { configuration.log = { printError($0) } }
+            if let spans {
+                do {
+                    let file = try LineFile(appendingTo: spans)
+                    configuration.spans = { file.append($0) }
+                } catch {
+                    printError("error: --spans: cannot write \(spans): \(error.localizedDescription); name a file in a folder that exists")
+                    throw Exit.usage
+                }
+            }
             let key = apiKey ?? ProcessInfo.processInfo.environment["ANTHROPIC_API_KEY"] ?? "sk-llmchaos-local"
             let pipeline = AnalyticsPipeline(
                 configuration: configuration, client: ModelClient(baseURL: upstream, apiKey: key, clock: clock), dataset: try AnalyticsDataset()
