@@ -41,6 +41,10 @@ public struct SLOExpectation: Expectation {
 
     public var faultReferences: [FaultReference] { window.faultReferences }
 
+    /// The bound of the highest percentile given: the latency a single request must
+    /// stay within to count as good (for a sweep's goodput).
+    public var requestLatencyBound: Duration? { latency.max { $0.percentile < $1.percentile }?.bound }
+
     public func judge(_ log: RunLog) -> Verdict {
         guard let window = window.resolve(in: log) else { return verdict(false, "the run has no fault named \(self.window)") }
         let requests = log.requests(in: window)

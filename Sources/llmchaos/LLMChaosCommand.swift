@@ -11,7 +11,7 @@ struct LLMChaosCommand: AsyncParsableCommand {
             Exit codes: 0 all good, 1 an expectation failed, 2 a usage or scenario error, 3 a target could not be started.
             Scenario format: see SCENARIOS.md; every duration is scenario time.
             """,
-        subcommands: [RunCommand.self, ReportCommand.self, MockCommand.self, PipelineCommand.self, ValidateCommand.self, SchemaCommand.self]
+        subcommands: [RunCommand.self, SweepCommand.self, ReportCommand.self, MockCommand.self, PipelineCommand.self, ValidateCommand.self, SchemaCommand.self]
     )
 
     /// ArgumentParser reports usage errors with 64 (EX_USAGE); llmchaos promises 2

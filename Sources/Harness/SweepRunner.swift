@@ -1,0 +1,132 @@
+import ChaosCore
+import Faults
+import Foundation
+import Results
+import Verdicts
+
+/// Runs one scenario at each level of a sweep, in order, and measures each level
+/// from its RunLog.
+///
+/// Levels must not leak into each other: every level gets a fresh mock and a
+/// fresh pipeline (new caches, breakers, retry budget), an external target is
+/// started again, and the scenario's token buckets are emptied. Starting them costs
+/// milliseconds; a level that inherited a tripped breaker would cost the answer.
+public struct SweepRunner: Sendable {
+    public let options: SuiteRunner.Options
+    /// A level may take this many times its scenario's real duration, plus a
+    /// minute, before it is stopped and marked.
+    public var budgetFactor = 3.0
+
+    public init(options: SuiteRunner.Options) { self.options = options }
+
+    public struct Outcome: Sendable {
+        public var result: SweepResult
+        public var directory: String
+        /// Levels whose target could not be started.
+        public var startFailures: [String]
+        /// 0 the sweep ran and the lowest level met the SLO; 1 not even that; 3 a target would not start.
+        public var exitCode: Int32 {
+            if !startFailures.isEmpty { return 3 }
+            return result.knee == nil ? 1 : 0
+        }
+    }
+
+    public func run(_ plan: ScenarioPlan, spec: SweepSpec, sweepID: String = SuiteRunner.newInvocationID()) async throws -> Outcome {
+        let store = try RunStore(path: SuiteRunner(options: options).storePath)
+        try await store.markAbandonedRunsAborted()
+        let latencyBound = plan.expectations.compactMap { ($0 as? SLOExpectation)?.requestLatencyBound }.min()
+        var levels: [SweepLevel] = []
+        var startFailures: [String] = []
+        for (index, level) in spec.levels.enumerated() {
+            if Task.isCancelled { break }
+            options.progress.finish("level \(index + 1)/\(spec.levels.count): \(level.label)")
+            plan.faultPlan.resetState()
+            let levelPlan = plan.at(level)
+            let runner = ScenarioRunner(plan: levelPlan, invocation: sweepID, store: store, progress: options.progress)
+            do {
+                let (result, overBudget) = try await runWithinBudget(runner, plan: levelPlan)
+                let measured = SweepLevel(
+                    label: level.label, value: level.value, result: result, latencyBound: latencyBound,
+                    constraints: Self.constraints(plan.faultPlan, result.log), status: overBudget ? "stopped: over its time budget" : nil
+                )
+                levels.append(measured)
+                options.progress.finish(Self.summary(measured))
+            } catch let error as TargetStartError {
+                options.progress.finish("✘ \(error)")
+                startFailures.append(error.description)
+                break
+            }
+        }
+        let result = SweepResult(sweepID: sweepID, scenario: plan.scenario.name, dimension: spec.dimension, levels: levels)
+        let directory = (options.resultsDirectory as NSString).appendingPathComponent(sweepID)
+        try SweepReport.write(result, to: directory)
+        return Outcome(result: result, directory: directory, startFailures: startFailures)
+    }
+
+    /// Runs the level, cancelling it when it passes its budget (measured on the
+    /// scenario's own clock). A cancelled run is stored as aborted with what it had.
+    func runWithinBudget(_ runner: ScenarioRunner, plan: ScenarioPlan) async throws -> (ScenarioResult, overBudget: Bool) {
+        let clock = ScaledClock(timeScale: plan.scenario.timeScale)
+        let budget = plan.duration * budgetFactor + .seconds(60) * plan.scenario.timeScale
+        return try await withThrowingTaskGroup(of: (ScenarioResult, Bool)?.self) { group in
+            group.addTask { (try await runner.run(), false) }
+            group.addTask {
+                try? await clock.sleep(for: budget)
+                return nil
+            }
+            var overBudget = false
+            while let next = try await group.next() {
+                if let (result, _) = next {
+                    group.cancelAll()
+                    return (result, overBudget)
+                }
+                if !Task.isCancelled { overBudget = true }
+                group.cancelAll()   // the run stops, stores itself as aborted, and returns
+            }
+            throw CancellationError()
+        }
+    }
+
+    static func summary(_ level: SweepLevel) -> String {
+        let mark = level.meetsSLO ? "✔" : "✘"
+        var text = "\(mark) \(level.label): \(String(format: "%.2f", level.throughput)) answers/s, goodput \(String(format: "%.2f", level.goodput))/s, p99 \(DurationText.format(level.p99)), errors \(String(format: "%.1f%%", level.errorRate * 100))"
+        if level.rateLimitedShare > 0 { text += ", 429s \(String(format: "%.0f%%", level.rateLimitedShare * 100)) of calls" }
+        if !level.status.hasPrefix("completed") { text += " (\(level.status))" }
+        return text
+    }
+
+    /// How full each token-bucket limit of the scenario ran: what was admitted in
+    /// the fault's window, against the limit per minute plus the full bucket it
+    /// starts with. Requests refused carry the
+    /// fault's name in the journal; admitted ones are the other calls to the same
+    /// models (all models when the bucket is per key).
+    static func constraints(_ plan: FaultPlan, _ log: RunLog) -> [ConstraintUse] {
+        var uses: [ConstraintUse] = []
+        let attempts = log.messageAttempts
+        for scheduled in plan.faults {
+            guard let fault = scheduled.fault as? RateLimitFault, fault.retryAfter == nil else { continue }
+            let window = scheduled.spec.window
+            let end = min(window.end ?? log.info.duration, log.info.duration)
+            let minutes = (end - window.start).seconds / 60
+            guard minutes > 0 else { continue }
+            let inWindow = attempts.filter { $0.at >= window.start && $0.at < end }
+            let refusedModels = Set(inWindow.filter { $0.faults.contains(scheduled.name) }.compactMap(\.model))
+            let models = refusedModels.isEmpty ? Set(inWindow.compactMap(\.model)) : refusedModels
+            let groups: [(String, [UpstreamAttempt])] = fault.scope == .key
+                ? [("all models", inWindow.filter { models.contains($0.model ?? "") })]
+                : models.sorted().map { model in (model, inWindow.filter { $0.model == model }) }
+            for (name, calls) in groups {
+                let refused = calls.filter { $0.faults.contains(scheduled.name) }.count
+                let admitted = calls.filter { !$0.faults.contains(scheduled.name) && $0.status != 429 }
+                let limits = fault.limits
+                func use(_ resource: String, _ limit: Int, _ admitted: Int) -> ConstraintUse {
+                    ConstraintUse(name: "\(resource) per minute on \(name)", limit: limit, admitted: Double(admitted), capacity: Double(limit) * (minutes + 1), refused: refused)
+                }
+                uses.append(use("requests", limits.requestsPerMinute, admitted.count))
+                uses.append(use("input tokens", limits.inputTokensPerMinute, admitted.reduce(0) { $0 + $1.inputTokens }))
+                uses.append(use("output tokens", limits.outputTokensPerMinute, admitted.reduce(0) { $0 + $1.outputTokens }))
+            }
+        }
+        return uses
+    }
+}

@@ -1,0 +1,158 @@
+import ChaosCore
+import Verdicts
+
+/// One level of a sweep, measured from its RunLog alone.
+public struct SweepLevel: Codable, Sendable, Equatable {
+    /// `16 concurrent` or `20/s`.
+    public var label: String
+    /// The number swept: users for a closed model, requests per second for an open one.
+    public var value: Double
+    public var runID: String
+    /// Completed, aborted, or stopped over its time budget.
+    public var status: String
+    public var requests: Int
+    /// Answers per second of scenario time (fresh or degraded: anything but an error).
+    public var throughput: Double
+    /// Answers per second that were fresh (not degraded), not wrong, and within the
+    /// SLO's latency bound: what users could use.
+    public var goodput: Double
+    @Milliseconds public var p50: Duration
+    @Milliseconds public var p90: Duration
+    @Milliseconds public var p99: Duration
+    @Milliseconds public var max: Duration
+    /// Requests that got no answer at all / requests.
+    public var errorRate: Double
+    /// Share of requests served by each tier (`claude-opus-4-7`, `cache`, `degraded`, …).
+    public var tierShares: [String: Double]
+    /// Upstream attempts answered 429 / 529, over all upstream attempts.
+    public var rateLimitedShare: Double
+    public var overloadedShare: Double
+    /// Upstream attempts per request.
+    public var retryAmplification: Double
+    public var costPerAnswer: Double
+    public var verdicts: [Verdict]
+    /// How full each rate-limit bucket ran, highest first.
+    public var constraints: [ConstraintUse]
+
+    /// Every SLO expectation held (every expectation, when the scenario has no SLO).
+    public var meetsSLO: Bool {
+        let slos = verdicts.filter { $0.kind == "slo" }
+        return status == "completed" && (slos.isEmpty ? verdicts : slos).allSatisfy(\.passed)
+    }
+
+    /// - Parameter latencyBound: the SLO's per-request latency bound, for goodput.
+    public init(label: String, value: Double, result: ScenarioResult, latencyBound: Duration?, constraints: [ConstraintUse], status: String? = nil) {
+        let log = result.log
+        let stats = RunStatistics(log)
+        let seconds = Swift.max(log.info.duration.seconds, 0.001)
+        self.label = label; self.value = value; runID = log.info.runID
+        self.status = status ?? log.info.status.rawValue
+        requests = stats.requests
+        throughput = Double(log.requests.filter { $0.outcome != .error }.count) / seconds
+        goodput = Double(log.requests.filter { request in
+            request.outcome == .ok && request.grade != .wrong && latencyBound.map { request.latency <= $0 } ?? true
+        }.count) / seconds
+        p50 = stats.p50; p90 = stats.p90; p99 = stats.p99; max = stats.max
+        let total = Double(Swift.max(1, stats.requests))
+        errorRate = Double(log.requests.filter { $0.outcome == .error }.count) / total
+        tierShares = stats.servedBy.mapValues { Double($0) / total }
+        let attempts = Double(Swift.max(1, stats.upstreamAttempts))
+        rateLimitedShare = Double(stats.attemptStatuses["429"] ?? 0) / attempts
+        overloadedShare = Double(stats.attemptStatuses["529"] ?? 0) / attempts
+        retryAmplification = Double(stats.upstreamAttempts) / total
+        let answers = log.requests.filter { $0.outcome != .error }.count
+        costPerAnswer = answers == 0 ? 0 : stats.cost / Double(answers)
+        verdicts = result.verdicts
+        self.constraints = constraints.sorted { $0.utilisation > $1.utilisation }
+    }
+}
+
+/// How much of one rate limit a level used: what the bucket admitted over the
+/// fault's window, against all it could admit (the limit per minute, plus the
+/// full bucket it starts with).
+public struct ConstraintUse: Codable, Sendable, Equatable {
+    /// `output tokens per minute on claude-opus-4-7`.
+    public var name: String
+    /// Per minute.
+    public var limit: Int
+    public var admitted: Double
+    public var capacity: Double
+    /// Requests the bucket refused (429).
+    public var refused: Int
+
+    public init(name: String, limit: Int, admitted: Double, capacity: Double, refused: Int) {
+        self.name = name; self.limit = limit; self.admitted = admitted; self.capacity = capacity; self.refused = refused
+    }
+
+    public var utilisation: Double { capacity == 0 ? 0 : admitted / capacity }
+
+    public var description: String {
+        "\(name): \(Int(admitted.rounded())) of the \(Int(capacity.rounded())) the bucket could admit (\(limit) a minute), \(SweepText.percent(utilisation)); \(refused) refused"
+    }
+}
+
+/// A sweep's levels and what they add up to.
+public struct SweepResult: Codable, Sendable, Equatable {
+    public var sweepID: String
+    public var scenario: String
+    /// `concurrency` or `rate`.
+    public var dimension: String
+    public var levels: [SweepLevel]
+
+    public init(sweepID: String, scenario: String, dimension: String, levels: [SweepLevel]) {
+        self.sweepID = sweepID; self.scenario = scenario; self.dimension = dimension; self.levels = levels
+    }
+
+    /// The highest level of the unbroken run of levels, from the lowest, that meet
+    /// the SLO; nil when even the lowest does not.
+    public var knee: SweepLevel? {
+        let sorted = levels.sorted { $0.value < $1.value }
+        return sorted.prefix { $0.meetsSLO }.last
+    }
+
+    /// The first level past the knee: where the SLO broke.
+    public var firstFailure: SweepLevel? {
+        levels.sorted { $0.value < $1.value }.first { !$0.meetsSLO }
+    }
+
+    /// Levels above the first failure that meet the SLO again: noise, or a target
+    /// that recovers under more load; either way the report says so.
+    public var recoveriesAboveFailure: [SweepLevel] {
+        guard let failure = firstFailure else { return [] }
+        return levels.filter { $0.value > failure.value && $0.meetsSLO }
+    }
+
+    /// What broke the SLO first: the fullest rate limit when one ran near full,
+    /// else the failed expectations' measurements.
+    public var bindingConstraint: String? {
+        guard let failure = firstFailure else { return nil }
+        if let fullest = failure.constraints.first, fullest.utilisation >= 0.9, fullest.refused > 0 {
+            return "\(fullest.name) (\(fullest.limit) a minute: \(SweepText.percent(fullest.utilisation)) of the bucket used at \(failure.label), \(fullest.refused) calls refused)"
+        }
+        let failed = failure.verdicts.filter { !$0.passed && $0.kind == "slo" }
+        let reasons = (failed.isEmpty ? failure.verdicts.filter { !$0.passed } : failed).map(\.measured)
+        return reasons.isEmpty ? "the run at \(failure.label) did not complete (\(failure.status))" : reasons.joined(separator: "; ") + " at \(failure.label)"
+    }
+
+    /// The one line a capacity planner asks for.
+    public var headline: String {
+        guard let knee else {
+            let lowest = levels.min { $0.value < $1.value }
+            return "no level met the SLO; even \(lowest?.label ?? "the lowest") failed" + (bindingConstraint.map { ": \($0)" } ?? "")
+        }
+        var line = "max sustainable: \(knee.label) / \(SweepText.number(knee.throughput)) answers/s at p99 \(DurationText.format(knee.p99)), \(SweepText.dollars(knee.costPerAnswer)) per answer"
+        if let binding = bindingConstraint { line += "; limited by \(binding)" } else { line += "; every level met the SLO, sweep higher to find the limit" }
+        return line
+    }
+}
+
+/// Numbers as sweep reports print them.
+enum SweepText {
+    static func number(_ value: Double) -> String {
+        value >= 100 ? String(Int(value.rounded())) : String(format: value >= 10 ? "%.1f" : "%.2f", value)
+    }
+
+    static func dollars(_ value: Double) -> String { String(format: "$%.4f", value) }
+
+    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+}

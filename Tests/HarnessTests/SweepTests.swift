@@ -1,0 +1,111 @@
+import ChaosCore
+import Foundation
+import Harness
+import Results
+import Testing
+
+@Suite struct SweepSpecTests {
+    @Test func aRateRangeIsSpacedOnALogScaleAndEndsOnItsBounds() throws {
+        let spec = try SweepSpec.parse(concurrency: nil, rate: "5/s..200/s", steps: 5)
+        #expect(spec.levels.map(\.value) == [5, 12.6, 31.6, 79.5, 200])
+        #expect(spec.levels.map(\.label) == ["5/s", "12.6/s", "31.6/s", "79.5/s", "200/s"])
+        #expect(spec.dimension == "rate")
+        #expect(try SweepSpec.parse(concurrency: nil, rate: "60/m,2/s", steps: nil).levels.map(\.value) == [1, 2])
+        #expect(try SweepSpec.parse(concurrency: "8,1,2", rate: nil, steps: nil).levels.map(\.label) == ["1 concurrent", "2 concurrent", "8 concurrent"])
+    }
+
+    @Test(arguments: [
+        (nil, nil, nil, "--concurrency 1,2,4,8"),
+        ("1,2", "5/s", nil, "give one of them"),
+        ("1,x", nil, nil, "--concurrency 'x' is not a whole number"),
+        (nil, "5..10", nil, "--rate '5' is not a rate"),
+        (nil, "5/s..200/s", 1, "--steps must be between 2 and 100"),
+        (nil, "5/s,5/s", nil, "given twice"),
+    ] as [(String?, String?, Int?, String)])
+    func mistakesNameTheFlag(concurrency: String?, rate: String?, steps: Int?, message: String) {
+        #expect(throws: SweepSpecError.self) { try SweepSpec.parse(concurrency: concurrency, rate: rate, steps: steps) }
+        do { _ = try SweepSpec.parse(concurrency: concurrency, rate: rate, steps: steps) } catch {
+            #expect(error.description.contains(message), "\(error.description)")
+        }
+    }
+}
+
+/// A small sweep of the built-in pipeline into a tight bucket: 60 calls a minute
+/// for the whole key. Over a 3-minute level the bucket can admit 60 × (3 + 1) =
+/// 240 calls (a minute's refill, plus the full bucket it starts with): 1.33 a
+/// second. Every fresh answer needs a call, so the knee lies below 1.33/s and
+/// goodput above it cannot pass what the bucket admits. The SLO is availability of fresh answers
+/// only: a latency bound at time scale 60 would judge the test machine's load.
+@Suite(.serialized) struct SweepTests {
+    static let yaml = """
+        name: knee
+        seed: 11
+        duration: 3m
+        time_scale: 60
+        pipeline: { quality_monitor: { every: 0 } }
+        load: { arrival: { rate: 0.5/s } }
+        faults:
+          - { name: tier-wall, inject: { rate_limit: { requests_per_minute: 60, per: key } } }
+        expect:
+          - slo: { availability: 99%, degraded_counts: false }
+        """
+    static let bucketRate = 60.0 * (3 + 1) / 180
+
+    @Test func theKneeIsWhereTheBucketPutsItAndTheReportsHoldTheMeasurements() async throws {
+        let directory = NSTemporaryDirectory() + "llmchaos-sweep-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var options = SuiteRunner.Options()
+        options.resultsDirectory = directory
+        let plan = try ScenarioPlan.parse(yaml: Self.yaml, file: "knee.yaml")
+        let spec = try SweepSpec.parse(concurrency: nil, rate: "0.5/s,0.8/s,1.6/s,2.4/s", steps: nil)
+        let outcome = try await SweepRunner(options: options).run(plan, spec: spec)
+        let result = outcome.result
+
+        #expect(result.levels.map(\.meetsSLO) == [true, true, false, false], "\(result.levels.map { ($0.label, $0.verdicts.map(\.measured)) })")
+        #expect(result.knee?.label == "0.8/s")
+        #expect(outcome.exitCode == 0)
+        for level in result.levels where level.value < Self.bucketRate {
+            #expect(abs(level.goodput - level.value) < 0.02, "under the bucket every answer is fresh: \(level.label) \(level.goodput)")
+            #expect(level.rateLimitedShare == 0)
+        }
+        let store = try RunStore(path: directory + "/runlog.sqlite")
+        for level in result.levels where level.value > Self.bucketRate {
+            // The bucket refills for as long as calls go on, answers still in flight
+            // after the 3 minutes included.
+            let log = try #require(try await store.load(runID: level.runID)).log
+            let lastCall = log.messageAttempts.map(\.at).max() ?? .zero
+            let admissible = 60 * (lastCall.seconds / 60 + 1)
+            #expect(level.goodput * 180 <= admissible + 0.5, "no more fresh answers than the bucket admits: \(level.label) \(level.goodput)")
+            #expect(level.goodput >= Self.bucketRate * 0.6, "the pipeline uses the bucket it has: \(level.label) \(level.goodput)")
+            #expect(level.rateLimitedShare > 0)
+        }
+        let binding = try #require(result.bindingConstraint)
+        #expect(binding.hasPrefix("requests per minute on all models (60 a minute"), "\(binding)")
+        #expect(result.headline.hasPrefix("max sustainable: 0.8/s / 0.80 answers/s"), "\(result.headline)")
+        #expect(result.levels.allSatisfy { $0.status == "completed" })
+
+        // Levels do not leak: the 2.4/s level follows a level that emptied the bucket,
+        // yet its own bucket starts full, so its first 20 s (48 calls) pass.
+        let last = try #require(try await store.load(runID: result.levels[3].runID))
+        #expect(last.log.messageAttempts.filter { $0.at < .seconds(20) && $0.status == 429 }.isEmpty)
+        #expect(!last.log.messageAttempts.filter { $0.status == 429 }.isEmpty)
+
+        // The CSV holds the measured values, one row per level.
+        let csv = try String(contentsOfFile: "\(outcome.directory)/sweep.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.count == 5)
+        let header = csv[0].split(separator: ",").map(String.init)
+        for (row, level) in zip(csv.dropFirst(), result.levels) {
+            let cells = row.split(separator: ",").map(String.init)
+            #expect(Double(cells[header.firstIndex(of: "goodput_per_s")!]) == level.goodput)
+            #expect(Double(cells[header.firstIndex(of: "p99_s")!]) == level.p99.seconds)
+            #expect(cells[header.firstIndex(of: "meets_slo")!] == String(level.meetsSLO))
+        }
+        let html = try String(contentsOfFile: "\(outcome.directory)/sweep.html", encoding: .utf8)
+        #expect(html.components(separatedBy: "<svg").count - 1 == 5)
+        #expect(html.contains(">knee</text>"))
+        let markdown = try String(contentsOfFile: "\(outcome.directory)/sweep.md", encoding: .utf8)
+        #expect(markdown.contains("| 0.8/s ◀ knee | ✅ |"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(outcome.directory)/sweep.json"))) as? [String: Any]
+        #expect(json?["knee"] as? String == "0.8/s")
+    }
+}
