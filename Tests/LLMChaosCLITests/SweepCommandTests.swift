@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+@Suite(.timeLimit(.minutes(2)))
+struct SweepCommandTests {
+    /// The README's sweep, cut to two levels: one under the shipped scenario's
+    /// 60-a-minute bucket, one well over it.
+    @Test func sweepPrintsTheKneeAndWritesItsReports() async throws {
+        let results = NSTemporaryDirectory() + "llmchaos-sweep-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: results) }
+        try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
+        // The shipped scenario, less its p99 bound: at time scale 60 that bound would
+        // judge how busy the test machine is, not the bucket.
+        let shipped = try String(contentsOfFile: CLIProcess.root.appendingPathComponent("scenarios/capacity/rate-limit-knee.yaml").path, encoding: .utf8)
+        let scenario = "\(results)/knee.yaml"
+        try shipped.replacingOccurrences(of: "slo: { p99: 10s, ", with: "slo: { ").write(toFile: scenario, atomically: true, encoding: .utf8)
+        let result = try await CLIProcess.run(["sweep", scenario, "--rate", "0.5/s,2.4/s", "--results", results, "--quiet"])
+        #expect(result.status == 0, "\(result.out)\(result.err)")
+        #expect(result.out.contains("max sustainable: 0.5/s / 0.50 answers/s"), "\(result.out)")
+        #expect(result.out.contains("limited by requests per minute on all models"), "\(result.out)")
+        let id = try #require(result.out.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) })
+        for file in ["sweep.csv", "sweep.json", "sweep.md", "sweep.html"] {
+            #expect(FileManager.default.fileExists(atPath: "\(results)/\(id)/\(file)"), "\(file)")
+        }
+        let rejudged = try await CLIProcess.run(["report", id, "--results", results])
+        #expect(rejudged.out.contains("rate-limit-knee@2.4rps"), "each level is a stored run: \(rejudged.out)")
+    }
+
+    @Test func aSweepWithoutLevelsIsAUsageError() async throws {
+        let result = try await CLIProcess.run(["sweep", "scenarios/capacity/rate-limit-knee.yaml"])
+        #expect(result.status == 2)
+        #expect(result.err.contains("--concurrency 1,2,4,8"))
+    }
+}
