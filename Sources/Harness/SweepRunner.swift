@@ -13,9 +13,10 @@ import Verdicts
 /// milliseconds; a level that inherited a tripped breaker would cost the answer.
 public struct SweepRunner: Sendable {
     public let options: SuiteRunner.Options
-    /// A level may take this many times its scenario's real duration, plus a
-    /// minute, before it is stopped and marked.
+    /// A level may take this many times its scenario's real duration, plus
+    /// `budgetSlack` of real time, before it is stopped and marked.
     public var budgetFactor = 3.0
+    public var budgetSlack: Duration = .seconds(60)
 
     public init(options: SuiteRunner.Options) { self.options = options }
 
@@ -67,7 +68,7 @@ public struct SweepRunner: Sendable {
     /// scenario's own clock). A cancelled run is stored as aborted with what it had.
     func runWithinBudget(_ runner: ScenarioRunner, plan: ScenarioPlan) async throws -> (ScenarioResult, overBudget: Bool) {
         let clock = ScaledClock(timeScale: plan.scenario.timeScale)
-        let budget = plan.duration * budgetFactor + .seconds(60) * plan.scenario.timeScale
+        let budget = plan.duration * budgetFactor + budgetSlack * plan.scenario.timeScale
         return try await withThrowingTaskGroup(of: (ScenarioResult, Bool)?.self) { group in
             group.addTask { (try await runner.run(), false) }
             group.addTask {

@@ -108,4 +108,26 @@ import Testing
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(outcome.directory)/sweep.json"))) as? [String: Any]
         #expect(json?["knee"] as? String == "0.8/s")
     }
+
+    /// A level that outruns its budget is stopped, marked, and stored as aborted
+    /// with what it had; the sweep goes on and writes its reports.
+    @Test func aLevelOverItsTimeBudgetIsStoppedAndMarked() async throws {
+        let directory = NSTemporaryDirectory() + "llmchaos-sweep-budget-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var options = SuiteRunner.Options()
+        options.resultsDirectory = directory
+        var runner = SweepRunner(options: options)
+        runner.budgetFactor = 0.3
+        runner.budgetSlack = .zero
+        let plan = try ScenarioPlan.parse(yaml: Self.yaml, file: "knee.yaml")
+        let outcome = try await runner.run(plan, spec: try SweepSpec.parse(concurrency: nil, rate: "0.5/s", steps: nil))
+        let level = try #require(outcome.result.levels.first)
+        #expect(level.status == "stopped: over its time budget")
+        #expect(!level.meetsSLO)
+        #expect(level.requests < 90, "a 3-minute level at 0.5/s schedules 90; stopped at about a third: \(level.requests)")
+        #expect(outcome.exitCode == 1)
+        let stored = try #require(try await RunStore(path: directory + "/runlog.sqlite").load(runID: level.runID))
+        #expect(stored.log.info.status == .aborted)
+        #expect(FileManager.default.fileExists(atPath: "\(outcome.directory)/sweep.md"))
+    }
 }
