@@ -3,8 +3,8 @@ import Foundation
 /// Small SVG charts of a value per sweep level: levels evenly spaced along x (they
 /// are usually a geometric series), the knee marked with a dashed line.
 enum SweepChart {
-    static let width = 420.0, height = 220.0
-    static let left = 48.0, right = 12.0, top = 28.0, bottom = 44.0
+    static let width = 420.0, height = 240.0
+    static let left = 48.0, right = 12.0, top = 28.0, bottom = 62.0
     static let colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf", "#7f7f7f"]
 
     static func lines(title: String, labels: [String], knee: Int?, series: [(String, [Double])]) -> String {
@@ -47,17 +47,19 @@ enum SweepChart {
         for (i, label) in labels.enumerated() {
             svg += ##"<text x="\##(f(x(i, labels.count)))" y="\##(f(height - bottom + 14))" font-size="10" text-anchor="middle">\##(HTMLReport.escape(label.replacingOccurrences(of: " concurrent", with: "")))</text>"##
         }
+        svg += body   // under the knee line, so bars do not hide it
         if let knee {
             let kx = x(knee, labels.count)
             svg += ##"<line x1="\##(f(kx))" y1="\##(f(Self.top))" x2="\##(f(kx))" y2="\##(f(height - bottom))" stroke="#2a2" stroke-dasharray="4 3"/>"##
             svg += ##"<text x="\##(f(kx + 3))" y="\##(f(Self.top + 10))" font-size="10" fill="#2a2">knee</text>"##
         }
-        for (index, name) in series.prefix(4).enumerated() {
-            let lx = left + Double(index) * 92
-            let ly = height - 12.0
+        // Three to a row: a model name is about 90 px wide at this size.
+        for (index, name) in series.enumerated() {
+            let lx = left + Double(index % 3) * 120
+            let ly = height - 26 + Double(index / 3) * 14
             svg += ##"<rect x="\##(f(lx))" y="\##(f(ly - 8))" width="10" height="10" fill="\##(colors[index % colors.count])"/><text x="\##(f(lx + 14))" y="\##(f(ly + 1))" font-size="10">\##(HTMLReport.escape(name))</text>"##
         }
-        return svg + body + "</svg>"
+        return svg + "</svg>"
     }
 
     static func x(_ index: Int, _ count: Int) -> Double {

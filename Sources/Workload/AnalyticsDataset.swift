@@ -151,7 +151,7 @@ extension AnalyticsDataset {
     /// transaction (GRDB's `read` opens one and toggles `query_only` around every
     /// call, extra statements on the one queue all readers share); whoever runs a
     /// statement checks `isReadonly` first.
-    public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         try await database.unsafeRead(body)
     }
 }
