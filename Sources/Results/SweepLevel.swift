@@ -122,11 +122,13 @@ public struct SweepResult: Codable, Sendable, Equatable {
         return levels.filter { $0.value > failure.value && $0.meetsSLO }
     }
 
-    /// What broke the SLO first: the fullest rate limit when one ran near full,
-    /// else the failed expectations' measurements.
+    /// What broke the SLO first: the fullest rate limit among those that refused
+    /// calls (a refusal is the evidence that it bound; how full it ran depends on
+    /// how much of it the pipeline's breaker and cache left unused), else the
+    /// failed expectations' measurements.
     public var bindingConstraint: String? {
         guard let failure = firstFailure else { return nil }
-        if let fullest = failure.constraints.first, fullest.utilisation >= 0.9, fullest.refused > 0 {
+        if let fullest = failure.constraints.first(where: { $0.refused > 0 }) {
             return "\(fullest.name) (\(fullest.limit) a minute: \(SweepText.percent(fullest.utilisation)) of the bucket used at \(failure.label), \(fullest.refused) calls refused)"
         }
         let failed = failure.verdicts.filter { !$0.passed && $0.kind == "slo" }

@@ -55,8 +55,9 @@ import Verdicts
         #expect(sweep.recoveriesAboveFailure.map(\.value) == [8])
         #expect(sweep.bindingConstraint == "requests per minute on claude-opus-4-7 (60 a minute: 98.3% of the bucket used at 4/s, 40 calls refused)")
 
-        let noWall = SweepResult(sweepID: "s", scenario: "s", dimension: "rate", levels: [level(1, slo: true), level(2, slo: false)])
-        #expect(noWall.bindingConstraint == "p99 12s at 2/s", "no bucket near full: the failed SLO's measurement")
+        let full = ConstraintUse(name: "output tokens per minute on claude-opus-4-7", limit: 8000, admitted: 15_000, capacity: 16_000, refused: 0)
+        let noWall = SweepResult(sweepID: "s", scenario: "s", dimension: "rate", levels: [level(1, slo: true), level(2, slo: false, constraint: full)])
+        #expect(noWall.bindingConstraint == "p99 12s at 2/s", "a full bucket that refused nothing did not bind: the failed SLO's measurement")
         let none = SweepResult(sweepID: "s", scenario: "s", dimension: "rate", levels: [level(1, slo: false)])
         #expect(none.knee == nil)
         #expect(none.headline.hasPrefix("no level met the SLO; even 1/s failed"))
