@@ -35,7 +35,7 @@ public struct SweepRunner: Sendable {
     public func run(_ plan: ScenarioPlan, spec: SweepSpec, sweepID: String = SuiteRunner.newInvocationID()) async throws -> Outcome {
         let store = try RunStore(path: SuiteRunner(options: options).storePath)
         try await store.markAbandonedRunsAborted()
-        let latencyBound = plan.expectations.compactMap { ($0 as? SLOExpectation)?.requestLatencyBound }.min()
+        let latencyBound = Self.latencyBound(plan)
         var levels: [SweepLevel] = []
         var startFailures: [String] = []
         for (index, level) in spec.levels.enumerated() {
@@ -86,6 +86,35 @@ public struct SweepRunner: Sendable {
             }
             throw CancellationError()
         }
+    }
+
+    /// A stored sweep, measured again from the RunLog alone: each level's run
+    /// re-judged by its stored scenario. Nil when no level of `sweepID` is stored.
+    public func stored(_ sweepID: String) async throws -> SweepResult? {
+        let store = try RunStore(path: SuiteRunner(options: options).storePath)
+        var levels: [SweepLevel] = []
+        var scenario = sweepID, dimension = "rate"
+        for runID in try await store.runIDs(matching: sweepID) {
+            guard let run = try await store.load(runID: runID), let level = SweepSpec.Level(runScenario: run.log.info.scenario) else { continue }
+            let plan: ScenarioPlan
+            do { plan = try ScenarioPlan.parse(yaml: run.scenarioText, file: run.log.info.file) } catch {
+                throw RejudgeError(runID: runID, problems: error)
+            }
+            scenario = plan.scenario.name
+            if case .concurrency = level { dimension = "concurrency" }
+            let verdicts = ExpectationRegistry.judge(plan.expectations, run.log)
+            levels.append(SweepLevel(
+                label: level.label, value: level.value, result: ScenarioResult(log: run.log, verdicts: verdicts),
+                latencyBound: Self.latencyBound(plan), constraints: Self.constraints(plan.faultPlan, run.log)
+            ))
+        }
+        guard !levels.isEmpty else { return nil }
+        return SweepResult(sweepID: sweepID, scenario: scenario, dimension: dimension, levels: levels.sorted { $0.value < $1.value })
+    }
+
+    /// The SLO's per-request latency bound, for goodput.
+    static func latencyBound(_ plan: ScenarioPlan) -> Duration? {
+        plan.expectations.compactMap { ($0 as? SLOExpectation)?.requestLatencyBound }.min()
     }
 
     static func summary(_ level: SweepLevel) -> String {

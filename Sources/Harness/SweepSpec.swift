@@ -35,6 +35,15 @@ public struct SweepSpec: Sendable, Equatable {
             }
         }
 
+        /// The level a run's scenario name (`name@c16`, `name@0.5rps`) was run at.
+        public init?(runScenario name: String) {
+            guard let at = name.lastIndex(of: "@") else { return nil }
+            let slug = name[name.index(after: at)...]
+            if slug.hasPrefix("c"), let users = Int(slug.dropFirst()) { self = .concurrency(users) }
+            else if slug.hasSuffix("rps"), let rate = Double(slug.dropLast(3)) { self = .rate(rate) }
+            else { return nil }
+        }
+
         static func number(_ value: Double) -> String {
             value == value.rounded() ? String(Int(value)) : String(format: value < 10 ? "%.3g" : "%.1f", value)
         }

@@ -130,4 +130,31 @@ import Testing
         #expect(stored.log.info.status == .aborted)
         #expect(FileManager.default.fileExists(atPath: "\(outcome.directory)/sweep.md"))
     }
+
+    /// Before and after doubling the bucket: stored sweeps, measured again from the
+    /// RunLog alone, put side by side. The knee moves from under 1.33/s (60 a
+    /// minute) to under 2.67/s (120 a minute).
+    @Test func twoStoredSweepsCompareLevelByLevel() async throws {
+        let directory = NSTemporaryDirectory() + "llmchaos-sweep-compare-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var options = SuiteRunner.Options()
+        options.resultsDirectory = directory
+        let runner = SweepRunner(options: options)
+        let spec = try SweepSpec.parse(concurrency: nil, rate: "0.8/s,1.6/s", steps: nil)
+        let before = try await runner.run(try ScenarioPlan.parse(yaml: Self.yaml, file: "knee.yaml"), spec: spec)
+        let doubled = Self.yaml.replacingOccurrences(of: "requests_per_minute: 60", with: "requests_per_minute: 120")
+        let after = try await runner.run(try ScenarioPlan.parse(yaml: doubled, file: "knee.yaml"), spec: spec)
+
+        let a = try #require(try await runner.stored(before.result.sweepID))
+        let b = try #require(try await runner.stored(after.result.sweepID))
+        #expect(a.levels.map(\.goodput) == before.result.levels.map(\.goodput), "the store alone gives the same measurements")
+        #expect(a.levels.map(\.meetsSLO) == before.result.levels.map(\.meetsSLO))
+        #expect(a.knee?.label == "0.8/s")
+        #expect(b.knee?.label == "1.6/s")
+        #expect(try await runner.stored("no-such-sweep") == nil)
+
+        let text = SweepComparison.markdown(a, b)
+        #expect(text.contains("Knee: 0.8/s → 1.6/s (B sustains more)"), "\(text)")
+        #expect(text.contains("| 1.6/s | ❌ | ✅ |"), "\(text)")
+    }
 }

@@ -24,6 +24,13 @@ struct SweepCommandTests {
         }
         let rejudged = try await CLIProcess.run(["report", id, "--results", results])
         #expect(rejudged.out.contains("rate-limit-knee@2.4rps"), "each level is a stored run: \(rejudged.out)")
+        let compared = try await CLIProcess.run(["report", "--compare", id, id, "--results", results])
+        #expect(compared.status == 0, "\(compared.err)")
+        #expect(compared.out.contains("Knee: 0.5/s → 0.5/s (unchanged)"), "\(compared.out)")
+        #expect(FileManager.default.fileExists(atPath: "\(results)/compare-\(id)-\(id).md"))
+        let unknown = try await CLIProcess.run(["report", "--compare", id, "nope", "--results", results])
+        #expect(unknown.status == 2)
+        #expect(unknown.err.contains("--compare: no sweep 'nope'"), "\(unknown.err)")
     }
 
     @Test func aSweepWithoutLevelsIsAUsageError() async throws {
