@@ -140,11 +140,13 @@ struct FallbackTests {
     }
 
     @Test func noRetryWhoseWaitWouldPassTheLatencyBudget() async throws {
-        // Waits of 6s then 12s (no jitter): the second would end past the 10s budget.
+        // Waits of 4s then 8s (no jitter): the second would end past the 10s budget.
+        // Time scale 1 leaves the second call 6 real seconds before the budget ends
+        // it for another reason; at scale 2 a loaded CI machine used up its 2.
         try await PipelineFixture.with(
-            faults: "- inject: { overloaded: {} }\n  match: { model: claude-opus-4-7 }", timeScale: 2,
+            faults: "- inject: { overloaded: {} }\n  match: { model: claude-opus-4-7 }", timeScale: 1,
             configure: {
-                $0.retry = RetryPolicy(maxAttempts: 5, base: .seconds(6), cap: .seconds(30), jitter: .none)
+                $0.retry = RetryPolicy(maxAttempts: 5, base: .seconds(4), cap: .seconds(30), jitter: .none)
                 $0.tiers = [.model(.init(model: "claude-opus-4-7", timeout: .seconds(600), latencyBudget: .seconds(10))),
                             .model(.init(model: "claude-sonnet-4-5", timeout: .seconds(600))), .degraded]
             }
@@ -152,7 +154,7 @@ struct FallbackTests {
             let outcome = await pipeline.answer(question: q.question, requestID: "b2")
             #expect(outcome.servedBy == "claude-sonnet-4-5")
             // Two attempts normally; one if the machine stalled the first call past
-            // 4s. Never the five max_attempts allows.
+            // 6s. Never the five max_attempts allows.
             let failure = try #require(outcome.failures.first)
             #expect(failure.reason == "529 overloaded_error; no retry: the wait would pass the latency budget of 10s")
             #expect((1...2).contains(failure.attempts))
