@@ -10,10 +10,14 @@ import Synchronization
 /// ```yaml
 /// inject: { rate_limit: { retry_after: 2s, probability: 0.2 } }          # by chance
 /// inject: { rate_limit: { requests_per_minute: 50, output_tokens_per_minute: 8000 } }  # real buckets
+/// inject: { rate_limit: { tier: tier-1 } }                               # a published tier
 /// ```
 /// Buckets refill continuously (a token bucket, as the API's limits work), per API
 /// key and model (`per: key_and_model`, the default), per `model` or per `key`.
-/// Limits left unset take the values of a large tier, so they rarely bind. In
+/// Limits left unset take the values of a large tier, so they rarely bind. A `tier`
+/// (from `mocks/rate-limit-tiers.yaml`) gives each model family its own limits and
+/// one shared bucket, as the API pools Opus 4.x; limits written beside it override
+/// the tier's for every family, and a model outside its families is not limited. In
 /// bucket mode every matching response carries the rate-limit headers, as the
 /// API's do. `retry-after` counts real seconds at the scenario's time scale.
 public final class RateLimitFault: StatefulFault {
@@ -23,6 +27,27 @@ public final class RateLimitFault: StatefulFault {
         public var requestsPerMinute: Int = 4_000
         public var inputTokensPerMinute: Int = 2_000_000
         public var outputTokensPerMinute: Int = 400_000
+
+        public init() {}
+        public init(requestsPerMinute: Int, inputTokensPerMinute: Int, outputTokensPerMinute: Int) {
+            self.requestsPerMinute = requestsPerMinute; self.inputTokensPerMinute = inputTokensPerMinute
+            self.outputTokensPerMinute = outputTokensPerMinute
+        }
+
+        /// The scenario keys, shared with the tier file.
+        static var keys: [(String, WritableKeyPath<Limits, Int>)] { [
+            ("requests_per_minute", \.requestsPerMinute),
+            ("input_tokens_per_minute", \.inputTokensPerMinute),
+            ("output_tokens_per_minute", \.outputTokensPerMinute),
+        ] }
+    }
+
+    /// A published tier in use: its name, the families and their limits with the
+    /// scenario's overrides already applied.
+    public struct Tier: Sendable {
+        public var name: String
+        public var pools: [RateLimitTiers.Pool]
+        public var limits: [String: Limits]
     }
 
     public enum Scope: String, Sendable { case keyAndModel = "key_and_model", model, key }
@@ -31,20 +56,20 @@ public final class RateLimitFault: StatefulFault {
     /// Nil in bucket mode.
     public let retryAfter: Duration?
     public let scope: Scope
+    public let tier: Tier?
     private let buckets = Mutex<[String: TokenBucketSet]>([:])
 
     public init?(parameters: ConfigNode?, problems: ProblemCollector) {
         guard let reader = FaultParameters.reader(parameters, kind: Self.kind, problems: problems) else { return nil }
         var limits = Limits()
-        var bucketMode = false
-        func limit(_ key: String, _ target: WritableKeyPath<Limits, Int>) {
-            guard let node = reader.optional(key) else { return }
-            bucketMode = true
-            if let value = node.int(problems, what: "inject.rate_limit.\(key)", min: 1) { limits[keyPath: target] = value }
+        var overrides: [(WritableKeyPath<Limits, Int>, Int)] = []
+        for (key, path) in Limits.keys {
+            guard let node = reader.optional(key) else { continue }
+            if let value = node.int(problems, what: "inject.rate_limit.\(key)", min: 1) { overrides.append((path, value)) }
         }
-        limit("requests_per_minute", \.requestsPerMinute)
-        limit("input_tokens_per_minute", \.inputTokensPerMinute)
-        limit("output_tokens_per_minute", \.outputTokensPerMinute)
+        for (path, value) in overrides { limits[keyPath: path] = value }
+        let tierNode = reader.optional("tier")
+        let bucketMode = !overrides.isEmpty || tierNode != nil
         let retryNode = reader.optional("retry_after")
         var scope = Scope.keyAndModel
         if let node = reader.optional("per") {
@@ -55,6 +80,12 @@ public final class RateLimitFault: StatefulFault {
             scope = parsed
         }
         reader.finish()
+        var tier: Tier?
+        if let tierNode {
+            guard let found = Self.tier(tierNode, scope: scope, overrides: overrides, problems: problems) else { return nil }
+            tier = found
+        }
+        self.tier = tier
         if bucketMode, let retryNode {
             problems.add("retry_after is for rate limits by chance; with buckets the wait is computed from the limits", at: retryNode)
             return nil
@@ -71,17 +102,54 @@ public final class RateLimitFault: StatefulFault {
 
     public func reset() { buckets.withLock { $0.removeAll() } }
 
+    /// The bucket a model's calls draw from (its family under a tier, else the
+    /// model) and its limits; nil when a tier leaves the model unlimited.
+    public func bucket(for model: String?) -> (name: String, limits: Limits)? {
+        let model = model ?? "-"
+        guard let tier else { return (model, limits) }
+        guard let pool = tier.pools.first(where: { $0.matches(model) }), let limits = tier.limits[pool.name] else { return nil }
+        return (pool.name, limits)
+    }
+
+    private static func tier(
+        _ node: ConfigNode, scope: Scope, overrides: [(WritableKeyPath<Limits, Int>, Int)], problems: ProblemCollector
+    ) -> Tier? {
+        guard let name = node.string(problems, what: "inject.rate_limit.tier") else { return nil }
+        guard scope != .key else {
+            problems.add("a tier's limits are per model family; per: key has one bucket for all models, give its limits instead", at: node)
+            return nil
+        }
+        let tiers: RateLimitTiers
+        switch RateLimitTiers.standard {
+        case let .success(found): tiers = found
+        case let .failure(error):
+            problems.add("tier '\(name)' cannot be read: \(error)", at: node)
+            return nil
+        }
+        guard var limits = tiers.tiers[name] else {
+            var message = "unknown tier '\(name)'"
+            if let near = Suggestion.nearest(to: name, in: tiers.tierNames) { message += "; did you mean '\(near)'?" }
+            message += " (\(tiers.file) has \(tiers.tierNames.joined(separator: ", ")))"
+            problems.add(message, at: node)
+            return nil
+        }
+        for pool in limits.keys {
+            for (path, value) in overrides { limits[pool]?[keyPath: path] = value }
+        }
+        return Tier(name: name, pools: tiers.pools, limits: limits)
+    }
+
     public func effect(on request: FaultRequest, random: inout SeededRandom) -> FaultEffect? {
         guard request.facts.endpoint == .messages || request.facts.endpoint == .countTokens else { return nil }
         let now = request.now
         guard retryAfter == nil else { return randomLimit(request) }
+        guard let (bucketName, limits) = bucket(for: request.facts.model) else { return nil }
         let key = switch scope {
-        case .keyAndModel: "\(request.facts.apiKey ?? "-")|\(request.facts.model ?? "-")"
-        case .model: request.facts.model ?? "-"
+        case .keyAndModel: "\(request.facts.apiKey ?? "-")|\(bucketName)"
+        case .model: bucketName
         case .key: request.facts.apiKey ?? "-"
         }
         let need = TokenBucketSet.Need(requests: 1, input: request.facts.inputTokens, output: request.answer.outputTokens)
-        let limits = self.limits
         let verdict = buckets.withLock { all in
             var set = all[key] ?? TokenBucketSet(limits: limits, at: now)
             let verdict = set.take(need, at: now)

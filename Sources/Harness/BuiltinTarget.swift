@@ -22,7 +22,7 @@ struct BuiltinTarget: LoadTarget {
             outcome: Self.outcome(of: outcome), servedBy: outcome.servedBy, status: 200, grade: grade, questionID: question.id,
             error: outcome.degraded || outcome.sql == nil ? (outcome.warnings.first ?? outcome.failures.last?.description) : nil,
             failures: outcome.failures.map(\.description), upstreamAttempts: outcome.upstreamAttempts, cost: outcome.cost,
-            variant: outcome.promptVersion
+            variant: outcome.promptVersion, timeToFirstToken: outcome.timeToFirstToken, interTokenLatency: outcome.interTokenLatency
         )
     }
 

@@ -54,7 +54,7 @@ struct ExternalRun {
             let target = HTTPTarget(
                 http: http,
                 template: spec.request, fields: spec.fields,
-                timeout: max(.seconds(1), clock.realDuration(of: .seconds(300))),
+                timeout: max(.seconds(1), clock.realDuration(of: .seconds(300))), clock: clock,
                 question: { request in
                     let question = questions[Int(request.draw % UInt64(questions.count))]
                     return (question.id, question.question)

@@ -142,13 +142,22 @@ public struct SweepRunner: Sendable {
             let inWindow = attempts.filter { $0.at >= window.start && $0.at < end }
             let refusedModels = Set(inWindow.filter { $0.faults.contains(scheduled.name) }.compactMap(\.model))
             let models = refusedModels.isEmpty ? Set(inWindow.compactMap(\.model)) : refusedModels
-            let groups: [(String, [UpstreamAttempt])] = fault.scope == .key
-                ? [("all models", inWindow.filter { models.contains($0.model ?? "") })]
-                : models.sorted().map { model in (model, inWindow.filter { $0.model == model }) }
-            for (name, calls) in groups {
+            // A tier pools a model family into one bucket, so the family is the group.
+            var buckets: [String: (limits: RateLimitFault.Limits, models: Set<String>)] = [:]
+            for model in Set(inWindow.compactMap(\.model)) {
+                guard let bucket = fault.bucket(for: model) else { continue }
+                buckets[bucket.name, default: (bucket.limits, [])].models.insert(model)
+            }
+            buckets = buckets.filter { !$0.value.models.isDisjoint(with: models) }
+            let groups: [(String, RateLimitFault.Limits, [UpstreamAttempt])] = fault.scope == .key
+                ? [("all models", fault.limits, inWindow.filter { models.contains($0.model ?? "") })]
+                : buckets.keys.sorted().map { name in
+                    let bucket = buckets[name]!
+                    return (name, bucket.limits, inWindow.filter { bucket.models.contains($0.model ?? "") })
+                }
+            for (name, limits, calls) in groups {
                 let refused = calls.filter { $0.faults.contains(scheduled.name) }.count
                 let admitted = calls.filter { !$0.faults.contains(scheduled.name) && $0.status != 429 }
-                let limits = fault.limits
                 func use(_ resource: String, _ limit: Int, _ admitted: Int) -> ConstraintUse {
                     ConstraintUse(name: "\(resource) per minute on \(name)", limit: limit, admitted: Double(admitted), capacity: Double(limit) * (minutes + 1), refused: refused)
                 }

@@ -45,18 +45,20 @@ public struct HTTPTarget: LoadTarget {
     public let fields: Fields
     /// Real time a request may take before it counts as an error.
     public let timeout: Duration
+    /// Times the tokens of a streamed answer.
+    public let clock: any ScenarioClock
     /// The question for a request: its id in the workload, and its text.
     let question: @Sendable (LoadRequest) -> (id: String, text: String)
     /// Grades served SQL against the question's ground truth.
     let grade: @Sendable (_ questionID: String, _ sql: String) async -> RequestRecord.Grade
 
     public init(
-        http: HTTPClient, template: Template, fields: Fields, timeout: Duration,
+        http: HTTPClient, template: Template, fields: Fields, timeout: Duration, clock: any ScenarioClock,
         question: @escaping @Sendable (LoadRequest) -> (id: String, text: String),
         grade: @escaping @Sendable (_ questionID: String, _ sql: String) async -> RequestRecord.Grade
     ) {
         self.http = http; self.template = template; self.fields = fields
-        self.timeout = timeout; self.question = question; self.grade = grade
+        self.timeout = timeout; self.clock = clock; self.question = question; self.grade = grade
     }
 
     public func send(_ request: LoadRequest) async -> LoadReply {
@@ -71,10 +73,19 @@ public struct HTTPTarget: LoadTarget {
             if !outgoing.headers.contains(name: "content-type") { outgoing.headers.add(name: "content-type", value: "application/json") }
         }
         do {
+            let sent = clock.now()
             let response = try await http.execute(outgoing, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
-            let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
-            let data = Data(body.readableBytesView)
-            let json = try? JSONSerialization.jsonObject(with: data)
+            var stream: TokenStream?
+            let json: Any?
+            if response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true {
+                var tokens = TokenStream(sent: sent)
+                for try await chunk in response.body { tokens.feed(String(buffer: chunk), at: clock.now()) }
+                stream = tokens
+                json = tokens.lastJSON.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
+            } else {
+                let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
+                json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))
+            }
             func read(_ field: Field?) -> String? {
                 switch field {
                 case let .header(name): response.headers.first(name: name)
@@ -91,7 +102,8 @@ public struct HTTPTarget: LoadTarget {
             var grade = RequestRecord.Grade.unknown
             if let sql = read(fields.sql), !sql.isEmpty { grade = await self.grade(questionID, sql) }
             return LoadReply(outcome: isDegraded ? .degraded : .ok, servedBy: read(fields.servedBy), status: status, grade: grade,
-                             questionID: questionID, variant: read(fields.variant))
+                             questionID: questionID, variant: read(fields.variant),
+                             timeToFirstToken: stream?.timeToFirstToken, interTokenLatency: stream?.interTokenLatency)
         } catch {
             return LoadReply(outcome: .error, status: nil, questionID: questionID, error: "\(error)")
         }

@@ -55,7 +55,8 @@ public struct LoadDriver: Sendable {
             index: request.index, requestID: request.requestID, questionID: reply.questionID, tenant: request.tenant,
             scheduled: request.scheduled, started: started, finished: finished, outcome: reply.outcome, servedBy: reply.servedBy,
             status: reply.status, grade: reply.grade, error: reply.error, failures: reply.failures,
-            upstreamAttempts: reply.upstreamAttempts, cost: reply.cost, variant: reply.variant
+            upstreamAttempts: reply.upstreamAttempts, cost: reply.cost, variant: reply.variant,
+            timeToFirstToken: reply.timeToFirstToken.map { started - request.scheduled + $0 }, interTokenLatency: reply.interTokenLatency
         )
         recorder.finished(entry)
         record(entry)

@@ -42,13 +42,18 @@ public struct LoadReply: Sendable, Equatable {
     public var upstreamAttempts: Int
     public var cost: Double
     public var variant: String?
+    /// From sending to the first token, when the answer streamed (scenario time).
+    public var timeToFirstToken: Duration?
+    /// Mean gap between the streamed answer's tokens.
+    public var interTokenLatency: Duration?
 
     public init(
         outcome: RequestRecord.Outcome, servedBy: String? = nil, status: Int? = 200, grade: RequestRecord.Grade = .unknown,
-        questionID: String? = nil, error: String? = nil, failures: [String] = [], upstreamAttempts: Int = 0, cost: Double = 0, variant: String? = nil
+        questionID: String? = nil, error: String? = nil, failures: [String] = [], upstreamAttempts: Int = 0, cost: Double = 0, variant: String? = nil,
+        timeToFirstToken: Duration? = nil, interTokenLatency: Duration? = nil
     ) {
         self.outcome = outcome; self.servedBy = servedBy; self.status = status; self.grade = grade; self.questionID = questionID
         self.error = error; self.failures = failures; self.upstreamAttempts = upstreamAttempts; self.cost = cost
-        self.variant = variant
+        self.variant = variant; self.timeToFirstToken = timeToFirstToken; self.interTokenLatency = interTokenLatency
     }
 }

@@ -146,6 +146,8 @@ public final class AnalyticsPipeline: Sendable {
                         return await report(run.finish(servedBy: "failed", sql: sql, degraded: true, at: clock.now() - start))
                     }
                     cache.store(ResultCache.Entry(sql: sql, servedBy: model.model, storedAt: clock.now()), question: question, tenant: tenant)
+                    run.outcome.timeToFirstToken = run.lastReply.firstToken.map { $0 - start }
+                    run.outcome.interTokenLatency = run.lastReply.interToken
                     return await report(run.finish(servedBy: model.model, sql: sql, degraded: false, at: clock.now() - start))
                 }
             case .cache:
@@ -178,6 +180,8 @@ public final class AnalyticsPipeline: Sendable {
     /// The state of one answer as it walks the tiers.
     struct Run {
         var outcome: PipelineOutcome
+        /// The stream timing of the last answer a model gave; kept when that model serves.
+        var lastReply: (firstToken: Duration?, interToken: Duration?) = (nil, nil)
         /// Records a step, the span a trace shows, that ran from `start` to `end`.
         mutating func step(_ name: String, from start: Duration, at end: Duration, ok: Bool, _ detail: String, critical: Bool = true, _ attributes: [String: String] = [:]) {
             outcome.steps.append(StepRecord(name: name, critical: critical, succeeded: ok, detail: detail, start: start, duration: end - start, attributes: attributes))
@@ -269,6 +273,7 @@ public final class AnalyticsPipeline: Sendable {
             switch result {
             case let .success(reply):
                 breaker?.callSucceeded()
+                run.lastReply = (reply.firstTokenAt, reply.interTokenLatency)
                 run.outcome.inputTokens += reply.usage.inputTokens
                 run.outcome.outputTokens += reply.usage.outputTokens
                 run.outcome.cacheReadTokens += reply.usage.cacheReadInputTokens

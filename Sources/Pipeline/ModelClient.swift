@@ -28,6 +28,10 @@ public struct ModelClient: Sendable {
         public var stopReason: String?
         public var usage: Usage
         public var requestID: String?
+        /// Scenario time of the first text delta, for a stream.
+        public var firstTokenAt: Duration?
+        /// Mean gap between text deltas, for a stream of two or more.
+        public var interTokenLatency: Duration?
     }
 
     /// One call: attempt `attempt` of logical request `requestID`, both sent upstream
@@ -100,6 +104,9 @@ public struct ModelClient: Sendable {
         var text = ""
         var stopReason: String?
         var usage = Usage(inputTokens: 0, outputTokens: 0)
+        var firstToken: Duration?
+        var lastToken: Duration?
+        var deltas = 0
         do {
             for try await buffer in response.body {
                 for event in parser.feed(String(buffer: buffer)) {
@@ -112,11 +119,17 @@ public struct ModelClient: Sendable {
                         usage.cacheReadInputTokens = start?["cache_read_input_tokens"] as? Int ?? 0
                     case "content_block_delta":
                         text += ((json["delta"] as? [String: Any])?["text"] as? String) ?? ""
+                        let now = clock.now()
+                        if firstToken == nil { firstToken = now }
+                        lastToken = now
+                        deltas += 1
                     case "message_delta":
                         stopReason = (json["delta"] as? [String: Any])?["stop_reason"] as? String
                         usage.outputTokens = ((json["usage"] as? [String: Any])?["output_tokens"] as? Int) ?? usage.outputTokens
                     case "message_stop":
-                        return .success(Reply(text: text, stopReason: stopReason, usage: usage, requestID: requestID))
+                        var reply = Reply(text: text, stopReason: stopReason, usage: usage, requestID: requestID, firstTokenAt: firstToken)
+                        if let firstToken, let lastToken, deltas > 1 { reply.interTokenLatency = (lastToken - firstToken) / (deltas - 1) }
+                        return .success(reply)
                     case "error":
                         let error = json["error"] as? [String: Any]
                         return .failure(.streamError(type: error?["type"] as? String ?? "error", message: error?["message"] as? String ?? ""))

@@ -42,6 +42,13 @@ public struct PipelineOutcome: Sendable, Equatable {
     public var latency: Duration
     /// Scenario time the question arrived.
     public var start: Duration = .zero
+    /// From the question to the first token of the streamed model answer that was
+    /// served, retries and fallbacks before it included: what a user would wait for
+    /// the first word if the answer streamed through. Nil unless a streaming model
+    /// tier served.
+    public var timeToFirstToken: Duration?
+    /// Mean gap between the tokens of that streamed answer.
+    public var interTokenLatency: Duration?
 }
 
 /// Why a tier did not serve.

@@ -20,6 +20,12 @@ public struct SweepLevel: Codable, Sendable, Equatable {
     @Milliseconds public var p90: Duration
     @Milliseconds public var p99: Duration
     @Milliseconds public var max: Duration
+    /// Time to first token of the answers that streamed (nil when none did).
+    @OptionalMilliseconds public var ttftP50: Duration?
+    @OptionalMilliseconds public var ttftP99: Duration?
+    /// Inter-token latency: percentiles over the streamed answers of each one's mean gap.
+    @OptionalMilliseconds public var itlP50: Duration?
+    @OptionalMilliseconds public var itlP99: Duration?
     /// Requests that got no answer at all / requests.
     public var errorRate: Double
     /// Share of requests served by each tier (`claude-opus-4-7`, `cache`, `degraded`, …).
@@ -53,6 +59,10 @@ public struct SweepLevel: Codable, Sendable, Equatable {
             request.outcome == .ok && request.grade != .wrong && latencyBound.map { request.latency <= $0 } ?? true
         }.count) / seconds
         p50 = stats.p50; p90 = stats.p90; p99 = stats.p99; max = stats.max
+        let ttfts = log.requests.compactMap(\.timeToFirstToken).sorted()
+        let itls = log.requests.compactMap(\.interTokenLatency).sorted()
+        if !ttfts.isEmpty { ttftP50 = ttfts.percentile(50); ttftP99 = ttfts.percentile(99) }
+        if !itls.isEmpty { itlP50 = itls.percentile(50); itlP99 = itls.percentile(99) }
         let total = Double(Swift.max(1, stats.requests))
         errorRate = Double(log.requests.filter { $0.outcome == .error }.count) / total
         tierShares = stats.servedBy.mapValues { Double($0) / total }

@@ -24,7 +24,7 @@ public enum SweepReport {
         let tiers = tiers(result)
         var header = ["level", result.dimension, "status", "meets_slo", "requests", "throughput_per_s", "goodput_per_s",
                       "p50_s", "p90_s", "p99_s", "max_s", "error_rate", "rate_limited_share", "overloaded_share",
-                      "retry_amplification", "cost_per_answer_usd"]
+                      "retry_amplification", "cost_per_answer_usd", "ttft_p50_s", "ttft_p99_s", "itl_p50_s", "itl_p99_s"]
         header += tiers.map { "share_\($0)" }
         header.append("verdicts_passed")
         var lines = [header.joined(separator: ",")]
@@ -33,6 +33,8 @@ public enum SweepReport {
                        String(level.throughput), String(level.goodput), String(level.p50.seconds), String(level.p90.seconds),
                        String(level.p99.seconds), String(level.max.seconds), String(level.errorRate), String(level.rateLimitedShare),
                        String(level.overloadedShare), String(level.retryAmplification), String(level.costPerAnswer)]
+            // Empty when no answer streamed: a zero would read as instant tokens.
+            row += [level.ttftP50, level.ttftP99, level.itlP50, level.itlP99].map { $0.map { String($0.seconds) } ?? "" }
             row += tiers.map { String(level.tierShares[$0] ?? 0) }
             row.append("\(level.verdicts.filter(\.passed).count)/\(level.verdicts.count)")
             lines.append(row.joined(separator: ","))
@@ -65,6 +67,14 @@ public enum SweepReport {
             let served = level.tierShares.sorted { $0.value > $1.value }.prefix(3).map { "\($0.key) \(SweepText.percent($0.value))" }.joined(separator: ", ")
             md += "| \(level.label)\(knee) | \(mark) | \(SweepText.number(level.throughput)) | \(SweepText.number(level.goodput)) | \(DurationText.format(level.p50)) | \(DurationText.format(level.p99)) | \(SweepText.percent(level.errorRate)) | \(SweepText.percent(level.rateLimitedShare)) | \(SweepText.percent(level.overloadedShare)) | \(SweepText.number(level.retryAmplification)) | \(SweepText.dollars(level.costPerAnswer)) | \(served) |\n"
         }
+        let streamed = result.levels.sorted(by: { $0.value < $1.value }).filter { $0.ttftP50 != nil }
+        if !streamed.isEmpty {
+            md += "\nStreamed answers, from the scheduled start:\n\n| level | TTFT p50 | TTFT p99 | inter-token p50 | inter-token p99 |\n|---|---|---|---|---|\n"
+            for level in streamed {
+                let cells = [level.ttftP50, level.ttftP99, level.itlP50, level.itlP99].map { $0.map(DurationText.format) ?? "—" }
+                md += "| \(level.label) | \(cells.joined(separator: " | ")) |\n"
+            }
+        }
         let recovered = result.recoveriesAboveFailure
         if !recovered.isEmpty {
             md += "\nAbove the first failure, \(recovered.map(\.label).joined(separator: ", ")) met the SLO again: the knee is the last level of the unbroken run from the bottom.\n"
@@ -84,7 +94,7 @@ public enum SweepReport {
         let levels = result.levels.sorted { $0.value < $1.value }
         let kneeIndex = levels.firstIndex { $0.label == result.knee?.label }
         let labels = levels.map(\.label)
-        let charts = [
+        var charts = [
             SweepChart.lines(title: "answers per second", labels: labels, knee: kneeIndex, series: [
                 ("throughput", levels.map(\.throughput)), ("goodput", levels.map(\.goodput)),
             ]),
@@ -100,6 +110,11 @@ public enum SweepReport {
             ]),
             SweepChart.lines(title: "cost per answer ($)", labels: labels, knee: kneeIndex, series: [("cost", levels.map(\.costPerAnswer))]),
         ]
+        if levels.allSatisfy({ $0.ttftP50 != nil }) {
+            charts.append(SweepChart.lines(title: "time to first token (s)", labels: labels, knee: kneeIndex, series: [
+                ("p50", levels.map { $0.ttftP50?.seconds ?? 0 }), ("p99", levels.map { $0.ttftP99?.seconds ?? 0 }),
+            ]))
+        }
         let table = levelTable(levels, knee: result.knee?.label)
         return """
             <!doctype html>

@@ -37,6 +37,8 @@ import Testing
         ("{ latency: { first_token: { percentiles: { p50: 2s, p90: 1s } } } }", "is below"),
         ("{ rate_limit: { requests_per_minute: 0 } }", "must be at least 1"),
         ("{ rate_limit: { requests_per_minute: 5, retry_after: 1s } }", "retry_after is for rate limits by chance"),
+        ("{ rate_limit: { tier: tier-7 } }", "unknown tier 'tier-7'; did you mean 'tier-1'?"),
+        ("{ rate_limit: { tier: tier-1, per: key } }", "per: key has one bucket for all models"),
         ("{ disconnect: { mode: slam } }", "must be close or reset"),
         ("{ stall: { after_deltas: 1, after: 50% } }", "either after_deltas or after"),
         ("{ quality: { mode: sarcasm } }", "unknown mode 'sarcasm'"),

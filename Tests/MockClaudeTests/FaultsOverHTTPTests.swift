@@ -69,6 +69,27 @@ struct FaultsOverHTTPTests {
         }
     }
 
+    @Test func aPublishedTierPoolsAModelFamilyIntoOneBucket() async throws {
+        // Tier 1 from mocks/rate-limit-tiers.yaml, its requests cut to 3 a minute so
+        // the wall is near: Opus 4.7 and 4.1 draw from one Opus bucket, Sonnet from
+        // its own; the tier's token limits stay in the headers.
+        try await MockFixture.with(faults: "- inject: { rate_limit: { tier: tier-1, requests_per_minute: 3 } }", clock: ManualClock()) { mock in
+            for model in ["claude-opus-4-7", "claude-opus-4-1", "claude-opus-4-7"] {
+                let ok = try await mock.post(MockFixture.body("hi", model: model))
+                #expect(ok.status == 200)
+                #expect(ok.header("anthropic-ratelimit-requests-limit") == "3")
+                #expect(ok.header("anthropic-ratelimit-input-tokens-limit") == "30000")
+                #expect(ok.header("anthropic-ratelimit-output-tokens-limit") == "8000")
+            }
+            #expect(try await mock.post(MockFixture.body("hi", model: "claude-opus-4-1")).status == 429)
+            #expect(try await mock.post(MockFixture.body("hi", model: "claude-sonnet-4-5")).status == 200)
+            // A model outside the tier's families is not limited by it.
+            let other = try await mock.post(MockFixture.body("hi", model: "claude-3-haiku-20240307"))
+            #expect(other.status == 200)
+            #expect(other.header("anthropic-ratelimit-requests-limit") == nil)
+        }
+    }
+
     @Test func latencyDelaysTheAnswerByExactlyItsScenarioTime() async throws {
         let clock = ManualClock()
         try await MockFixture.with(faults: "- inject: { latency: { before_headers: 1s, first_token: 2s, per_token: 10ms } }", clock: clock) { mock in

@@ -50,6 +50,31 @@ struct FallbackTests {
         }
     }
 
+    @Test func timeToFirstTokenCountsTheRetryBeforeTheStreamThatServed() async throws {
+        // A 429 asking for 5s, then a stream whose first token takes 3s and each next
+        // one 200ms: the user's first word comes 8s after the question, not 3s.
+        try await PipelineFixture.with(
+            faults: """
+            - inject: { rate_limit: { retry_after: 5s } }
+              match: { attempts: 1 }
+            - inject: { latency: { first_token: 3s, per_token: 200ms } }
+            """, timeScale: 10,
+            configure: { $0.tiers = PipelineFixture.relaxed([.model(.init(model: "claude-opus-4-7", stream: true)), .degraded]) }
+        ) { pipeline, _ in
+            let outcome = await pipeline.answer(question: q.question, requestID: "r4s")
+            #expect(outcome.servedBy == "claude-opus-4-7")
+            let ttft = try #require(outcome.timeToFirstToken)
+            #expect(ttft >= .seconds(8) && ttft < .seconds(13), "\(ttft)")
+            let itl = try #require(outcome.interTokenLatency)
+            #expect(itl >= .milliseconds(100) && itl < .seconds(1), "\(itl)")
+        }
+        try await PipelineFixture.with { pipeline, _ in
+            let outcome = await pipeline.answer(question: q.question, requestID: "r4j")
+            #expect(outcome.servedBy == "claude-opus-4-7")
+            #expect(outcome.timeToFirstToken == nil, "a JSON answer has no first token")
+        }
+    }
+
     @Test func aMidStreamErrorFallsBackInsteadOfPassingForSuccess() async throws {
         try await PipelineFixture.with(
             faults: "- inject: { stream_error: { after_deltas: 2 } }\n  match: { model: claude-opus-4-7 }",

@@ -1,4 +1,5 @@
 import ChaosCore
+import Foundation
 import Results
 import Testing
 import Verdicts
@@ -61,5 +62,56 @@ import Verdicts
         let none = SweepResult(sweepID: "s", scenario: "s", dimension: "rate", levels: [level(1, slo: false)])
         #expect(none.knee == nil)
         #expect(none.headline.hasPrefix("no level met the SLO; even 1/s failed"))
+    }
+}
+
+@Suite struct SweepStreamingTests {
+    /// Three streamed answers and one that did not stream: percentiles over the
+    /// three, nearest rank; a level with no stream has none, and its CSV cells are
+    /// empty rather than zero.
+    @Test func timeToFirstTokenAndInterTokenLatencyComeFromTheStreamedAnswers() throws {
+        var log = RunLog(info: RunInfo(runID: "s/stream@1rps", scenario: "stream@1rps", duration: .seconds(10)))
+        log.requests = [
+            RequestRecord(index: 0, requestID: "a", scheduled: .zero, finished: .seconds(2), outcome: .ok,
+                          timeToFirstToken: .milliseconds(400), interTokenLatency: .milliseconds(20)),
+            RequestRecord(index: 1, requestID: "b", scheduled: .zero, finished: .seconds(3), outcome: .ok,
+                          timeToFirstToken: .milliseconds(900), interTokenLatency: .milliseconds(30)),
+            RequestRecord(index: 2, requestID: "c", scheduled: .zero, finished: .seconds(9), outcome: .ok,
+                          timeToFirstToken: .milliseconds(7000), interTokenLatency: .milliseconds(80)),
+            RequestRecord(index: 3, requestID: "d", scheduled: .zero, finished: .seconds(1), outcome: .degraded, servedBy: "cache"),
+        ]
+        let level = SweepLevel(label: "1/s", value: 1, result: ScenarioResult(log: log, verdicts: []), latencyBound: nil, constraints: [])
+        #expect(level.ttftP50 == .milliseconds(900))
+        #expect(level.ttftP99 == .milliseconds(7000))
+        #expect(level.itlP50 == .milliseconds(30))
+        #expect(level.itlP99 == .milliseconds(80))
+
+        var plain = log
+        plain.requests = plain.requests.map { var r = $0; r.timeToFirstToken = nil; r.interTokenLatency = nil; return r }
+        let none = SweepLevel(label: "2/s", value: 2, result: ScenarioResult(log: plain, verdicts: []), latencyBound: nil, constraints: [])
+        #expect(none.ttftP50 == nil && none.itlP99 == nil)
+
+        let csv = SweepReport.csv(SweepResult(sweepID: "s", scenario: "stream", dimension: "rate", levels: [level, none]))
+        let rows = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let column = try #require(rows[0].firstIndex(of: "ttft_p99_s"))
+        #expect(rows[1][column] == "7.0")
+        #expect(rows[2][column] == "")
+        let markdown = SweepReport.markdown(SweepResult(sweepID: "s", scenario: "stream", dimension: "rate", levels: [level, none]))
+        #expect(markdown.contains("| 1/s | 900ms | 7s | 30ms | 80ms |"))
+    }
+
+    /// A RunLog written before the fields existed still reads, and the fields
+    /// survive a round trip through JSON.
+    @Test func streamTimingsRoundTripAndOldRecordsStillRead() throws {
+        let record = RequestRecord(index: 0, requestID: "a", scheduled: .zero, finished: .seconds(1), outcome: .ok, timeToFirstToken: .milliseconds(250))
+        let data = try JSONEncoder().encode(record)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\"timeToFirstToken\":250"))
+        #expect(!text.contains("interTokenLatency"))
+        #expect(try JSONDecoder().decode(RequestRecord.self, from: data) == record)
+        let old = #"{"index":0,"requestID":"a","tenant":"default","scheduled":0,"started":0,"finished":1000,"outcome":"ok","grade":"unknown","failures":[],"upstreamAttempts":0,"cost":0}"#
+        let decoded = try JSONDecoder().decode(RequestRecord.self, from: Data(old.utf8))
+        #expect(decoded.timeToFirstToken == nil)
+        #expect(decoded.latency == .seconds(1))
     }
 }

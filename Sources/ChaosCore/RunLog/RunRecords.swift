@@ -46,6 +46,11 @@ public struct RequestRecord: Codable, Sendable, Equatable {
     /// Which version of the target answered, when it says: the built-in pipeline's
     /// prompt version, or what an external target reports (a canary, a build).
     public var variant: String?
+    /// From scheduled start to the first token, for an answer that streamed
+    /// (coordinated-omission corrected, like ``latency``).
+    @OptionalMilliseconds public var timeToFirstToken: Duration?
+    /// Mean gap between the tokens of a streamed answer.
+    @OptionalMilliseconds public var interTokenLatency: Duration?
 
     /// From scheduled start to the end (coordinated-omission corrected).
     public var latency: Duration { finished - scheduled }
@@ -54,13 +59,14 @@ public struct RequestRecord: Codable, Sendable, Equatable {
         index: Int, requestID: String, questionID: String? = nil, tenant: String = "default",
         scheduled: Duration, started: Duration? = nil, finished: Duration, outcome: Outcome,
         servedBy: String? = nil, status: Int? = 200, grade: Grade = .unknown, error: String? = nil,
-        failures: [String] = [], upstreamAttempts: Int = 0, cost: Double = 0, variant: String? = nil
+        failures: [String] = [], upstreamAttempts: Int = 0, cost: Double = 0, variant: String? = nil,
+        timeToFirstToken: Duration? = nil, interTokenLatency: Duration? = nil
     ) {
         self.index = index; self.requestID = requestID; self.questionID = questionID; self.tenant = tenant
         self.scheduled = scheduled; self.started = started ?? scheduled; self.finished = finished
         self.outcome = outcome; self.servedBy = servedBy; self.status = status; self.grade = grade
         self.error = error; self.failures = failures; self.upstreamAttempts = upstreamAttempts; self.cost = cost
-        self.variant = variant
+        self.variant = variant; self.timeToFirstToken = timeToFirstToken; self.interTokenLatency = interTokenLatency
     }
 }
 
