@@ -10,11 +10,13 @@ enum SweepChart {
     static func lines(title: String, labels: [String], knee: Int?, series: [(String, [Double])]) -> String {
         let top = series.flatMap(\.1).max() ?? 0
         var body = ""
-        for (index, (_, values)) in series.enumerated() {
+        for (index, (name, values)) in series.enumerated() {
             let points = values.enumerated().map { "\(f(x($0.offset, labels.count))),\(f(y($0.element, top)))" }
             body += ##"<polyline fill="none" stroke="\##(colors[index % colors.count])" stroke-width="2" points="\##(points.joined(separator: " "))"/>"##
             for (i, value) in values.enumerated() {
-                body += ##"<circle cx="\##(f(x(i, labels.count)))" cy="\##(f(y(value, top)))" r="2.5" fill="\##(colors[index % colors.count])"/>"##
+                // The measured value on hover: the axis alone is too coarse to read it.
+                body += ##"<circle cx="\##(f(x(i, labels.count)))" cy="\##(f(y(value, top)))" r="3" fill="\##(colors[index % colors.count])">"##
+                body += "<title>\(HTMLReport.escape(name)) at \(HTMLReport.escape(labels[i])): \(SweepText.number(value))</title></circle>"
             }
         }
         return frame(title: title, labels: labels, knee: knee, top: top, series: series.map(\.0), body: body)
@@ -26,11 +28,12 @@ enum SweepChart {
         let band = (width - left - right) / Double(max(1, labels.count))
         for i in labels.indices {
             var base = 0.0
-            for (index, (_, values)) in series.enumerated() {
+            for (index, (name, values)) in series.enumerated() {
                 let value = values[i]
                 guard value > 0 else { continue }
                 let y0 = y(base + value, 1), h = y(base, 1) - y0
-                body += ##"<rect x="\##(f(x(i, labels.count) - band * 0.35))" y="\##(f(y0))" width="\##(f(band * 0.7))" height="\##(f(h))" fill="\##(colors[index % colors.count])"/>"##
+                body += ##"<rect x="\##(f(x(i, labels.count) - band * 0.35))" y="\##(f(y0))" width="\##(f(band * 0.7))" height="\##(f(h))" fill="\##(colors[index % colors.count])">"##
+                body += "<title>\(HTMLReport.escape(name)) at \(HTMLReport.escape(labels[i])): \(SweepText.percent(value))</title></rect>"
                 base += value
             }
         }

@@ -1,7 +1,7 @@
 import ChaosCore
 import Foundation
 import Harness
-import Results
+@testable import Results
 import Testing
 
 @Suite struct SweepSpecTests {
@@ -95,7 +95,7 @@ import Testing
         #expect(csv.count == 5)
         let header = csv[0].split(separator: ",").map(String.init)
         for (row, level) in zip(csv.dropFirst(), result.levels) {
-            let cells = row.split(separator: ",").map(String.init)
+            let cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             #expect(Double(cells[header.firstIndex(of: "goodput_per_s")!]) == level.goodput)
             #expect(Double(cells[header.firstIndex(of: "p99_s")!]) == level.p99.seconds)
             #expect(cells[header.firstIndex(of: "meets_slo")!] == String(level.meetsSLO))
@@ -103,6 +103,14 @@ import Testing
         let html = try String(contentsOfFile: "\(outcome.directory)/sweep.html", encoding: .utf8)
         #expect(html.components(separatedBy: "<svg").count - 1 == 5)
         #expect(html.contains(">knee</text>"))
+        // The plots hold the measured values: every point carries its number.
+        for level in result.levels {
+            #expect(html.contains("<title>goodput at \(level.label): \(SweepText.number(level.goodput))</title>"))
+            #expect(html.contains("<title>p99 at \(level.label): \(SweepText.number(level.p99.seconds))</title>"))
+            for (tier, share) in level.tierShares where share > 0 {
+                #expect(html.contains("<title>\(tier) at \(level.label): \(SweepText.percent(share))</title>"))
+            }
+        }
         let markdown = try String(contentsOfFile: "\(outcome.directory)/sweep.md", encoding: .utf8)
         #expect(markdown.contains("| 0.8/s ◀ knee | ✅ |"))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(outcome.directory)/sweep.json"))) as? [String: Any]
