@@ -23,14 +23,18 @@ import Workload
             fields: .init(servedBy: .json(["type"])), timeout: .seconds(30), clock: clock,
             question: { _ in ("region-count", "How many regions do we operate in?") }, grade: { _, _ in .unknown }
         )
+        let start = clock.now()
         let reply = await target.send(LoadRequest(index: 0, requestID: "s1"))
+        let total = clock.now() - start
         await mock.stop()
         #expect(reply.outcome == .ok, "\(reply.error ?? "")")
         #expect(reply.servedBy == "message_stop", "JSON paths read the stream's last JSON event")
+        // Lower bounds and relations only: a loaded machine stretches real time.
         let ttft = try #require(reply.timeToFirstToken)
-        #expect(ttft >= .seconds(2) && ttft < .seconds(6), "\(ttft)")
+        #expect(ttft >= .seconds(2), "\(ttft)")
+        #expect(total - ttft >= .seconds(1), "the tokens after the first take 200ms each")
         let itl = try #require(reply.interTokenLatency)
-        #expect(itl >= .milliseconds(100) && itl < .seconds(1), "\(itl)")
+        #expect(itl >= .milliseconds(100), "\(itl)")
     }
 
     @Test func eventsThatCarryNoTokenAreNotTimedAsTokens() {

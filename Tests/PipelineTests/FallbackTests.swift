@@ -63,10 +63,13 @@ struct FallbackTests {
         ) { pipeline, _ in
             let outcome = await pipeline.answer(question: q.question, requestID: "r4s")
             #expect(outcome.servedBy == "claude-opus-4-7")
+            // Lower bounds and relations only: a loaded machine stretches every
+            // real interval, and at scale 10 a stall of 0.1s reads as 1s.
             let ttft = try #require(outcome.timeToFirstToken)
-            #expect(ttft >= .seconds(8) && ttft < .seconds(13), "\(ttft)")
+            #expect(ttft >= .seconds(8), "\(ttft)")
+            #expect(outcome.latency - ttft >= .seconds(1), "the rest of the stream comes after the first token, 200ms a token")
             let itl = try #require(outcome.interTokenLatency)
-            #expect(itl >= .milliseconds(100) && itl < .seconds(1), "\(itl)")
+            #expect(itl >= .milliseconds(100), "\(itl)")
         }
         try await PipelineFixture.with { pipeline, _ in
             let outcome = await pipeline.answer(question: q.question, requestID: "r4j")
