@@ -69,6 +69,31 @@ public struct MessagesResponse: Codable, Sendable, Equatable {
 
     /// The text of all text blocks.
     public var text: String { content.filter { $0.type == "text" }.map(\.text).joined() }
+
+    /// The body as the mock sends it: the same JSON as the `Codable` form with
+    /// sorted keys, written by hand because `JSONEncoder` was the largest cost of a
+    /// mock request. Only text blocks carry over, which is all the mock answers.
+    public var jsonText: String {
+        var out = ""
+        out.reserveCapacity(300 + content.reduce(0) { $0 + $1.text.utf8.count })
+        out += #"{"content":["#
+        for (i, block) in content.enumerated() {
+            if i > 0 { out += "," }
+            out += #"{"text":"#; out += JSONText.quoted(block.text)
+            out += #","type":"#; out += JSONText.quoted(block.type); out += "}"
+        }
+        out += #"],"id":"#; out += JSONText.quoted(id)
+        out += #","model":"#; out += JSONText.quoted(model)
+        out += #","role":"#; out += JSONText.quoted(role)
+        out += #","stop_reason":"#; out += stopReason.map { JSONText.quoted($0.rawValue) } ?? "null"
+        out += #","stop_sequence":"#; out += stopSequence.map(JSONText.quoted) ?? "null"
+        out += #","type":"#; out += JSONText.quoted(type)
+        out += #","usage":{"cache_creation_input_tokens":"#; out += String(usage.cacheCreationInputTokens)
+        out += #","cache_read_input_tokens":"#; out += String(usage.cacheReadInputTokens)
+        out += #","input_tokens":"#; out += String(usage.inputTokens)
+        out += #","output_tokens":"#; out += String(usage.outputTokens); out += "}}"
+        return out
+    }
 }
 
 /// The answer of `POST /v1/messages/count_tokens`.

@@ -34,6 +34,10 @@ public enum TokenCounter {
 
     /// How many tokens `text` counts as.
     public static func count(_ text: String) -> Int {
+        // Character classification goes through Unicode tables (a profile of the
+        // mock showed it at 7 % of a request); for ASCII text, which prompts and SQL
+        // almost always are, bytes give the same answer.
+        if let ascii = asciiCount(text.utf8) { return ascii }
         var count = 0
         var run = 0
         for ch in text {
@@ -43,6 +47,24 @@ public enum TokenCounter {
             } else {
                 run = 0
                 if !ch.isWhitespace { count += 1 }
+            }
+        }
+        return count
+    }
+
+    /// The count by bytes, or nil at the first byte that is not ASCII.
+    static func asciiCount(_ bytes: String.UTF8View) -> Int? {
+        var count = 0
+        var run = 0
+        for byte in bytes {
+            guard byte < 0x80 else { return nil }
+            if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) {
+                if run == 0 { count += 1 }
+                run = (run + 1) % 4
+            } else {
+                run = 0
+                // Character.isWhitespace in ASCII: space and \t \n \v \f \r.
+                if !(byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)) { count += 1 }
             }
         }
         return count

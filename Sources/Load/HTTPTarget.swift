@@ -84,7 +84,9 @@ public struct HTTPTarget: LoadTarget {
                 json = tokens.lastJSON.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
             } else {
                 let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
-                json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))
+                // Parsing is the load generator's largest cost per request; skip it
+                // when no field is read from the JSON.
+                json = readsJSON ? try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) : nil
             }
             func read(_ field: Field?) -> String? {
                 switch field {
@@ -107,6 +109,10 @@ public struct HTTPTarget: LoadTarget {
         } catch {
             return LoadReply(outcome: .error, status: nil, questionID: questionID, error: "\(error)")
         }
+    }
+
+    private var readsJSON: Bool {
+        [fields.servedBy, fields.degraded, fields.sql, fields.variant].contains { if case .json? = $0 { true } else { false } }
     }
 
     static func fill(_ text: String, _ values: [String: String], escape: (String) -> String) -> String {

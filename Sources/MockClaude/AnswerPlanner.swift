@@ -9,6 +9,13 @@ struct AnswerPlanner: Sendable {
     let matcher: QuestionMatcher
     let grader: ExecutionGrader
     let judgePattern: String?
+    /// Each golden question's answer, rendered and counted once, not per request.
+    private let golden: [String: PlannedAnswer]
+
+    init(matcher: QuestionMatcher, grader: ExecutionGrader, judgePattern: String?, questions: [GoldenQuestion] = GoldenQuestions.all) {
+        self.matcher = matcher; self.grader = grader; self.judgePattern = judgePattern
+        golden = Dictionary(questions.map { ($0.id, PlannedAnswer(kind: .golden($0), text: AnswerText.sql($0.sql))) }, uniquingKeysWith: { a, _ in a })
+    }
 
     func answer(_ request: MessagesRequest) async -> PlannedAnswer {
         let user = request.lastUserText
@@ -17,7 +24,7 @@ struct AnswerPlanner: Sendable {
             return PlannedAnswer(kind: .judge(verdict), text: verdict.json)
         }
         if let question = matcher.match(user) {
-            return PlannedAnswer(kind: .golden(question), text: AnswerText.sql(question.sql))
+            return golden[question.id] ?? PlannedAnswer(kind: .golden(question), text: AnswerText.sql(question.sql))
         }
         let seed = StableHash.hash(request.model, request.systemText, user)
         return PlannedAnswer(kind: .generic, text: AnswerText.generic(seed: seed))

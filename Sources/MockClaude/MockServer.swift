@@ -30,7 +30,8 @@ public struct MockServer: Sendable {
     ) throws {
         let dataset = try dataset ?? AnalyticsDataset()
         self.runtime = MockRuntime(configuration: configuration, plan: plan, clock: clock, dataset: dataset)
-        var logger = logger ?? Logger(label: "llmchaos.mock")
+        let given = logger ?? Logger(label: "llmchaos.mock")
+        var logger = Logger(label: given.label) { _ in LazyMetadataLogHandler(inner: given.handler) }
         // Hummingbird's per-request and startup lines are noise next to our own output.
         if logger.logLevel < .notice { logger.logLevel = .notice }
         self.logger = logger

@@ -42,6 +42,11 @@ public struct QuestionMatcher: Sendable {
     }
 
     static func normalize(_ text: String) -> String {
+        asciiNormalize(text) ?? unicodeNormalize(text)
+    }
+
+    /// Lower case, letters and digits kept, every other run one space.
+    static func unicodeNormalize(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         var lastWasSpace = true
@@ -54,5 +59,24 @@ public struct QuestionMatcher: Sendable {
         }
         if out.hasSuffix(" ") { out.removeLast() }
         return out
+    }
+
+    /// The same, by bytes, for ASCII text (nil otherwise): lowercasing and
+    /// `isAlphabetic` go through Unicode tables, on every request the mock answers.
+    static func asciiNormalize(_ text: String) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var lastWasSpace = true
+        for var byte in text.utf8 {
+            guard byte < 0x80 else { return nil }
+            if byte >= 0x41 && byte <= 0x5A { byte += 0x20 }
+            if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+                out.append(byte); lastWasSpace = false
+            } else if !lastWasSpace {
+                out.append(0x20); lastWasSpace = true
+            }
+        }
+        if out.last == 0x20 { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
     }
 }

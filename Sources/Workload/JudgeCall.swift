@@ -24,13 +24,26 @@ public struct JudgeCall: Sendable, Equatable {
     /// Reads a judge call out of a prompt, if it is one.
     /// - Parameter pattern: an extra regular expression that also marks judge calls.
     public static func parse(system: String, user: String, pattern: String? = nil) -> JudgeCall? {
+        // Every request the mock answers asks this; Foundation's `contains` was 4 %
+        // of a request, a byte search is a fraction of that.
+        let isJudge = contains(system, marker) || contains(user, marker)
+        guard isJudge || pattern != nil else { return nil }
         let text = system + "\n" + user
-        var isJudge = text.contains(marker)
-        if !isJudge, let pattern, text.range(of: pattern, options: .regularExpression) != nil { isJudge = true }
-        guard isJudge else { return nil }
+        if !isJudge, let pattern, text.range(of: pattern, options: .regularExpression) == nil { return nil }
         let question = between("<question>", "</question>", in: text) ?? ""
         let candidate = between("<sql>", "</sql>", in: text) ?? between("<answer>", "</answer>", in: text) ?? ""
         return JudgeCall(question: question, candidate: candidate)
+    }
+
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        let haystack = Array(text.utf8), needle = Array(needle.utf8)
+        guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
+        var i = 0
+        while i <= haystack.count - needle.count {
+            if haystack[i] == first, haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
     }
 
     private static func between(_ open: String, _ close: String, in text: String) -> String? {

@@ -44,3 +44,19 @@ import Testing
         }
     }
 }
+
+@Suite struct QuestionNormalizingTests {
+    @Test func theASCIIFastPathNormalizesAsTheUnicodeOneDoes() {
+        var random = SystemRandomNumberGenerator()
+        let alphabet = Array(0..<128).map { Character(Unicode.Scalar(UInt8($0))) }
+        for question in GoldenQuestions.all.map(\.question) + ["  What's the TOTAL revenue -- by region?? ", ""] {
+            #expect(QuestionMatcher.asciiNormalize(question) == QuestionMatcher.unicodeNormalize(question))
+        }
+        for _ in 0..<300 {
+            let text = String((0..<Int.random(in: 0..<60, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+            #expect(QuestionMatcher.asciiNormalize(text) == QuestionMatcher.unicodeNormalize(text), "\(text.debugDescription)")
+        }
+        #expect(QuestionMatcher.asciiNormalize("Ünïcode") == nil)
+        #expect(QuestionMatcher.normalize("Ünïcode Revenue") == "ünïcode revenue")
+    }
+}

@@ -14,12 +14,17 @@ extension HTTPFields {
         for header in headers { add(header.name, header.value) }
     }
 
+    // Checked once: validating a name is a cost paid on every response otherwise.
+    private static let requestIDName = HTTPField.Name(HeaderName.requestID)!
+    private static let faultsName = HTTPField.Name(HeaderName.llmchaosFaults)!
+
     /// The headers every response carries: the request id, and which faults shaped it.
     static func base(requestID: String, faults: [String], contentType: String = "application/json") -> HTTPFields {
         var fields = HTTPFields()
+        fields.reserveCapacity(4)
         fields[.contentType] = contentType
-        fields.add(HeaderName.requestID, requestID)
-        if !faults.isEmpty { fields.add(HeaderName.llmchaosFaults, faults.joined(separator: ",")) }
+        fields.append(HTTPField(name: requestIDName, value: requestID))
+        if !faults.isEmpty { fields.append(HTTPField(name: faultsName, value: faults.joined(separator: ","))) }
         return fields
     }
 }

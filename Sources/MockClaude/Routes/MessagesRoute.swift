@@ -61,10 +61,14 @@ struct MessagesRoute: Sendable {
         exchange.requestID = Self.requestID(exchange.identity.requestID, exchange.identity.attempt, seed: plan.seed)
 
         let decoded: MessagesRequest
-        do {
-            decoded = try Self.decoder.decode(MessagesRequest.self, from: Data(bytes))
-        } catch {
-            return reject(.invalidRequest, RequestProblem.describe(error), exchange)
+        if let fast = bytes.withUnsafeBufferPointer(MessagesRequest.fastDecode) {
+            decoded = fast
+        } else {
+            do {
+                decoded = try Self.decoder.decode(MessagesRequest.self, from: Data(bytes))
+            } catch {
+                return reject(.invalidRequest, RequestProblem.describe(error), exchange)
+            }
         }
         exchange.model = decoded.model
         exchange.stream = !countTokens && decoded.stream == true

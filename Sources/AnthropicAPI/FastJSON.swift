@@ -1,0 +1,288 @@
+/// A small JSON reader for the mock's one hot input, the `/v1/messages` body.
+///
+/// `JSONDecoder` was the largest cost of a mock request after the encoder went.
+/// This reader only has to be right on the bodies it accepts: on anything it does
+/// not take (bad JSON, a duplicate key, a number with a fraction) it returns nil and
+/// the caller decodes with `JSONDecoder`, which also writes the error messages.
+enum FastJSON {
+    indirect enum Value {
+        case object([(key: String, value: Value)])
+        case array([Value])
+        case string(String)
+        case integer(Int)
+        /// A number with a fraction or an exponent: left to `JSONDecoder`.
+        case otherNumber
+        case bool(Bool)
+        case null
+
+        subscript(key: String) -> Value? {
+            guard case let .object(entries) = self else { return nil }
+            return entries.first { $0.key == key }?.value
+        }
+    }
+
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Value? {
+        var reader = Reader(bytes: bytes)
+        guard let value = reader.value(depth: 0) else { return nil }
+        reader.skipSpace()
+        return reader.index == bytes.count ? value : nil
+    }
+
+    private struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index = 0
+
+        mutating func skipSpace() {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
+        }
+
+        mutating func value(depth: Int) -> Value? {
+            guard depth < 64 else { return nil }
+            skipSpace()
+            guard index < bytes.count else { return nil }
+            switch bytes[index] {
+            case 0x7B: return object(depth: depth)
+            case 0x5B: return array(depth: depth)
+            case 0x22: return string().map(Value.string)
+            case 0x74: return literal("true", .bool(true))
+            case 0x66: return literal("false", .bool(false))
+            case 0x6E: return literal("null", .null)
+            default: return number()
+            }
+        }
+
+        mutating func object(depth: Int) -> Value? {
+            index += 1
+            var entries: [(key: String, value: Value)] = []
+            skipSpace()
+            if index < bytes.count, bytes[index] == 0x7D { index += 1; return .object(entries) }
+            while true {
+                skipSpace()
+                guard index < bytes.count, bytes[index] == 0x22, let key = string() else { return nil }
+                // Which of two equal keys wins is the decoder's business, not ours.
+                guard !entries.contains(where: { $0.key == key }) else { return nil }
+                skipSpace()
+                guard index < bytes.count, bytes[index] == 0x3A else { return nil }
+                index += 1
+                guard let value = value(depth: depth + 1) else { return nil }
+                entries.append((key, value))
+                skipSpace()
+                guard index < bytes.count else { return nil }
+                if bytes[index] == 0x2C { index += 1; continue }
+                if bytes[index] == 0x7D { index += 1; return .object(entries) }
+                return nil
+            }
+        }
+
+        mutating func array(depth: Int) -> Value? {
+            index += 1
+            var values: [Value] = []
+            skipSpace()
+            if index < bytes.count, bytes[index] == 0x5D { index += 1; return .array(values) }
+            while true {
+                guard let value = value(depth: depth + 1) else { return nil }
+                values.append(value)
+                skipSpace()
+                guard index < bytes.count else { return nil }
+                if bytes[index] == 0x2C { index += 1; continue }
+                if bytes[index] == 0x5D { index += 1; return .array(values) }
+                return nil
+            }
+        }
+
+        mutating func literal(_ word: StaticString, _ value: Value) -> Value? {
+            let count = word.utf8CodeUnitCount
+            guard index + count <= bytes.count else { return nil }
+            for i in 0..<count where bytes[index + i] != word.utf8Start[i] { return nil }
+            index += count
+            return value
+        }
+
+        mutating func number() -> Value? {
+            let start = index
+            if index < bytes.count, bytes[index] == 0x2D { index += 1 }
+            let digits = index
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+            guard index > digits else { return nil }
+            if bytes[digits] == 0x30, index - digits > 1 { return nil }
+            let integerEnd = index
+            if index < bytes.count, bytes[index] == 0x2E {
+                index += 1
+                let fraction = index
+                while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+                guard index > fraction else { return nil }
+            }
+            if index < bytes.count, bytes[index] == 0x65 || bytes[index] == 0x45 {
+                index += 1
+                if index < bytes.count, bytes[index] == 0x2B || bytes[index] == 0x2D { index += 1 }
+                let exponent = index
+                while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+                guard index > exponent else { return nil }
+            }
+            // Fields the mock reads are whole numbers; others (temperature) are skipped.
+            guard index == integerEnd, index - digits <= 18 else { return .otherNumber }
+            var value = 0
+            for i in digits..<integerEnd { value = value * 10 + Int(bytes[i] - 0x30) }
+            return .integer(bytes[start] == 0x2D ? -value : value)
+        }
+
+        /// A string literal; the reader stands on its opening quote.
+        mutating func string() -> String? {
+            index += 1
+            let start = index
+            // The common case: no escapes, so the bytes are the string.
+            while index < bytes.count, bytes[index] != 0x22, bytes[index] != 0x5C {
+                guard bytes[index] >= 0x20 else { return nil }
+                index += 1
+            }
+            guard index < bytes.count else { return nil }
+            if bytes[index] == 0x22 {
+                defer { index += 1 }
+                return String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            }
+            var out = Array(bytes[start..<index])
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x22 {
+                    index += 1
+                    return String(validating: out, as: UTF8.self)
+                }
+                guard byte >= 0x20 else { return nil }
+                guard byte == 0x5C else { out.append(byte); index += 1; continue }
+                index += 1
+                guard index < bytes.count else { return nil }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case 0x22, 0x5C, 0x2F: out.append(escape)
+                case 0x62: out.append(0x08)
+                case 0x66: out.append(0x0C)
+                case 0x6E: out.append(0x0A)
+                case 0x72: out.append(0x0D)
+                case 0x74: out.append(0x09)
+                case 0x75:
+                    guard var scalar = hex4() else { return nil }
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        guard index + 1 < bytes.count, bytes[index] == 0x5C, bytes[index + 1] == 0x75 else { return nil }
+                        index += 2
+                        guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { return nil }
+                    out.append(contentsOf: String(Character(unicode)).utf8)
+                default: return nil
+                }
+            }
+            return nil
+        }
+
+        mutating func hex4() -> UInt32? {
+            guard index + 4 <= bytes.count else { return nil }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = bytes[index]
+                let digit: UInt8
+                switch byte {
+                case 0x30...0x39: digit = byte - 0x30
+                case 0x61...0x66: digit = byte - 0x61 + 10
+                case 0x41...0x46: digit = byte - 0x41 + 10
+                default: return nil
+                }
+                value = value << 4 | UInt32(digit)
+                index += 1
+            }
+            return value
+        }
+    }
+}
+
+extension MessagesRequest {
+    /// The request in `bytes`, read without `JSONDecoder`; nil whenever the fast
+    /// reader cannot be sure to agree with ``init(from:)``: then decode as usual.
+    public static func fastDecode(_ bytes: UnsafeBufferPointer<UInt8>) -> MessagesRequest? {
+        guard let root = FastJSON.parse(bytes), case .object = root else { return nil }
+        guard case let .string(model)? = root["model"] else { return nil }
+        var maxTokens: Int?
+        switch root["max_tokens"] {
+        case nil, .null?: maxTokens = nil
+        case let .integer(value)?: maxTokens = value
+        default: return nil
+        }
+        guard case let .array(items)? = root["messages"] else { return nil }
+        var messages: [Message] = []
+        messages.reserveCapacity(items.count)
+        for item in items {
+            guard let message = Message.fast(item) else { return nil }
+            messages.append(message)
+        }
+        var system: [ContentBlock]?
+        switch root["system"] {
+        case nil, .null?: system = nil
+        case let .string(text)?: system = [.text(text)]
+        case let .array(blocks)?: guard let read = ContentBlock.fast(blocks) else { return nil }; system = read
+        default: return nil
+        }
+        var stream: Bool?
+        switch root["stream"] {
+        case nil, .null?: stream = nil
+        case let .bool(flag)?: stream = flag
+        default: return nil
+        }
+        var stopSequences: [String]?
+        switch root["stop_sequences"] {
+        case nil, .null?: stopSequences = nil
+        case let .array(values)?:
+            var strings: [String] = []
+            for value in values {
+                guard case let .string(text) = value else { return nil }
+                strings.append(text)
+            }
+            stopSequences = strings
+        default: return nil
+        }
+        return MessagesRequest(model: model, maxTokens: maxTokens, messages: messages, system: system, stream: stream, stopSequences: stopSequences)
+    }
+}
+
+extension Message {
+    static func fast(_ value: FastJSON.Value) -> Message? {
+        guard case let .string(roleText)? = value["role"], let role = Role(rawValue: roleText) else { return nil }
+        switch value["content"] {
+        case let .string(text)?: return Message(role: role, text: text)
+        case let .array(blocks)?: return ContentBlock.fast(blocks).map { Message(role: role, content: $0) }
+        default: return nil
+        }
+    }
+}
+
+extension ContentBlock {
+    static func fast(_ values: [FastJSON.Value]) -> [ContentBlock]? {
+        var blocks: [ContentBlock] = []
+        blocks.reserveCapacity(values.count)
+        for value in values {
+            guard case .object = value, case let .string(type)? = value["type"] else { return nil }
+            var cacheControl = false
+            switch value["cache_control"] {
+            case nil, .null?: cacheControl = false
+            default: cacheControl = true
+            }
+            var text = ""
+            if type == "text" {
+                guard case let .string(body)? = value["text"] else { return nil }
+                text = body
+            } else {
+                switch value["content"] {
+                case let .string(nested)?: text = nested
+                case let .array(nested)?:
+                    guard let inner = fast(nested) else { return nil }
+                    text = inner.map(\.text).joined(separator: "\n")
+                case nil, .null?: text = ""
+                // The decoder's `try?` falls through to "" for any other shape.
+                default: text = ""
+                }
+            }
+            blocks.append(ContentBlock(type: type, text: text, cacheControl: cacheControl))
+        }
+        return blocks
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import AnthropicAPI
+
+/// The hand-written fast paths say exactly what the slow, general ones say.
+@Suite struct HandWrittenJSONTests {
+    @Test(arguments: ["SELECT region, SUM(revenue) FROM orders GROUP BY region;", "a \"quoted\" back\\slash\nnew line\ttab \u{01} é 😀 / slash", ""])
+    func aResponseBodyIsTheSameJSONAsTheEncoders(text: String) throws {
+        let response = MessagesResponse(id: "msg_1\"x", model: "claude-opus-4-7", text: text, stopReason: .maxTokens,
+                                        usage: Usage(inputTokens: 12, outputTokens: 34, cacheCreationInputTokens: 5, cacheReadInputTokens: 6))
+        let hand = Data(response.jsonText.utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(String(decoding: hand, as: UTF8.self) == String(decoding: try encoder.encode(response), as: UTF8.self))
+        #expect(try JSONDecoder().decode(MessagesResponse.self, from: hand) == response)
+    }
+
+    @Test func theASCIITokenCountIsTheCharacterCount() {
+        var random = SystemRandomNumberGenerator()
+        let alphabet = Array(0..<128).map { Character(Unicode.Scalar(UInt8($0))) }
+        for _ in 0..<500 {
+            let text = String((0..<Int.random(in: 0..<80, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+            #expect(TokenCounter.asciiCount(text.utf8) == Self.characterCount(text), "\(text.debugDescription)")
+        }
+        #expect(TokenCounter.asciiCount("café".utf8) == nil, "non-ASCII takes the Unicode path")
+        #expect(TokenCounter.count("café au lait") == Self.characterCount("café au lait"))
+    }
+
+    /// The definition: what `count` did before it had a fast path.
+    static func characterCount(_ text: String) -> Int {
+        var count = 0, run = 0
+        for ch in text {
+            if ch.isLetter || ch.isNumber {
+                if run == 0 { count += 1 }
+                run = (run + 1) % 4
+            } else {
+                run = 0
+                if !ch.isWhitespace { count += 1 }
+            }
+        }
+        return count
+    }
+}
+
+/// The fast request reader agrees with `JSONDecoder` on every body it accepts, and
+/// gives up (for the decoder to report) on the ones it should not judge.
+@Suite struct FastRequestDecodingTests {
+    static let bodies: [String] = [
+        #"{"model":"claude-opus-4-7","max_tokens":256,"messages":[{"role":"user","content":"What is the total revenue by region?"}]}"#,
+        #"{"model":"m","max_tokens":1,"stream":true,"system":"You write SQL.\nOnly SQL.","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"yo"},{"role":"user","content":"again"}]}"#,
+        #" { "messages" : [ { "content" : [ { "type" : "text" , "text" : "a\"b\\c\/d\u00e9\ud83d\ude00\n" , "cache_control" : { "type" : "ephemeral" } } ] , "role" : "user" } ] , "model" : "x" , "max_tokens" : null , "stop_sequences" : [ "END" ] , "temperature" : 0.5 , "metadata" : { "user_id" : "u" } } "#,
+        #"{"model":"m","max_tokens":10,"system":[{"type":"text","text":"sys","cache_control":null},{"type":"text","text":"two"}],"messages":[{"role":"user","content":[{"type":"tool_result","content":[{"type":"text","text":"inner"}]},{"type":"image","source":{"type":"base64"}},{"type":"document","content":"doc"}]}]}"#,
+        #"{"model":"m","max_tokens":-3,"messages":[],"stream":false,"system":null}"#,
+        #"{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"name":"t","input_schema":{"type":"object","properties":{}}}],"top_k":5,"flag":true,"none":null}"#,
+    ]
+
+    @Test(arguments: bodies)
+    func acceptedBodiesDecodeExactlyAsTheDecoderDoes(body: String) throws {
+        let bytes = Array(body.utf8)
+        let fast = try #require(bytes.withUnsafeBufferPointer(MessagesRequest.fastDecode), "the fast reader gave up")
+        #expect(fast == (try JSONDecoder().decode(MessagesRequest.self, from: Data(bytes))))
+    }
+
+    @Test(arguments: [
+        #"{"model":"m","max_tokens":256.0,"messages":[]}"#,        // a fraction: the decoder decides
+        #"{"model":"m","model":"n","max_tokens":1,"messages":[]}"#, // a duplicate key
+        #"{"model":"m","max_tokens":1,"messages":[{"role":"robot","content":"x"}]}"#,
+        #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x"}]"#,  // cut short
+        #"{"model":null,"max_tokens":1,"messages":[]}"#,
+        #"{"model":"m","max_tokens":1,"messages":[],"stream":"yes"}"#,
+        #"{"model":"m","max_tokens":1,"messages":[]} trailing"#,
+        #"{"model":"bad \ud800 surrogate","max_tokens":1,"messages":[]}"#,
+        "{\"model\":\"raw\ncontrol\",\"max_tokens\":1,\"messages\":[]}",
+        #"[1,2,3]"#,
+    ])
+    func doubtfulBodiesAreLeftToTheDecoder(body: String) {
+        #expect(Array(body.utf8).withUnsafeBufferPointer(MessagesRequest.fastDecode) == nil)
+    }
+}
