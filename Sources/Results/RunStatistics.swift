@@ -18,6 +18,12 @@ public struct RunStatistics: Codable, Sendable, Equatable {
     public var wrongAnswersServed: Int
     public var cost: Double
     public var droppedRequests: Int
+    /// Time to first token and inter-token latency of the answers that streamed
+    /// (absent when none did).
+    @OptionalMilliseconds public var ttftP50: Duration?
+    @OptionalMilliseconds public var ttftP99: Duration?
+    @OptionalMilliseconds public var itlP50: Duration?
+    @OptionalMilliseconds public var itlP99: Duration?
 
     public init(_ log: RunLog) {
         let latencies = log.requests.map(\.latency).sorted()
@@ -33,6 +39,10 @@ public struct RunStatistics: Codable, Sendable, Equatable {
         wrongAnswersServed = log.requests.filter { $0.outcome == .ok && $0.grade == .wrong }.count
         cost = log.requests.reduce(0) { $0 + $1.cost }
         droppedRequests = log.info.droppedRequests
+        let ttfts = log.requests.compactMap(\.timeToFirstToken).sorted()
+        let itls = log.requests.compactMap(\.interTokenLatency).sorted()
+        if !ttfts.isEmpty { ttftP50 = ttfts.percentile(50); ttftP99 = ttfts.percentile(99) }
+        if !itls.isEmpty { itlP50 = itls.percentile(50); itlP99 = itls.percentile(99) }
     }
 }
 

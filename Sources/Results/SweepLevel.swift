@@ -59,10 +59,7 @@ public struct SweepLevel: Codable, Sendable, Equatable {
             request.outcome == .ok && request.grade != .wrong && latencyBound.map { request.latency <= $0 } ?? true
         }.count) / seconds
         p50 = stats.p50; p90 = stats.p90; p99 = stats.p99; max = stats.max
-        let ttfts = log.requests.compactMap(\.timeToFirstToken).sorted()
-        let itls = log.requests.compactMap(\.interTokenLatency).sorted()
-        if !ttfts.isEmpty { ttftP50 = ttfts.percentile(50); ttftP99 = ttfts.percentile(99) }
-        if !itls.isEmpty { itlP50 = itls.percentile(50); itlP99 = itls.percentile(99) }
+        ttftP50 = stats.ttftP50; ttftP99 = stats.ttftP99; itlP50 = stats.itlP50; itlP99 = stats.itlP99
         let total = Double(Swift.max(1, stats.requests))
         errorRate = Double(log.requests.filter { $0.outcome == .error }.count) / total
         tierShares = stats.servedBy.mapValues { Double($0) / total }
