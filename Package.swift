@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "Load",
             dependencies: [
-                "ChaosCore", "Scenario",
+                "ChaosCore", "Scenario", "AnthropicAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -79,7 +79,7 @@ public struct HTTPTarget: LoadTarget {
             let json: Any?
             if response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true {
                 var tokens = TokenStream(sent: sent)
-                for try await chunk in response.body { tokens.feed(String(buffer: chunk), at: clock.now()) }
+                for try await chunk in response.body { tokens.feed(chunk.readableBytesView, at: clock.now()) }
                 stream = tokens
                 json = tokens.lastJSON.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
             } else {

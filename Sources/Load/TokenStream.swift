@@ -1,3 +1,5 @@
+import AnthropicAPI
+
 /// Times the tokens of a target's `text/event-stream` answer as its chunks arrive.
 ///
 /// A token is an event named `content_block_delta` (an Anthropic-shaped stream
@@ -6,7 +8,7 @@
 /// paths of the target's fields read the last `data:` that is a JSON object.
 struct TokenStream {
     let sent: Duration
-    private var pending = ""
+    private var events = ServerSentEvents()
     private var first: Duration?
     private var last: Duration?
     private var tokens = 0
@@ -21,28 +23,13 @@ struct TokenStream {
         return (last - first) / (tokens - 1)
     }
 
-    mutating func feed(_ text: String, at now: Duration) {
-        pending += text.replacingOccurrences(of: "\r\n", with: "\n")
-        while let end = pending.range(of: "\n\n") {
-            let event = pending[..<end.lowerBound]
-            pending.removeSubrange(..<end.upperBound)
-            take(event, at: now)
+    mutating func feed(_ bytes: some Sequence<UInt8>, at now: Duration) {
+        for event in events.feed(bytes) {
+            if event.data.hasPrefix("{") { lastJSON = event.data }
+            guard event.name == nil || event.name == "content_block_delta", event.data != "[DONE]" else { continue }
+            if first == nil { first = now }
+            last = now
+            tokens += 1
         }
-    }
-
-    private mutating func take(_ event: Substring, at now: Duration) {
-        var name: Substring?
-        var data: [Substring] = []
-        for line in event.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("event:") { name = line.dropFirst(6).drop { $0 == " " } }
-            if line.hasPrefix("data:") { data.append(line.dropFirst(5).drop { $0 == " " }) }
-        }
-        guard !data.isEmpty else { return }
-        let payload = data.joined(separator: "\n")
-        if payload.hasPrefix("{") { lastJSON = payload }
-        guard name == nil || name == "content_block_delta", payload != "[DONE]" else { return }
-        if first == nil { first = now }
-        last = now
-        tokens += 1
     }
 }

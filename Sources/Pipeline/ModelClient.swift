@@ -109,9 +109,9 @@ public struct ModelClient: Sendable {
         var deltas = 0
         do {
             for try await buffer in response.body {
-                for event in parser.feed(String(buffer: buffer)) {
+                for event in parser.feed(buffer.readableBytesView) {
                     let json = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any] ?? [:]
-                    switch event.name {
+                    switch event.name ?? "message" {
                     case "message_start":
                         let start = (json["message"] as? [String: Any])?["usage"] as? [String: Any]
                         usage.inputTokens = start?["input_tokens"] as? Int ?? 0
@@ -155,26 +155,5 @@ public struct ModelClient: Sendable {
             return clock.scenarioDuration(ofReal: .milliseconds(seconds * 1000))
         }
         return nil
-    }
-}
-
-/// Splits a text/event-stream into events as chunks arrive.
-struct ServerSentEvents {
-    private var pending = ""
-
-    mutating func feed(_ chunk: String) -> [(name: String, data: String)] {
-        pending += chunk
-        var events: [(String, String)] = []
-        while let end = pending.range(of: "\n\n") {
-            let block = pending[..<end.lowerBound]
-            pending.removeSubrange(..<end.upperBound)
-            var name = "message", data = ""
-            for line in block.split(separator: "\n") {
-                if line.hasPrefix("event:") { name = line.dropFirst(6).trimmingCharacters(in: .whitespaces) }
-                if line.hasPrefix("data:") { data += line.dropFirst(5).trimmingCharacters(in: .whitespaces) }
-            }
-            events.append((name, data))
-        }
-        return events
     }
 }

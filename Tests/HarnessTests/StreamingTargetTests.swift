@@ -39,10 +39,10 @@ import Workload
 
     @Test func eventsThatCarryNoTokenAreNotTimedAsTokens() {
         var stream = TokenStream(sent: .zero)
-        stream.feed("event: message_start\ndata: {\"type\":\"message_start\"}\n\nevent: ping\ndata: {}\n\n", at: .seconds(1))
+        stream.feed("event: message_start\ndata: {\"type\":\"message_start\"}\n\nevent: ping\ndata: {}\n\n".utf8, at: .seconds(1))
         #expect(stream.timeToFirstToken == nil)
-        stream.feed("event: content_block_delta\ndata: {\"a\":1}\n\ndata: plain token\n", at: .seconds(2))
-        stream.feed("\ndata: [DONE]\n\n", at: .seconds(4))
+        stream.feed("event: content_block_delta\ndata: {\"a\":1}\n\ndata: plain token\n".utf8, at: .seconds(2))
+        stream.feed("\ndata: [DONE]\n\n".utf8, at: .seconds(4))
         #expect(stream.timeToFirstToken == .seconds(2))
         #expect(stream.interTokenLatency == .seconds(2), "the plain event completed at 4s; [DONE] is no token")
     }
