@@ -42,10 +42,9 @@ public final class RateLimitFault: StatefulFault {
         ] }
     }
 
-    /// A published tier in use: its name, the families and their limits with the
-    /// scenario's overrides already applied.
+    /// A published tier in use: its families and their limits, with the scenario's
+    /// overrides already applied.
     public struct Tier: Sendable {
-        public var name: String
         public var pools: [RateLimitTiers.Pool]
         public var limits: [String: Limits]
     }
@@ -136,7 +135,7 @@ public final class RateLimitFault: StatefulFault {
         for pool in limits.keys {
             for (path, value) in overrides { limits[pool]?[keyPath: path] = value }
         }
-        return Tier(name: name, pools: tiers.pools, limits: limits)
+        return Tier(pools: tiers.pools, limits: limits)
     }
 
     public func effect(on request: FaultRequest, random: inout SeededRandom) -> FaultEffect? {

@@ -47,6 +47,9 @@ public struct HTTPTarget: LoadTarget {
     public let timeout: Duration
     /// Times the tokens of a streamed answer.
     public let clock: any ScenarioClock
+    /// Whether any field is read from the body: parsing it is the load generator's
+    /// largest cost per request, skipped when nothing reads it.
+    private let readsJSON: Bool
     /// The question for a request: its id in the workload, and its text.
     let question: @Sendable (LoadRequest) -> (id: String, text: String)
     /// Grades served SQL against the question's ground truth.
@@ -59,6 +62,7 @@ public struct HTTPTarget: LoadTarget {
     ) {
         self.http = http; self.template = template; self.fields = fields
         self.timeout = timeout; self.clock = clock; self.question = question; self.grade = grade
+        readsJSON = [fields.servedBy, fields.degraded, fields.sql, fields.variant].contains { if case .json? = $0 { true } else { false } }
     }
 
     public func send(_ request: LoadRequest) async -> LoadReply {
@@ -81,11 +85,9 @@ public struct HTTPTarget: LoadTarget {
                 var tokens = TokenStream(sent: sent)
                 for try await chunk in response.body { tokens.feed(chunk.readableBytesView, at: clock.now()) }
                 stream = tokens
-                json = tokens.lastJSON.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
+                json = readsJSON ? tokens.lastJSON.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } : nil
             } else {
                 let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
-                // Parsing is the load generator's largest cost per request; skip it
-                // when no field is read from the JSON.
                 json = readsJSON ? try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) : nil
             }
             func read(_ field: Field?) -> String? {
@@ -109,10 +111,6 @@ public struct HTTPTarget: LoadTarget {
         } catch {
             return LoadReply(outcome: .error, status: nil, questionID: questionID, error: "\(error)")
         }
-    }
-
-    private var readsJSON: Bool {
-        [fields.servedBy, fields.degraded, fields.sql, fields.variant].contains { if case .json? = $0 { true } else { false } }
     }
 
     static func fill(_ text: String, _ values: [String: String], escape: (String) -> String) -> String {
