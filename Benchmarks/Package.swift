@@ -2,13 +2,20 @@
 // The hot paths of llmchaos, measured with ordo-one/benchmark: throughput and
 // mallocs. `swift package benchmark` here; baselines in .benchmarkBaselines/.
 import PackageDescription
+import class Foundation.ProcessInfo
+
+// The CI smoke (LLMCHAOS_BENCH_SMOKE=1, scripts/bench/smoke) builds the benchmarks in
+// debug into the main package's build folder. There the plugin would preload its
+// release-built malloc interposer over the debug one the benchmark links, and the two
+// call each other until the stack overflows; so the smoke runs without malloc counts.
+let smoke = ProcessInfo.processInfo.environment["LLMCHAOS_BENCH_SMOKE"] != nil
 
 let package = Package(
     name: "Benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "llmchaos", path: ".."),
-        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: smoke ? [] : ["MallocInterposer"]),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
     ],
@@ -30,11 +37,12 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // The yardstick for the mock: a bare Hummingbird route answering the same
-        // bytes, so the comparison isolates what the mock adds per request.
+        // bytes, so the comparison isolates what the mock adds per request. Outside
+        // Benchmarks/, where the plugin would take it for a benchmark suite.
         .executableTarget(
             name: "BareServer",
             dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
-            path: "Benchmarks/BareServer"
+            path: "Servers/BareServer"
         ),
     ]
 )

@@ -1,3 +1,4 @@
+import AnthropicAPI
 import ChaosCore
 import Faults
 import Scenario
@@ -9,6 +10,13 @@ enum Fixtures {
         FROM orders o JOIN order_items oi ON oi.order_id = o.id JOIN customers c ON c.id = o.customer_id
         JOIN regions r ON r.id = c.region_id GROUP BY r.name ORDER BY revenue DESC
         """
+
+    static let response = MessagesResponse(
+        id: "msg_0123456789", model: "claude-opus-4-7", text: sql, stopReason: .endTurn,
+        usage: Usage(inputTokens: 412, outputTokens: 58, cacheCreationInputTokens: 0, cacheReadInputTokens: 380)
+    )
+
+    static let requestBody = #"{"model":"claude-opus-4-7","max_tokens":1024,"system":"You write SQLite SQL for the analytics schema.","messages":[{"role":"user","content":"What is the total revenue by region?"}]}"#
 
     /// The faults of the opus-overloaded incident, all active: the decision does its full work.
     static let plan: FaultPlan = {
@@ -46,25 +54,27 @@ enum Fixtures {
         return parsed
     }
 
-    /// 500,000 requests and 500,000 upstream attempts over ten scenario hours:
-    /// requests with retries spaced by jittered, growing backoff.
-    static let millionEventLog: RunLog = {
+    /// 500,000 requests and 500,000 upstream attempts over ten scenario hours
+    /// (1/100 of that in the smoke): requests with retries spaced by jittered,
+    /// growing backoff.
+    static let eventLog: RunLog = {
+        let half = smoke ? 5_000 : 500_000
         var log = RunLog(info: RunInfo(runID: "bench/1m", scenario: "bench", timeScale: 60, duration: .seconds(36_000)))
         log.phases = [PhaseRecord(kind: .fault, name: "storm", start: .seconds(3_600), end: .seconds(7_200))]
         var random = SeededRandom("bench")
-        log.requests.reserveCapacity(500_000)
-        log.attempts.reserveCapacity(500_000)
-        for i in 0..<500_000 {
-            let at = Duration.milliseconds(i * 72)
+        log.requests.reserveCapacity(half)
+        log.attempts.reserveCapacity(half)
+        for i in 0..<half {
+            let at = Duration.milliseconds(i * (36_000_000 / half))
             let inStorm = at >= .seconds(3_600) && at < .seconds(7_200)
             log.requests.append(RequestRecord(
                 index: i, requestID: "r\(i)", questionID: "q", scheduled: at, finished: at + .milliseconds(800 + Int64(random.unit() * 1_000)),
                 outcome: .ok, servedBy: inStorm ? "claude-sonnet-4-5" : "claude-opus-4-7", grade: .right, upstreamAttempts: 1, cost: 0.002
             ))
-            if log.attempts.count < 500_000 {
+            if log.attempts.count < half {
                 var t = at
                 let tries = inStorm ? 3 : 1
-                for attempt in 1...tries where log.attempts.count < 500_000 {
+                for attempt in 1...tries where log.attempts.count < half {
                     log.attempts.append(UpstreamAttempt(
                         sequence: log.attempts.count + 1, at: t, path: "/v1/messages", model: attempt < 3 || !inStorm ? "claude-opus-4-7" : "claude-sonnet-4-5",
                         provider: "anthropic", requestID: "r\(i)", attempt: attempt, correlation: "header", stream: false,

@@ -13,12 +13,17 @@ import Verdicts
 // the mock's per-request work (fault decision, body and SSE encoding, journal),
 // the recorder's per-event work (RunLog insert, latency histogram), and the
 // verdicts' per-run work (judging a million events).
+//
+// LLMCHAOS_BENCH_SMOKE=1 (the CI smoke) runs every benchmark a few times on small
+// inputs: it proves they run, and its figures mean nothing.
+let smoke = ProcessInfo.processInfo.environment["LLMCHAOS_BENCH_SMOKE"] != nil
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.throughput, .wallClock, .mallocCountTotal],
-        warmupIterations: 3,
-        maxDuration: .seconds(2),
-        maxIterations: 100_000
+        metrics: smoke ? [.throughput, .wallClock] : [.throughput, .wallClock, .mallocCountTotal],
+        warmupIterations: smoke ? 1 : 3,
+        maxDuration: smoke ? .milliseconds(200) : .seconds(2),
+        maxIterations: smoke ? 5 : 100_000
     )
 
     Benchmark("fault-plan decision", configuration: .init(scalingFactor: .kilo)) { benchmark in
@@ -30,14 +35,20 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // What the mock sends, and the JSONEncoder output it is tested byte-identical to.
     Benchmark("JSON response encoding", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(Fixtures.response.jsonText) }
+    }
+
+    Benchmark("JSON response encoding (JSONEncoder, for comparison)", configuration: .init(scalingFactor: .kilo)) { benchmark in
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let message = MessagesResponse(
-            id: "msg_0123456789", model: "claude-opus-4-7", text: Fixtures.sql, stopReason: .endTurn,
-            usage: Usage(inputTokens: 412, outputTokens: 58, cacheCreationInputTokens: 0, cacheReadInputTokens: 380)
-        )
-        for _ in benchmark.scaledIterations { blackHole(try encoder.encode(message)) }
+        for _ in benchmark.scaledIterations { blackHole(try encoder.encode(Fixtures.response)) }
+    }
+
+    Benchmark("JSON request decoding", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let body = Array(Fixtures.requestBody.utf8)
+        for _ in benchmark.scaledIterations { blackHole(body.withUnsafeBufferPointer { MessagesRequest.fastDecode($0) }) }
     }
 
     Benchmark("SSE event encoding", configuration: .init(scalingFactor: .kilo)) { benchmark in
@@ -57,7 +68,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // A batch of 1,000 events per transaction, as the recorder flushes them.
-    Benchmark("RunLog insert (batches of 1000)", configuration: .init(metrics: [.throughput, .wallClock], scalingFactor: .one, maxDuration: .seconds(3))) { benchmark in
+    Benchmark("RunLog insert (batches of 1000)", configuration: .init(metrics: [.throughput, .wallClock], scalingFactor: .one, maxDuration: .seconds(smoke ? 1 : 3), maxIterations: smoke ? 2 : 100_000)) { benchmark in
         let directory = NSTemporaryDirectory() + "llmchaos-bench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -72,9 +83,10 @@ let benchmarks: @Sendable () -> Void = {
     for kind in ["backoff: { jitter: true, max_attempts: 3 }", "fallback: { from: claude-opus-4-7, to: claude-sonnet-4-5, during: storm }",
                  "slo: { p99: 10s, availability: 99% }", "silent_wrong_answers: 0"] {
         let name = String(kind.prefix { $0 != ":" })
-        Benchmark("verdict \(name) over 1M events", configuration: .init(metrics: [.wallClock, .mallocCountTotal], scalingFactor: .one, maxDuration: .seconds(5), maxIterations: 10)) { benchmark in
+        let metrics: [BenchmarkMetric] = smoke ? [.wallClock] : [.wallClock, .mallocCountTotal]
+        Benchmark("verdict \(name) over \(smoke ? "10k" : "1M") events", configuration: .init(metrics: metrics, scalingFactor: .one, maxDuration: .seconds(smoke ? 1 : 5), maxIterations: smoke ? 2 : 10)) { benchmark in
             let expectation = try Fixtures.expectation(kind)
-            let log = Fixtures.millionEventLog
+            let log = Fixtures.eventLog
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations { blackHole(expectation.judge(log)) }
         }
