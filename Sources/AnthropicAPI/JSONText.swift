@@ -4,24 +4,53 @@ public enum JSONText {
     /// `text` as a JSON string literal, quotes included.
     public static func quoted(_ text: String) -> String {
         // Most text needs no escape at all: copy it whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + text + "\"" }
-        // By bytes: every byte of a multi-byte UTF-8 sequence is 0x80 or above, so
-        // none is ever mistaken for one that needs escaping.
-        var out: [UInt8] = [0x22]
-        out.reserveCapacity(text.utf8.count + 16)
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        if !text.utf8.contains(where: needsEscape) { return "\"" + text + "\"" }
+        var out: [UInt8] = []
+        appendQuoted(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `text` as a JSON string literal, quotes included. By bytes: every byte
+    /// of a multi-byte UTF-8 sequence is 0x80 or above, so none is ever mistaken for
+    /// one that needs escaping.
+    public static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + text.utf8.count + 8)
+        out.append(0x22)
         for byte in text.utf8 {
+            guard needsEscape(byte) else { out.append(byte); continue }
+            out.append(0x5C)
             switch byte {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, 0x6E]
-            case 0x0D: out += [0x5C, 0x72]
-            case 0x09: out += [0x5C, 0x74]
-            case ..<0x20: out += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: out.append(byte)
+            case 0x22, 0x5C: out.append(byte)
+            case 0x0A: out.append(0x6E)
+            case 0x0D: out.append(0x72)
+            case 0x09: out.append(0x74)
+            case 0x08: out.append(0x62)  // \b and \f as JSONEncoder writes them
+            case 0x0C: out.append(0x66)
+            default:
+                out.append(0x75); out.append(0x30); out.append(0x30)
+                out.append(hexDigit(byte >> 4)); out.append(hexDigit(byte & 0xF))
             }
         }
         out.append(0x22)
-        return String(decoding: out, as: UTF8.self)
     }
+
+    /// Appends the decimal digits of `value`.
+    public static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 { out.append(0x2D) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = 0x30 + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[i]) }
+        }
+    }
+
+    @inline(__always) static func needsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x22 || byte == 0x5C }
+    @inline(__always) static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 }

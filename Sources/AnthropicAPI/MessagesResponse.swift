@@ -73,25 +73,33 @@ public struct MessagesResponse: Codable, Sendable, Equatable {
     /// The body as the mock sends it: the same JSON as the `Codable` form with
     /// sorted keys, written by hand because `JSONEncoder` was the largest cost of a
     /// mock request. Only text blocks carry over, which is all the mock answers.
-    public var jsonText: String {
-        var out = ""
-        out.reserveCapacity(300 + content.reduce(0) { $0 + $1.text.utf8.count })
-        out += #"{"content":["#
-        for (i, block) in content.enumerated() {
-            if i > 0 { out += "," }
-            out += #"{"text":"#; out += JSONText.quoted(block.text)
-            out += #","type":"#; out += JSONText.quoted(block.type); out += "}"
+    public var jsonText: String { String(decoding: jsonBytes, as: UTF8.self) }
+
+    /// `jsonText` as UTF-8 bytes, which is what goes on the wire.
+    public var jsonBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(320 + content.reduce(0) { $0 + $1.text.utf8.count })
+        func raw(_ literal: StaticString) {
+            literal.withUTF8Buffer { out.append(contentsOf: $0) }
         }
-        out += #"],"id":"#; out += JSONText.quoted(id)
-        out += #","model":"#; out += JSONText.quoted(model)
-        out += #","role":"#; out += JSONText.quoted(role)
-        out += #","stop_reason":"#; out += stopReason.map { JSONText.quoted($0.rawValue) } ?? "null"
-        out += #","stop_sequence":"#; out += stopSequence.map(JSONText.quoted) ?? "null"
-        out += #","type":"#; out += JSONText.quoted(type)
-        out += #","usage":{"cache_creation_input_tokens":"#; out += String(usage.cacheCreationInputTokens)
-        out += #","cache_read_input_tokens":"#; out += String(usage.cacheReadInputTokens)
-        out += #","input_tokens":"#; out += String(usage.inputTokens)
-        out += #","output_tokens":"#; out += String(usage.outputTokens); out += "}}"
+        raw(#"{"content":["#)
+        for (i, block) in content.enumerated() {
+            if i > 0 { raw(",") }
+            raw(#"{"text":"#); JSONText.appendQuoted(block.text, to: &out)
+            raw(#","type":"#); JSONText.appendQuoted(block.type, to: &out); raw("}")
+        }
+        raw(#"],"id":"#); JSONText.appendQuoted(id, to: &out)
+        raw(#","model":"#); JSONText.appendQuoted(model, to: &out)
+        raw(#","role":"#); JSONText.appendQuoted(role, to: &out)
+        raw(#","stop_reason":"#)
+        if let stopReason { JSONText.appendQuoted(stopReason.rawValue, to: &out) } else { raw("null") }
+        raw(#","stop_sequence":"#)
+        if let stopSequence { JSONText.appendQuoted(stopSequence, to: &out) } else { raw("null") }
+        raw(#","type":"#); JSONText.appendQuoted(type, to: &out)
+        raw(#","usage":{"cache_creation_input_tokens":"#); JSONText.appendInteger(usage.cacheCreationInputTokens, to: &out)
+        raw(#","cache_read_input_tokens":"#); JSONText.appendInteger(usage.cacheReadInputTokens, to: &out)
+        raw(#","input_tokens":"#); JSONText.appendInteger(usage.inputTokens, to: &out)
+        raw(#","output_tokens":"#); JSONText.appendInteger(usage.outputTokens, to: &out); raw("}}")
         return out
     }
 }

@@ -6,7 +6,8 @@ import Prometheus
 /// front, so recording a request takes no registry lock.
 final class MockMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
-    private let requests: [String: CoreMetrics.Counter]
+    /// Indexed by endpoint, then status (the last column counts any other status).
+    private let requests: [[CoreMetrics.Counter]]
     private let faults: [String: CoreMetrics.Counter]
     private let latency: CoreMetrics.Timer
 
@@ -15,14 +16,11 @@ final class MockMetrics: Sendable {
 
     init() {
         let factory = PrometheusMetricsFactory(registry: registry)
-        var requests: [String: CoreMetrics.Counter] = [:]
-        for endpoint in Self.endpoints {
-            for status in Self.statuses.map(String.init) + ["other"] {
-                requests["\(endpoint)|\(status)"] = CoreMetrics.Counter(
-                    label: "llmchaos_mock_requests_total", dimensions: [("endpoint", endpoint), ("status", status)], factory: factory)
+        requests = Self.endpoints.map { endpoint in
+            (Self.statuses.map(String.init) + ["other"]).map { status in
+                CoreMetrics.Counter(label: "llmchaos_mock_requests_total", dimensions: [("endpoint", endpoint), ("status", status)], factory: factory)
             }
         }
-        self.requests = requests
         self.faults = Dictionary(uniqueKeysWithValues: FaultRegistry.kinds.map {
             ($0, CoreMetrics.Counter(label: "llmchaos_mock_faults_injected_total", dimensions: [("kind", $0)], factory: factory))
         })
@@ -31,8 +29,8 @@ final class MockMetrics: Sendable {
 
     /// Counts one finished request. `realNanoseconds` is wall time, as scrapers expect.
     func record(endpoint: String, status: Int, faultKinds: [String], realNanoseconds: Int64) {
-        let statusKey = Self.statuses.contains(status) ? String(status) : "other"
-        requests["\(endpoint)|\(statusKey)"]?.increment()
+        let row = Self.endpoints.firstIndex(of: endpoint) ?? Self.endpoints.count - 1
+        requests[row][Self.statuses.firstIndex(of: status) ?? Self.statuses.count].increment()
         for kind in faultKinds { faults[kind]?.increment() }
         latency.recordNanoseconds(realNanoseconds)
     }

@@ -41,7 +41,7 @@ struct AnswerRenderer: Sendable {
             usage: Usage(inputTokens: exchange.inputTokens, outputTokens: tokens,
                          cacheCreationInputTokens: exchange.cacheCreationTokens, cacheReadInputTokens: exchange.cacheReadTokens)
         )
-        let body = ByteBuffer(string: message.jsonText)
+        let body = ByteBuffer(bytes: message.jsonBytes)
         var headers = HTTPFields.base(requestID: exchange.requestID, faults: decision.names)
         headers.add(decision.effect.headers)
         guard let (kind, at) = breakage else {

@@ -168,12 +168,18 @@ struct MessagesRoute: Sendable {
         return nil
     }
 
-    private static let base62 = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    private static let base62 = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
 
     /// `req_` and 24 base-62 characters, derived from (seed, request, attempt) so
     /// a replay gives the same ids.
     static func requestID(_ request: String, _ attempt: Int, seed: UInt64 = 0) -> String {
-        var random = SeededRandom(String(seed), request, String(attempt), "request-id")
-        return "req_" + String((0..<24).map { _ in base62[Int(random.next() % 62)] })
+        let mixed = StableHash.mix(StableHash.mix(StableHash.hash(request, "request-id") ^ seed) ^ UInt64(truncatingIfNeeded: attempt))
+        var random = SeededRandom(seed: mixed)
+        // Written as bytes: this runs on every request.
+        return String(unsafeUninitializedCapacity: 28) { id in
+            for (i, byte) in "req_".utf8.enumerated() { id[i] = byte }
+            for i in 4..<28 { id[i] = base62[Int(random.next() % 62)] }
+            return 28
+        }
     }
 }
