@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "MockClaudeTests",
             dependencies: [
-                "MockClaude", "Faults", "Scenario", "ChaosCore", "AnthropicAPI", "Workload",
+                "MockClaude", "Faults", "Scenario", "ChaosCore", "AnthropicAPI", "Workload", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

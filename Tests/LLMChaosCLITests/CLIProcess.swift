@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Synchronization
 
 /// The built `llmchaos` binary, run as a user runs it.
@@ -30,7 +31,7 @@ final class CLIProcess: Sendable {
         pipes = [(outPipe, out), (errPipe, err)]
         for (pipe, watcher) in pipes {
             pipe.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
+                let data = RetryingRead.available(handle)
                 guard !data.isEmpty else { handle.readabilityHandler = nil; watcher.close(); return }
                 watcher.append(String(decoding: data, as: UTF8.self))
             }
@@ -61,7 +62,7 @@ final class CLIProcess: Sendable {
         // once: read what is left directly, then close.
         for (pipe, watcher) in pipes {
             pipe.fileHandleForReading.readabilityHandler = nil
-            let rest = pipe.fileHandleForReading.readDataToEndOfFile()
+            let rest = RetryingRead.toEnd(pipe.fileHandleForReading)
             if !rest.isEmpty { watcher.append(String(decoding: rest, as: UTF8.self)) }
             watcher.close()
         }
@@ -72,7 +73,7 @@ final class CLIProcess: Sendable {
     static func curl(_ arguments: [String]) async throws -> String {
         let process = try background(["curl"] + arguments)
         let pipe = process.standardOutput as! Pipe
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        let data = RetryingRead.toEnd(pipe.fileHandleForReading)
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import MockClaude
 
@@ -42,7 +43,7 @@ struct SDKConformanceTests {
                 process.terminationHandler = { continuation.yield($0.terminationStatus); continuation.finish() }
             }
             try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
+            let data = RetryingRead.toEnd(output.fileHandleForReading)
             var statuses = finished.makeAsyncIterator()
             let status = await statuses.next()
             let text = String(decoding: data, as: UTF8.self)

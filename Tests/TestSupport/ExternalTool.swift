@@ -74,7 +74,7 @@ public enum ExternalTool {
             let remaining = Mutex(2)
             for (pipe, buffer) in [(outPipe, out), (errPipe, err)] {
                 pipe.fileHandleForReading.readabilityHandler = { [closedContinuation] handle in
-                    let data = handle.availableData
+                    let data = RetryingRead.available(handle)
                     guard !data.isEmpty else {
                         handle.readabilityHandler = nil
                         if remaining.withLock({ $0 -= 1; return $0 }) == 0 { closedContinuation.finish() }
