@@ -29,15 +29,11 @@ final class CLIProcess: Sendable {
         let (exit, exitContinuation) = AsyncStream<Int32>.makeStream()
         self.exit = exit
         pipes = [(outPipe, out), (errPipe, err)]
-        for (pipe, watcher) in pipes {
-            pipe.fileHandleForReading.readabilityHandler = { handle in
-                let data = RetryingRead.available(handle)
-                guard !data.isEmpty else { handle.readabilityHandler = nil; watcher.close(); return }
-                watcher.append(String(decoding: data, as: UTF8.self))
-            }
-        }
         process.terminationHandler = { exitContinuation.yield($0.terminationStatus); exitContinuation.finish() }
         try process.run()
+        for (pipe, watcher) in pipes {
+            PipeDrain.start(pipe.fileHandleForReading, chunk: { watcher.append(String(decoding: $0, as: UTF8.self)) }, end: { watcher.close() })
+        }
     }
 
     /// Runs to the end and returns (status, stdout, stderr).
@@ -58,14 +54,7 @@ final class CLIProcess: Sendable {
     func status() async -> Int32 {
         var iterator = exit.makeAsyncIterator()
         let status = await iterator.next() ?? -1
-        // The end-of-file callback is not reliable for a process that exits at
-        // once: read what is left directly, then close.
-        for (pipe, watcher) in pipes {
-            pipe.fileHandleForReading.readabilityHandler = nil
-            let rest = RetryingRead.toEnd(pipe.fileHandleForReading)
-            if !rest.isEmpty { watcher.append(String(decoding: rest, as: UTF8.self)) }
-            watcher.close()
-        }
+        for (_, watcher) in pipes { await watcher.closed() }
         return status
     }
 
@@ -128,6 +117,9 @@ final class OutputWatcher: Sendable {
         }
         for waiter in waiters { waiter.resume(returning: nil) }
     }
+
+    /// Returns once the output has ended (or the waiting task is cancelled).
+    func closed() async { _ = await wait(for: nil) }
 
     func line(containing needle: String) async -> String? {
         await wait(for: needle)

@@ -72,19 +72,13 @@ public enum ExternalTool {
             process.standardOutput = outPipe
             process.standardError = errPipe
             let remaining = Mutex(2)
-            for (pipe, buffer) in [(outPipe, out), (errPipe, err)] {
-                pipe.fileHandleForReading.readabilityHandler = { [closedContinuation] handle in
-                    let data = RetryingRead.available(handle)
-                    guard !data.isEmpty else {
-                        handle.readabilityHandler = nil
-                        if remaining.withLock({ $0 -= 1; return $0 }) == 0 { closedContinuation.finish() }
-                        return
-                    }
-                    buffer.data.withLock { $0.append(data) }
-                }
-            }
             process.terminationHandler = { [exitContinuation] in exitContinuation.yield($0.terminationStatus); exitContinuation.finish() }
             try process.run()
+            for (pipe, buffer) in [(outPipe, out), (errPipe, err)] {
+                PipeDrain.start(pipe.fileHandleForReading, chunk: { data in buffer.data.withLock { $0.append(data) } }, end: { [closedContinuation] in
+                    if remaining.withLock({ $0 -= 1; return $0 }) == 0 { closedContinuation.finish() }
+                })
+            }
         }
 
         public func terminate() { if process.isRunning { process.terminate() } }

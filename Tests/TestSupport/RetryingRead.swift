@@ -27,3 +27,22 @@ public enum RetryingRead {
         }
     }
 }
+
+/// Reads a pipe to its end on a thread of its own. Foundation's `readabilityHandler`
+/// is a dispatch source on the descriptor, and closing a pipe while its source is
+/// still registered crashed the test run inside libdispatch's event loop
+/// (`_dispatch_event_loop_drain`), about one run in three of the process tests.
+public enum PipeDrain {
+    public static func start(_ handle: FileHandle, chunk: @escaping @Sendable (Data) -> Void, end: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            while true {
+                let data = RetryingRead.available(handle)
+                if data.isEmpty { break }
+                chunk(data)
+            }
+            end()
+        }
+        thread.name = "pipe drain"
+        thread.start()
+    }
+}
