@@ -1,6 +1,7 @@
 import AnthropicAPI
 import ChaosCore
 import Foundation
+import Synchronization
 import Testing
 import Workload
 @testable import MockClaude
@@ -101,6 +102,32 @@ struct FaultsOverHTTPTests {
             let entry = try #require(try await mock.journalEntries().first)
             #expect(entry.latency == .seconds(3) + .milliseconds(10 * tokens))
             #expect(entry.faultKinds == ["latency"])
+        }
+    }
+
+    /// Events are written together when no delay separates them, but never held
+    /// back across one: the stream's opening events arrive while the first token
+    /// is still being waited for.
+    @Test func aStreamsOpeningArrivesBeforeItsFirstTokenDelayEnds() async throws {
+        let clock = ManualClock()
+        try await MockFixture.with(faults: "- inject: { latency: { first_token: 2s } }", clock: clock) { mock in
+            let seen = Mutex("")
+            let body = MockFixture.body("How many regions do we operate in?", stream: true)
+            let raw = Task {
+                try await RawHTTP.post(port: mock.running.port, path: "/v1/messages", body: body, headers: MockFixture.apiKey) { text in
+                    seen.withLock { $0 = text }
+                }
+            }
+            await clock.sleepers(atLeast: 1)
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !seen.withLock({ $0.contains("event: ping") }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            let before = seen.withLock { $0 }
+            #expect(before.contains("event: message_start") && before.contains("event: content_block_start"), "\(before)")
+            #expect(!before.contains("content_block_delta"), "a token left before its delay ended")
+            clock.advance(by: .seconds(2))
+            let result = try await raw.value
+            #expect(result.count("event: content_block_delta") >= 1)
+            #expect(result.count("event: message_stop") == 1)
         }
     }
 

@@ -11,7 +11,10 @@ enum RawHTTP {
         func count(_ needle: String) -> Int { bytes.components(separatedBy: needle).count - 1 }
     }
 
-    static func post(port: Int, path: String, body: String, headers: [(String, String)]) async throws -> Exchange {
+    /// `progress` sees everything received so far, after each read.
+    static func post(
+        port: Int, path: String, body: String, headers: [(String, String)], progress: (@Sendable (String) -> Void)? = nil
+    ) async throws -> Exchange {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
@@ -24,7 +27,10 @@ enum RawHTTP {
         do {
             try await channel.executeThenClose { inbound, outbound in
                 try await outbound.write(ByteBuffer(string: request))
-                for try await buffer in inbound { received += String(buffer: buffer) }
+                for try await buffer in inbound {
+                    received += String(buffer: buffer)
+                    progress?(received)
+                }
             }
         } catch {
             failure = error

@@ -78,25 +78,51 @@ struct AnswerRenderer: Sendable {
         })
     }
 
+    /// Events that no delay separates leave in one write: the first token goes out
+    /// the moment its delay ends with whatever follows it at once, and neither the
+    /// mock nor the client pays a write and a read per token when tokens are not
+    /// paced. With a per-token delay every delta is its own write, as before.
     private func writeStream(_ writer: inout any ResponseBodyWriter) async throws {
         let deltas = Self.deltas(of: answer.text, piecesPerDelta: runtime.configuration.tokensPerDelta)
         let breakAt = breakage.map { $0.1.deltas(outOf: deltas.count) }
-        try await send(.messageStart(id: messageID, model: exchange.model ?? "", inputTokens: exchange.inputTokens,
-                                     cacheCreation: exchange.cacheCreationTokens, cacheRead: exchange.cacheReadTokens), &writer)
-        try await send(.contentBlockStart(index: 0), &writer)
-        try await send(.ping, &writer)
+        var batch = ByteBuffer()
+        batch.writeString(StreamEvent.messageStart(id: messageID, model: exchange.model ?? "", inputTokens: exchange.inputTokens,
+                                                   cacheCreation: exchange.cacheCreationTokens, cacheRead: exchange.cacheReadTokens).wire)
+        batch.writeString(StreamEvent.contentBlockStart(index: 0).wire)
+        batch.writeString(StreamEvent.ping.wire)
         for (index, delta) in deltas.enumerated() {
-            if index == breakAt, let (kind, _) = breakage { return try await breakStream(kind, &writer) }
-            try await waitWithPings(index == 0 ? delays.firstToken : delays.perToken * delta.pieces, &writer)
-            try await send(.textDelta(index: 0, text: delta.text), &writer)
+            if index == breakAt, let (kind, _) = breakage {
+                try await flush(&batch, &writer)
+                return try await breakStream(kind, &writer)
+            }
+            let wait = index == 0 ? delays.firstToken : delays.perToken * delta.pieces
+            if wait > .zero {
+                try await flush(&batch, &writer)
+                try await waitWithPings(wait, &writer)
+            }
+            batch.writeString(StreamEvent.textDelta(index: 0, text: delta.text).wire)
         }
-        if deltas.isEmpty { try await waitWithPings(delays.firstToken, &writer) }
-        if let breakAt, breakAt >= deltas.count, let (kind, _) = breakage { return try await breakStream(kind, &writer) }
-        try await send(.contentBlockStop(index: 0), &writer)
-        try await send(.messageDelta(stopReason: answer.stopReason, outputTokens: answer.outputTokens), &writer)
-        try await send(.messageStop, &writer)
+        if deltas.isEmpty, delays.firstToken > .zero {
+            try await flush(&batch, &writer)
+            try await waitWithPings(delays.firstToken, &writer)
+        }
+        if let breakAt, breakAt >= deltas.count, let (kind, _) = breakage {
+            try await flush(&batch, &writer)
+            return try await breakStream(kind, &writer)
+        }
+        batch.writeString(StreamEvent.contentBlockStop(index: 0).wire)
+        batch.writeString(StreamEvent.messageDelta(stopReason: answer.stopReason, outputTokens: answer.outputTokens).wire)
+        batch.writeString(StreamEvent.messageStop.wire)
+        try await flush(&batch, &writer)
         try await writer.finish(nil)
         finish(ending: "complete")
+    }
+
+    private func flush(_ batch: inout ByteBuffer, _ writer: inout any ResponseBodyWriter) async throws {
+        guard batch.readableBytes > 0 else { return }
+        let bytes = batch
+        batch = ByteBuffer()
+        try await writer.write(bytes)
     }
 
     private func breakStream(_ kind: FaultEffect.StreamBreak, _ writer: inout any ResponseBodyWriter) async throws {
