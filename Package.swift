@@ -135,6 +135,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The yardstick of scripts/bench/compare: a bare Hummingbird route answering
+        // the mock's bytes, so the comparison isolates what the mock adds per request.
+        // Here rather than in Benchmarks/: two root packages sharing one build folder
+        // failed to find each other's products ("No target named … in build description").
+        .executableTarget(
+            name: "BareServer",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "scripts/bench/BareServer"
+        ),
         // Helpers the test targets share (outside programs run without blocking).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "ChaosCoreTests", dependencies: ["ChaosCore"], swiftSettings: swiftSettings),

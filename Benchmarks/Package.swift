@@ -17,7 +17,6 @@ let package = Package(
         .package(name: "llmchaos", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: smoke ? [] : ["MallocInterposer"]),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
     ],
     targets: [
         .executableTarget(
@@ -35,14 +34,6 @@ let package = Package(
             ],
             path: "Benchmarks/HotPaths",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        // The yardstick for the mock: a bare Hummingbird route answering the same
-        // bytes, so the comparison isolates what the mock adds per request. Outside
-        // Benchmarks/, where the plugin would take it for a benchmark suite.
-        .executableTarget(
-            name: "BareServer",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
-            path: "Servers/BareServer"
         ),
     ]
 )
