@@ -58,14 +58,42 @@ public struct BackoffExpectation: Expectation {
         var gap: Duration { next.at - (previous.at + previous.latency) }
     }
 
+    /// Each logical request's attempts at one model, in order, the chains ordered by
+    /// their first attempt. Slices of one sorted array: a million-attempt run would
+    /// otherwise allocate a key string and an array per request.
+    static func chains(_ attempts: [UpstreamAttempt]) -> [ArraySlice<UpstreamAttempt>] {
+        struct Key: Hashable { var requestID: String; var model: String? }
+        guard !attempts.isEmpty else { return [] }
+        var chainOf: [Key: Int] = [:]
+        chainOf.reserveCapacity(attempts.count)
+        let chainIDs = attempts.map { attempt -> Int in
+            let key = Key(requestID: attempt.requestID, model: attempt.model)
+            if let known = chainOf[key] { return known }
+            chainOf[key] = chainOf.count
+            return chainOf.count - 1
+        }
+        let order = attempts.indices.sorted {
+            (chainIDs[$0], attempts[$0].at, attempts[$0].sequence) < (chainIDs[$1], attempts[$1].at, attempts[$1].sequence)
+        }
+        let sorted = order.map { attempts[$0] }
+        var chains: [ArraySlice<UpstreamAttempt>] = []
+        chains.reserveCapacity(chainOf.count)
+        var start = 0
+        for end in 1...max(1, order.count) where end == order.count || chainIDs[order[end]] != chainIDs[order[start]] {
+            if start < end { chains.append(sorted[start..<end]) }
+            start = end
+        }
+        return chains.sorted { ($0.first!.at, $0.first!.sequence) < ($1.first!.at, $1.first!.sequence) }
+    }
+
     public func judge(_ log: RunLog) -> Verdict {
         let attempts = log.messageAttempts.filter { model == nil || $0.model == model }
-        let chains = Dictionary(grouping: attempts, by: { "\($0.requestID)|\($0.model ?? "")" })
-            .values.map { $0.sorted { ($0.at, $0.sequence) < ($1.at, $1.sequence) } }
-            .sorted { $0[0].at < $1[0].at }
+        let chains = Self.chains(attempts)
         var retries: [Retry] = []
         for chain in chains where chain.count > 1 {
-            for i in 1..<chain.count { retries.append(Retry(previous: chain[i - 1], next: chain[i], index: i)) }
+            for (i, (previous, next)) in zip(chain, chain.dropFirst()).enumerated() {
+                retries.append(Retry(previous: previous, next: next, index: i + 1))
+            }
         }
         let tolerance = log.info.timeTolerance
         guard !retries.isEmpty else {
@@ -78,7 +106,7 @@ public struct BackoffExpectation: Expectation {
         if let maxAttempts {
             let over = chains.filter { $0.count > maxAttempts }
             if !over.isEmpty { failures.append("\(over.count) requests made more than \(maxAttempts) attempts") }
-            offenders += over.map { Offender(requestID: $0[0].requestID, at: $0[0].at, reason: "\($0.count) attempts at \($0[0].model ?? "?")") }
+            offenders += over.map { Offender(requestID: $0.first!.requestID, at: $0.first!.at, reason: "\($0.count) attempts at \($0.first!.model ?? "?")") }
         }
         let permanent = retries.filter { Self.permanentStatuses.contains($0.previous.status) }
         if !permanent.isEmpty { failures.append("\(permanent.count) retries after a permanent \(permanent[0].previous.status)") }

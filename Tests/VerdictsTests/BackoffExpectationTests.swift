@@ -79,4 +79,22 @@ import Verdicts
         // One attempt per model: nothing was retried.
         #expect(try expectation("backoff: {}").judge(b.log).measured.contains("no request was retried"))
     }
+
+    /// Attempts arrive in the journal in any order and interleaved across
+    /// requests; each request's chain is still its own attempts in time order.
+    @Test func chainsAreEachRequestsAttemptsInTimeOrderWhateverTheRecordingOrder() throws {
+        var b = LogBuilder()
+        b.attempt("a", 3, at: .seconds(3))
+        b.attempt("b", 2, at: .milliseconds(2_500))
+        b.attempt("a", 1, at: .zero, status: 529)
+        b.attempt("b", 1, at: .milliseconds(500), status: 400)
+        b.attempt("a", 2, at: .seconds(1), status: 529)
+        b.attempt("c", 1, at: .seconds(4))
+        let verdict = try expectation("backoff: { max_attempts: 2 }").judge(b.log)
+        #expect(verdict.evidence.first == "3 retries in 2 of 3 requests", "\(verdict.evidence)")
+        #expect(verdict.offenders.map(\.requestID) == ["a", "b"], "\(verdict.offenders)")
+        #expect(verdict.offenders.first?.reason == "3 attempts at claude-opus-4-7")
+        #expect(verdict.offenders.last?.reason.hasPrefix("retried after 400") == true)
+        #expect(verdict.offenders.last?.at == .milliseconds(2_500), "the retry, not the refused attempt, is the offence")
+    }
 }
