@@ -50,6 +50,9 @@ public struct HTTPTarget: LoadTarget {
     /// Whether any field is read from the body: parsing it is the load generator's
     /// largest cost per request, skipped when nothing reads it.
     private let readsJSON: Bool
+    private let url: TemplateText
+    private let headers: [(String, TemplateText)]
+    private let body: TemplateText?
     /// The question for a request: its id in the workload, and its text.
     let question: @Sendable (LoadRequest) -> (id: String, text: String)
     /// Grades served SQL against the question's ground truth.
@@ -62,18 +65,21 @@ public struct HTTPTarget: LoadTarget {
     ) {
         self.http = http; self.template = template; self.fields = fields
         self.timeout = timeout; self.clock = clock; self.question = question; self.grade = grade
+        url = TemplateText(template.url)
+        headers = template.headers.map { ($0.0, TemplateText($0.1)) }
+        body = template.body.map(TemplateText.init)
         readsJSON = [fields.servedBy, fields.degraded, fields.sql, fields.variant].contains { if case .json? = $0 { true } else { false } }
     }
 
     public func send(_ request: LoadRequest) async -> LoadReply {
         let (questionID, text) = question(request)
-        let values = ["question": text, "request_id": request.requestID, "tenant": request.tenant]
-        var outgoing = HTTPClientRequest(url: Self.fill(template.url, values, escape: Self.urlEscape))
+        let values = TemplateText.Values(question: text, requestID: request.requestID, tenant: request.tenant)
+        var outgoing = HTTPClientRequest(url: url.fill(values, escape: TemplateText.urlEscape))
         outgoing.method = HTTPMethod(rawValue: template.method)
-        for (name, value) in template.headers { outgoing.headers.add(name: name, value: Self.fill(value, values, escape: { $0 })) }
+        for (name, value) in headers { outgoing.headers.add(name: name, value: value.fill(values, escape: { $0 })) }
         if !outgoing.headers.contains(name: "x-llmchaos-request") { outgoing.headers.add(name: "x-llmchaos-request", value: request.requestID) }
-        if let body = template.body {
-            outgoing.body = .bytes(ByteBuffer(string: Self.fill(body, values, escape: Self.jsonEscape)))
+        if let body {
+            outgoing.body = .bytes(ByteBuffer(string: body.fill(values, escape: TemplateText.jsonEscape)))
             if !outgoing.headers.contains(name: "content-type") { outgoing.headers.add(name: "content-type", value: "application/json") }
         }
         do {
@@ -111,21 +117,6 @@ public struct HTTPTarget: LoadTarget {
         } catch {
             return LoadReply(outcome: .error, status: nil, questionID: questionID, error: "\(error)")
         }
-    }
-
-    static func fill(_ text: String, _ values: [String: String], escape: (String) -> String) -> String {
-        var out = text
-        for (key, value) in values { out = out.replacingOccurrences(of: "{{\(key)}}", with: escape(value)) }
-        return out
-    }
-
-    static func jsonEscape(_ text: String) -> String {
-        let encoded = (try? JSONEncoder().encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
-        return String(encoded.dropFirst().dropLast())
-    }
-
-    static func urlEscape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?"))) ?? text
     }
 
     static func value(at path: [String], in json: Any?) -> String? {
