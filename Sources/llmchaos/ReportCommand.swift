@@ -43,17 +43,26 @@ struct ReportCommand: AsyncParsableCommand {
             for id in recent { Out.line(id) }
             return
         }
-        let outcome: SuiteRunner.Outcome?
-        do { outcome = try await runner.rejudge(runID) } catch {
+        let outcome = try await stored(
+            "no run '\(runID)' in \(results)/runlog.sqlite; `llmchaos report` lists the stored runs"
+        ) { try await runner.rejudge(runID) }
+        Summary.print(outcome)
+        throw ExitCode(outcome.exitCode)
+    }
+
+    /// What `load` finds in the store; a usage error saying `missing` when it finds
+    /// nothing, or the store's own error when it cannot be read.
+    private func stored<T>(_ missing: String, _ load: () async throws -> T?) async throws -> T {
+        let found: T?
+        do { found = try await load() } catch {
             printError("error: \(error)")
             throw Exit.usage
         }
-        guard let outcome else {
-            printError("error: no run '\(runID)' in \(results)/runlog.sqlite; `llmchaos report` lists the stored runs")
+        guard let found else {
+            printError("error: \(missing)")
             throw Exit.usage
         }
-        Summary.print(outcome)
-        throw ExitCode(outcome.exitCode)
+        return found
     }
 
     private func compareSweeps(_ options: SuiteRunner.Options) async throws {
@@ -64,16 +73,9 @@ struct ReportCommand: AsyncParsableCommand {
         let runner = SweepRunner(options: options)
         var sweeps: [SweepResult] = []
         for id in compare {
-            let sweep: SweepResult?
-            do { sweep = try await runner.stored(id) } catch {
-                printError("error: \(error)")
-                throw Exit.usage
-            }
-            guard let sweep else {
-                printError("error: --compare: no sweep '\(id)' in \(results)/runlog.sqlite (its levels are runs named <scenario>@<level>); `llmchaos report` lists the stored runs")
-                throw Exit.usage
-            }
-            sweeps.append(sweep)
+            sweeps.append(try await stored(
+                "--compare: no sweep '\(id)' in \(results)/runlog.sqlite (its levels are runs named <scenario>@<level>); `llmchaos report` lists the stored runs"
+            ) { try await runner.stored(id) })
         }
         let text = SweepComparison.markdown(sweeps[0], sweeps[1])
         let path = (results as NSString).appendingPathComponent("compare-\(compare[0])-\(compare[1]).md")

@@ -22,11 +22,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Also write the JUnit XML report here.")
     var junit: String?
 
-    @Option(help: "Folder for reports and the RunLog database.")
-    var results = "results"
-
-    @Flag(help: "No progress output; only the final summary.")
-    var quiet = false
+    @OptionGroup var output: RunOutputOptions
 
     func run() async throws {
         let (plans, problems) = SuiteRunner.loadPlans(paths)
@@ -35,10 +31,8 @@ struct RunCommand: AsyncParsableCommand {
             printError("no scenario was run: fix the problems above (llmchaos validate checks them)")
             throw Exit.usage
         }
-        var options = SuiteRunner.Options()
-        options.resultsDirectory = results
+        var options = output.runnerOptions
         options.junitPath = junit
-        options.progress = quiet ? RunProgress(style: .silent) : .automatic()
         let runner = SuiteRunner(options: options)
         let task = Task { try await runner.run(plans) }
         let signals = Interrupts.onInterrupt {

@@ -32,11 +32,7 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(help: "How many levels a --rate range is cut into (default 8).")
     var steps: Int?
 
-    @Option(help: "Folder for reports and the RunLog database.")
-    var results = "results"
-
-    @Flag(help: "No progress output; only the final summary.")
-    var quiet = false
+    @OptionGroup var output: RunOutputOptions
 
     func run() async throws {
         let spec: SweepSpec
@@ -50,10 +46,7 @@ struct SweepCommand: AsyncParsableCommand {
             printError("no level was run: fix the problems above (llmchaos validate checks them)")
             throw Exit.usage
         }
-        var options = SuiteRunner.Options()
-        options.resultsDirectory = results
-        options.progress = quiet ? RunProgress(style: .silent) : .automatic()
-        let runner = SweepRunner(options: options)
+        let runner = SweepRunner(options: output.runnerOptions)
         let task = Task { try await runner.run(plan, spec: spec) }
         let signals = Interrupts.onInterrupt {
             printError("\ninterrupted: stopping the current level, writing what the sweep has (Ctrl-C again to quit at once)")
