@@ -39,7 +39,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "ChaosCore", swiftSettings: swiftSettings),
-        .target(name: "AnthropicAPI", swiftSettings: swiftSettings),
+        .target(name: "AnthropicAPI", dependencies: ["ChaosCore"], swiftSettings: swiftSettings),
         .target(
             name: "Scenario",
             dependencies: ["ChaosCore", .product(name: "Yams", package: "Yams")],

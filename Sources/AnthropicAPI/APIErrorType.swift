@@ -1,3 +1,5 @@
+import ChaosCore
+
 /// The `error.type` values of the Messages API, each with the HTTP status the API
 /// pairs it with.
 public enum APIErrorType: String, Codable, Sendable, CaseIterable {

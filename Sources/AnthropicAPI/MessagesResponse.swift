@@ -1,3 +1,5 @@
+import ChaosCore
+
 /// Why the model stopped.
 public enum StopReason: String, Codable, Sendable {
     case endTurn = "end_turn"

@@ -1,3 +1,5 @@
+import ChaosCore
+
 /// The server-sent events of a streamed `/v1/messages` answer, in wire order:
 ///
 /// ```

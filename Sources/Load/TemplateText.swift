@@ -1,4 +1,4 @@
-import AnthropicAPI
+import ChaosCore
 import Foundation
 
 /// A request template's string, cut once into literal text and placeholders, so

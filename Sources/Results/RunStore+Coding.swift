@@ -4,7 +4,8 @@ import Foundation
 extension RunStore {
     static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        // As the hand-written events (``JSONObjectWriter``) are: `/` needs no escape.
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
@@ -14,8 +15,8 @@ extension RunStore {
 
     static func encode(payload event: RunEvent) throws -> String {
         switch event {
-        case let .upstreamAttempt(event): try encode(event)
-        case let .requestFinished(event): try encode(event)
+        case let .upstreamAttempt(event): try event.json()
+        case let .requestFinished(event): try event.json()
         case let .alert(event): try encode(event)
         case let .qualitySample(event): try encode(event)
         case let .phase(event): try encode(event)

@@ -15,23 +15,6 @@ import Testing
         #expect(try JSONDecoder().decode(MessagesResponse.self, from: hand) == response)
     }
 
-    @Test func everyASCIICharacterIsQuotedAsTheEncoderQuotesIt() throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        for byte in UInt8(0)..<0x80 {
-            let text = "a" + String(Character(Unicode.Scalar(byte))) + "é"
-            let expected = String(decoding: try encoder.encode(text), as: UTF8.self)
-            #expect(JSONText.quoted(text) == expected, "byte \(byte)")
-        }
-    }
-
-    @Test(arguments: [0, 7, 10, 99, 1_000_003, -1, -450, Int.max, Int.min])
-    func integersAreWrittenAsTheirDecimalText(value: Int) {
-        var out: [UInt8] = [0x3A]
-        JSONText.appendInteger(value, to: &out)
-        #expect(String(decoding: out, as: UTF8.self) == ":" + String(value))
-    }
-
     @Test func theASCIITokenCountIsTheCharacterCount() {
         var random = SystemRandomNumberGenerator()
         let alphabet = Array(0..<128).map { Character(Unicode.Scalar(UInt8($0))) }

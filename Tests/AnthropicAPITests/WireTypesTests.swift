@@ -54,8 +54,4 @@ import AnthropicAPI
         #expect(pieces.joined() == text)
         #expect(pieces.filter { !$0.allSatisfy(\.isWhitespace) }.count == TokenCounter.count(text))
     }
-
-    @Test func jsonTextEscapesControlCharacters() {
-        #expect(JSONText.quoted("a\u{01}b\tc") == #""a\u0001b\tc""#)
-    }
 }
