@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-atomics", exact: "1.3.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
     ],
@@ -98,9 +99,10 @@ let package = Package(
             name: "Load",
             dependencies: [
                 "ChaosCore", "Scenario", "AnthropicAPI",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings
@@ -183,7 +185,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LoadTests", dependencies: ["Load", "ChaosCore", "Scenario"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LoadTests",
+            dependencies: ["Load", "ChaosCore", "Scenario", "TestSupport", .product(name: "NIOHTTP1", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "VerdictsTests", dependencies: ["Verdicts", "ChaosCore", "Scenario"], swiftSettings: swiftSettings),
         .testTarget(name: "ResultsTests", dependencies: ["Results", "Verdicts", "ChaosCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(

@@ -28,12 +28,14 @@ struct ExternalRun {
             throw TargetStartError(scenario: name, reason: "the alert receiver could not start: \(error)")
         }
         let http = ScenarioRunner.makeHTTPClient()
+        let load = LoadHTTPClient()
         var process: TargetProcess?
         func cleanUp() async {
             await process?.stop()
             await receiving.stop()
             await mock.stop()
             try? await http.shutdown()
+            await load.shutdown()
         }
         do {
             if let command = spec.command {
@@ -52,7 +54,7 @@ struct ExternalRun {
             let grader = ExecutionGrader(dataset: dataset)
             let questions = GoldenQuestions.all
             let target = HTTPTarget(
-                http: http,
+                http: load,
                 template: spec.request, fields: spec.fields,
                 timeout: max(.seconds(1), clock.realDuration(of: .seconds(300))), clock: clock,
                 question: { request in

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import ChaosCore
 import Foundation
 import NIOCore
@@ -40,7 +39,7 @@ public struct HTTPTarget: LoadTarget {
         }
     }
 
-    public let http: HTTPClient
+    public let http: LoadHTTPClient
     public let template: Template
     public let fields: Fields
     /// Real time a request may take before it counts as an error.
@@ -50,6 +49,7 @@ public struct HTTPTarget: LoadTarget {
     /// Whether any field is read from the body: parsing it is the load generator's
     /// largest cost per request, skipped when nothing reads it.
     private let readsJSON: Bool
+    private let method: HTTPMethod
     private let url: TemplateText
     private let headers: [(String, TemplateText)]
     private let body: TemplateText?
@@ -59,7 +59,7 @@ public struct HTTPTarget: LoadTarget {
     let grade: @Sendable (_ questionID: String, _ sql: String) async -> RequestRecord.Grade
 
     public init(
-        http: HTTPClient, template: Template, fields: Fields, timeout: Duration, clock: any ScenarioClock,
+        http: LoadHTTPClient, template: Template, fields: Fields, timeout: Duration, clock: any ScenarioClock,
         question: @escaping @Sendable (LoadRequest) -> (id: String, text: String),
         grade: @escaping @Sendable (_ questionID: String, _ sql: String) async -> RequestRecord.Grade
     ) {
@@ -68,33 +68,34 @@ public struct HTTPTarget: LoadTarget {
         url = TemplateText(template.url)
         headers = template.headers.map { ($0.0, TemplateText($0.1)) }
         body = template.body.map(TemplateText.init)
+        method = HTTPMethod(rawValue: template.method)
         readsJSON = [fields.servedBy, fields.degraded, fields.sql, fields.variant].contains { if case .json? = $0 { true } else { false } }
     }
 
     public func send(_ request: LoadRequest) async -> LoadReply {
         let (questionID, text) = question(request)
         let values = TemplateText.Values(question: text, requestID: request.requestID, tenant: request.tenant)
-        var outgoing = HTTPClientRequest(url: url.fill(values, escape: TemplateText.urlEscape))
-        outgoing.method = HTTPMethod(rawValue: template.method)
-        for (name, value) in headers { outgoing.headers.add(name: name, value: value.fill(values, escape: { $0 })) }
-        if !outgoing.headers.contains(name: "x-llmchaos-request") { outgoing.headers.add(name: "x-llmchaos-request", value: request.requestID) }
+        var headers = HTTPHeaders()
+        for (name, value) in self.headers { headers.add(name: name, value: value.fill(values, escape: { $0 })) }
+        if !headers.contains(name: "x-llmchaos-request") { headers.add(name: "x-llmchaos-request", value: request.requestID) }
+        var outgoingBody: ByteBuffer?
         if let body {
-            outgoing.body = .bytes(ByteBuffer(string: body.fill(values, escape: TemplateText.jsonEscape)))
-            if !outgoing.headers.contains(name: "content-type") { outgoing.headers.add(name: "content-type", value: "application/json") }
+            outgoingBody = ByteBuffer(string: body.fill(values, escape: TemplateText.jsonEscape))
+            if !headers.contains(name: "content-type") { headers.add(name: "content-type", value: "application/json") }
         }
         do {
             let sent = clock.now()
-            let response = try await http.execute(outgoing, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
+            let response = try await http.execute(method: method, url: url.fill(values, escape: TemplateText.urlEscape), headers: headers,
+                                                  body: outgoingBody, timeout: timeout, clock: clock)
             var stream: TokenStream?
             let json: Any?
-            if response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true {
+            if let chunks = response.timedChunks {
                 var tokens = TokenStream(sent: sent)
-                for try await chunk in response.body { tokens.feed(chunk.readableBytesView, at: clock.now()) }
+                for (at, chunk) in chunks { tokens.feed(chunk.readableBytesView, at: at) }
                 stream = tokens
                 json = readsJSON ? tokens.lastJSON.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } : nil
             } else {
-                let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
-                json = readsJSON ? try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) : nil
+                json = readsJSON ? try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) : nil
             }
             func read(_ field: Field?) -> String? {
                 switch field {
@@ -103,7 +104,7 @@ public struct HTTPTarget: LoadTarget {
                 case nil: nil
                 }
             }
-            let status = Int(response.status.code)
+            let status = response.status
             guard (200..<300).contains(status) else {
                 return LoadReply(outcome: .error, servedBy: read(fields.servedBy), status: status, questionID: questionID,
                                  error: "HTTP \(status)", variant: read(fields.variant))

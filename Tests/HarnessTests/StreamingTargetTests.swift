@@ -18,7 +18,7 @@ import Workload
         let mock = try await MockServer(configuration: configuration, plan: FaultPlan(seed: 1, faults: faults), clock: clock, dataset: AnalyticsDataset()).start()
         let body = #"{"model": "claude-opus-4-7", "max_tokens": 200, "stream": true, "messages": [{"role": "user", "content": "{{question}}"}]}"#
         let target = HTTPTarget(
-            http: .shared,
+            http: LoadHTTPClient(),
             template: .init(url: mock.baseURL + "/v1/messages", body: body, headers: [("x-api-key", "sk-test"), ("anthropic-version", "2023-06-01")]),
             fields: .init(servedBy: .json(["type"])), timeout: .seconds(30), clock: clock,
             question: { _ in ("region-count", "How many regions do we operate in?") }, grade: { _, _ in .unknown }

@@ -1,0 +1,182 @@
+import ChaosCore
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// The load generator's HTTP/1.1 client: one request per connection at a time,
+/// head and body in one write, idle connections kept per origin and reused.
+///
+/// Why not AsyncHTTPClient, which the pipeline uses: a profile of the load
+/// generator at full speed had it spend most of its CPU there (the URL parsed
+/// again per request, the head flushed apart from the body, a state machine and a
+/// pool manager per request), and a load generator that spends its CPU on itself
+/// measures itself. This does what wrk does and no more: no redirects (a 3xx is
+/// an answer), no decompression, no HTTP/2.
+public final class LoadHTTPClient: Sendable {
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: HTTPHeaders
+        var keepAlive: Bool
+        /// The body, unless it is a `text/event-stream`.
+        public var body = ByteBuffer()
+        /// The pieces of a `text/event-stream` body with the scenario time each arrived.
+        public var timedChunks: [(Duration, ByteBuffer)]?
+        var bodyBytes = 0
+
+        init(status: Int, headers: HTTPHeaders, keepAlive: Bool, timedChunks: [(Duration, ByteBuffer)]?) {
+            self.status = status; self.headers = headers; self.keepAlive = keepAlive; self.timedChunks = timedChunks
+        }
+    }
+
+    public enum Failure: Error, CustomStringConvertible, Equatable {
+        case badURL(String, String)
+        case timedOut(Duration)
+        case closedBeforeAnswer
+        case closedMidAnswer
+        case tooLarge
+        case busy
+
+        public var description: String {
+            switch self {
+            case let .badURL(url, why): "bad URL '\(url)': \(why)"
+            case let .timedOut(after): "no complete answer within \(DurationText.format(after))"
+            case .closedBeforeAnswer: "the connection closed before an answer"
+            case .closedMidAnswer: "the connection closed in the middle of the answer"
+            case .tooLarge: "the answer is larger than \(LoadHTTPClient.maxBodyBytes / 1_048_576) MiB"
+            case .busy: "internal: a request was sent on a connection still in use"
+            }
+        }
+    }
+
+    static let maxBodyBytes = 16 * 1_048_576
+    /// Idle connections kept per origin beyond which a returned one is closed.
+    static let maxIdlePerOrigin = 4_096
+    /// A connection idle longer than this is closed rather than reused: a server
+    /// may be closing it at its keep-alive timeout (uvicorn's and Node's are 5 s)
+    /// just as a request goes out on it, and that request would fail for no fault
+    /// of the server's. At rates where connections idle this long, connecting anew
+    /// costs nothing that matters. It is network plumbing in real time, like the
+    /// connect timeout, not scenario time.
+    static let maxIdle = TimeAmount.seconds(1)
+
+    private let group: any EventLoopGroup
+    private let idle = Mutex<[RequestURL.Origin: [(channel: any Channel, since: NIODeadline)]]>([:])
+    private let tls = Mutex<NIOSSLContext?>(nil)
+
+    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.group = group
+    }
+
+    /// Sends one request and waits for its whole answer, or `timeout` (real time,
+    /// connecting included). Cancelling the calling task closes the connection.
+    public func execute(method: HTTPMethod, url: String, headers: HTTPHeaders, body: ByteBuffer?,
+                        timeout: Duration, clock: any ScenarioClock) async throws -> Response {
+        let url = try RequestURL(url)
+        var head = HTTPRequestHead(version: .http1_1, method: method, uri: url.target, headers: headers)
+        if !head.headers.contains(name: "host") { head.headers.add(name: "host", value: url.hostHeader) }
+        if let body { head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes)) }
+        else if method == .POST || method == .PUT || method == .PATCH { head.headers.replaceOrAdd(name: "content-length", value: "0") }
+        let exchange = { (channel: any Channel) in
+            Exchange(head: head, body: body, timeout: timeout, clock: clock, answer: channel.eventLoop.makePromise())
+        }
+        if let channel = takeIdle(url.origin) {
+            do { return try await send(exchange(channel), on: channel, origin: url.origin) } catch LoadHTTPClient.Failure.closedBeforeAnswer where method.isIdempotent {
+                // The server closed this idle connection as it was reused: nothing
+                // was answered, and the method may be sent again (as Go's client
+                // does). Not a POST: the server may have acted on it.
+            }
+        }
+        let channel = try await connect(url.origin, timeout: timeout)
+        return try await send(exchange(channel), on: channel, origin: url.origin)
+    }
+
+    /// Closes the idle connections.
+    public func shutdown() async {
+        let channels = idle.withLock { idle in
+            defer { idle.removeAll() }
+            return idle.values.flatMap { $0.map(\.channel) }
+        }
+        for channel in channels { try? await channel.close() }
+    }
+
+    private func send(_ exchange: Exchange, on channel: any Channel, origin: RequestURL.Origin) async throws -> Response {
+        channel.writeAndFlush(exchange, promise: nil)
+        let response = try await withTaskCancellationHandler {
+            try await exchange.answer.futureResult.get()
+        } onCancel: {
+            channel.close(promise: nil)
+        }
+        if response.keepAlive { putIdle(channel, origin) } else { channel.close(promise: nil) }
+        return response
+    }
+
+    /// The most recently used idle connection, if it is fresh enough; staler ones
+    /// below it are closed (the most recent goes first, so they are older still).
+    private func takeIdle(_ origin: RequestURL.Origin) -> (any Channel)? {
+        let oldest = NIODeadline.now() - Self.maxIdle
+        var stale: [any Channel] = []
+        let found = idle.withLock { idle -> (any Channel)? in
+            while let entry = idle[origin]?.popLast() {
+                guard entry.channel.isActive else { continue }
+                guard entry.since >= oldest else {
+                    stale.append(entry.channel)
+                    stale.append(contentsOf: idle[origin, default: []].map(\.channel))
+                    idle[origin] = nil
+                    return nil
+                }
+                return entry.channel
+            }
+            return nil
+        }
+        for channel in stale { channel.close(promise: nil) }
+        return found
+    }
+
+    private func putIdle(_ channel: any Channel, _ origin: RequestURL.Origin) {
+        let kept = idle.withLock { idle in
+            guard idle[origin, default: []].count < Self.maxIdlePerOrigin else { return false }
+            idle[origin, default: []].append((channel, NIODeadline.now()))
+            return true
+        }
+        if !kept { channel.close(promise: nil) }
+    }
+
+    private func connect(_ origin: RequestURL.Origin, timeout: Duration) async throws -> any Channel {
+        let context = origin.tls ? try tlsContext() : nil
+        let serverName = origin.host.contains(":") || origin.host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : origin.host
+        return try await ClientBootstrap(group: group)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if let context { try pipeline.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName)) }
+                    try pipeline.addHTTPClientHandlers()
+                    try pipeline.addHandler(ExchangeHandler())
+                }
+            }
+            .connect(host: origin.host, port: origin.port)
+            .get()
+    }
+
+    private func tlsContext() throws -> NIOSSLContext {
+        try tls.withLock { context in
+            if let context { return context }
+            let made = try NIOSSLContext(configuration: .makeClientConfiguration())
+            context = made
+            return made
+        }
+    }
+}
+
+extension HTTPMethod {
+    /// May be sent twice with the effect of once (RFC 9110, 9.2.2).
+    var isIdempotent: Bool {
+        switch self {
+        case .GET, .HEAD, .OPTIONS, .TRACE, .PUT, .DELETE: true
+        default: false
+        }
+    }
+}
