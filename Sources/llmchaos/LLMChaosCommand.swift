@@ -17,6 +17,7 @@ struct LLMChaosCommand: AsyncParsableCommand {
     /// ArgumentParser reports usage errors with 64 (EX_USAGE); llmchaos promises 2
     /// for every usage error, as for a bad scenario file.
     static func main() async {
+        raiseOpenFileLimit()
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {
@@ -33,6 +34,17 @@ struct LLMChaosCommand: AsyncParsableCommand {
             exit(withError: error)
         }
     }
+}
+
+/// Lifts the soft limit on open files to the hard one, as Go programs do at start:
+/// a load run opens a connection per request in flight and the mock holds one per
+/// stream, and a desktop's default soft limit (often 1,024) would turn a
+/// capacity test into "too many open files" errors blamed on the target.
+func raiseOpenFileLimit() {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+    limit.rlim_cur = limit.rlim_max
+    _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
 }
 
 /// Exit codes shared by every subcommand.

@@ -19,9 +19,16 @@ final class CLIProcess: Sendable {
     private let exit: AsyncStream<Int32>
     private let pipes: [(Pipe, OutputWatcher)]
 
-    init(_ arguments: [String]) throws {
-        process.executableURL = Self.binary
-        process.arguments = arguments
+    /// With `softOpenFileLimit`, the binary starts with that soft limit on open
+    /// files (a shell lowers it, then becomes the binary).
+    init(_ arguments: [String], softOpenFileLimit: Int? = nil) throws {
+        if let softOpenFileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -S -n \(softOpenFileLimit) && exec \"$0\" \"$@\"", Self.binary.path] + arguments
+        } else {
+            process.executableURL = Self.binary
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = Self.root
         let outPipe = Pipe(), errPipe = Pipe()
         process.standardOutput = outPipe
@@ -79,6 +86,8 @@ final class CLIProcess: Sendable {
     }
 
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    var pid: Int32 { process.processIdentifier }
 
     var stdout: String { out.text }
     var stderr: String { err.text }

@@ -53,6 +53,20 @@ struct CLITests {
 }
 
 extension CLITests {
+    @Test func theOpenFileLimitIsRaisedToTheHardLimit() async throws {
+        var own = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &own)
+        try #require(own.rlim_max > 256, "the hard limit leaves nothing to raise")
+        let mock = try CLIProcess(["mock", "--port", "0", "--quiet"], softOpenFileLimit: 256)
+        _ = try #require(await mock.line(containing: "listening on "))
+        let limits = try String(contentsOfFile: "/proc/\(mock.pid)/limits", encoding: .utf8)
+        mock.signal(SIGTERM)
+        _ = await mock.status()
+        let line = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
+        let numbers = line.split(separator: " ").compactMap { UInt64($0) }
+        #expect(numbers.count == 2 && numbers[0] == numbers[1] && numbers[0] > 256, "\(line)")
+    }
+
     @Test func ctrlCDoesNotWaitForARequestHeldByATimeoutFault() async throws {
         let mock = try CLIProcess(["mock", "--port", "0", "--quiet"])
         let listening = try #require(await mock.line(containing: "listening on "))
