@@ -64,9 +64,13 @@ public final class LoadHTTPClient: Sendable {
     private let group: any EventLoopGroup
     private let idle = Mutex<[RequestURL.Origin: [(channel: any Channel, since: NIODeadline)]]>([:])
     private let tls = Mutex<NIOSSLContext?>(nil)
+    private let tlsConfiguration: TLSConfiguration
 
-    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    /// `tls` for `https://` origins: certificates verified against the system's
+    /// trust store unless it says otherwise.
+    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: TLSConfiguration = .makeClientConfiguration()) {
         self.group = group
+        self.tlsConfiguration = tls
     }
 
     /// Sends one request and waits for its whole answer, or `timeout` (real time,
@@ -102,11 +106,20 @@ public final class LoadHTTPClient: Sendable {
     }
 
     private func send(_ exchange: Exchange, on channel: any Channel, origin: RequestURL.Origin) async throws -> Response {
-        channel.writeAndFlush(exchange, promise: nil)
-        let response = try await withTaskCancellationHandler {
-            try await exchange.answer.futureResult.get()
-        } onCancel: {
+        // A write can fail before it reaches the handler (the connection closed
+        // under it): then nothing else would ever answer. A second completion of
+        // the promise is ignored, so the handler's own failure may come first.
+        channel.writeAndFlush(exchange).whenFailure { exchange.answer.fail($0) }
+        let response: Response
+        do {
+            response = try await withTaskCancellationHandler {
+                try await exchange.answer.futureResult.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
+        } catch {
             channel.close(promise: nil)
+            throw error
         }
         if response.keepAlive { putIdle(channel, origin) } else { channel.close(promise: nil) }
         return response
@@ -146,25 +159,36 @@ public final class LoadHTTPClient: Sendable {
     private func connect(_ origin: RequestURL.Origin, timeout: Duration) async throws -> any Channel {
         let context = origin.tls ? try tlsContext() : nil
         let serverName = origin.host.contains(":") || origin.host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : origin.host
-        return try await ClientBootstrap(group: group)
+        let channel = try await ClientBootstrap(group: group)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    if let context { try pipeline.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName)) }
+                    if let context {
+                        try pipeline.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName))
+                        try pipeline.addHandler(HandshakeWaiter(done: channel.eventLoop.makePromise()))
+                    }
                     try pipeline.addHTTPClientHandlers()
                     try pipeline.addHandler(ExchangeHandler())
                 }
             }
             .connect(host: origin.host, port: origin.port)
             .get()
+        if origin.tls {
+            // A refused certificate is the answer to give, not a closed connection later.
+            do { try await channel.pipeline.handler(type: HandshakeWaiter.self).flatMap(\.done.futureResult).get() } catch {
+                channel.close(promise: nil)
+                throw error
+            }
+        }
+        return channel
     }
 
     private func tlsContext() throws -> NIOSSLContext {
         try tls.withLock { context in
             if let context { return context }
-            let made = try NIOSSLContext(configuration: .makeClientConfiguration())
+            let made = try NIOSSLContext(configuration: tlsConfiguration)
             context = made
             return made
         }
