@@ -159,7 +159,11 @@ public final class LoadHTTPClient: Sendable {
     private func connect(_ origin: RequestURL.Origin, timeout: Duration) async throws -> any Channel {
         let context = origin.tls ? try tlsContext() : nil
         let serverName = origin.host.contains(":") || origin.host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : origin.host
-        let channel = try await ClientBootstrap(group: group)
+        // The handshake's promise is made before the channel exists, on the loop the
+        // channel will use: a handshake can end before `connect` returns.
+        let loop = group.next()
+        let handshake = loop.makePromise(of: Void.self)
+        let bootstrap = ClientBootstrap(group: loop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
             .channelInitializer { channel in
@@ -167,20 +171,25 @@ public final class LoadHTTPClient: Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     if let context {
                         try pipeline.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName))
-                        try pipeline.addHandler(HandshakeWaiter(done: channel.eventLoop.makePromise()))
+                        try pipeline.addHandler(HandshakeWaiter(done: handshake))
                     }
                     try pipeline.addHTTPClientHandlers()
                     try pipeline.addHandler(ExchangeHandler())
                 }
             }
-            .connect(host: origin.host, port: origin.port)
-            .get()
-        if origin.tls {
-            // A refused certificate is the answer to give, not a closed connection later.
-            do { try await channel.pipeline.handler(type: HandshakeWaiter.self).flatMap(\.done.futureResult).get() } catch {
-                channel.close(promise: nil)
-                throw error
-            }
+        let channel: any Channel
+        do { channel = try await bootstrap.connect(host: origin.host, port: origin.port).get() } catch {
+            handshake.fail(error)
+            throw error
+        }
+        guard origin.tls else {
+            handshake.succeed()
+            return channel
+        }
+        // A refused certificate is the answer to give, not a closed connection later.
+        do { try await handshake.futureResult.get() } catch {
+            channel.close(promise: nil)
+            throw error
         }
         return channel
     }
