@@ -114,6 +114,28 @@ import TestSupport
         try await waitUntil { closed.withLock { $0 } }
     }
 
+    /// Deadlines are kept by one timer per connection: the next request on it
+    /// gets its own whole timeout, whether longer or shorter than the last's.
+    @Test(arguments: [(Duration.milliseconds(400), Duration.milliseconds(400)), (.seconds(20), .milliseconds(300))])
+    func eachRequestOnAConnectionGetsItsOwnDeadline(first: Duration, second: Duration) async throws {
+        let server = try ScriptedServer { connection, _ in
+            _ = connection.readRequest()
+            connection.write(Self.answer("first"))
+            _ = connection.readRequest()
+            _ = connection.waitForClose()
+        }
+        defer { server.stop() }
+        let client = LoadHTTPClient()
+        _ = try await post(client, server.url + "/", timeout: first)
+        try await Task.sleep(for: .milliseconds(200))
+        let started = ContinuousClock.now
+        await #expect(throws: LoadHTTPClient.Failure.timedOut(second)) { try await post(client, server.url + "/", timeout: second) }
+        let waited = ContinuousClock.now - started
+        #expect(waited >= second, "timed out at the first request's deadline")
+        #expect(waited < .seconds(10), "waited for the first request's deadline")
+        #expect(server.connections == 1)
+    }
+
     @Test func anAnswerCutShortIsAFailureNotAShortBody() async throws {
         let server = try ScriptedServer { connection, _ in
             _ = connection.readRequest()
