@@ -51,6 +51,8 @@ public struct HTTPTarget: LoadTarget {
     private let readsJSON: Bool
     private let method: HTTPMethod
     private let url: TemplateText
+    /// The URL cut once, when it has no placeholder.
+    private let fixedURL: RequestURL?
     private let headers: [(String, TemplateText)]
     private let body: TemplateText?
     /// The question for a request: its id in the workload, and its text.
@@ -66,6 +68,7 @@ public struct HTTPTarget: LoadTarget {
         self.http = http; self.template = template; self.fields = fields
         self.timeout = timeout; self.clock = clock; self.question = question; self.grade = grade
         url = TemplateText(template.url)
+        fixedURL = url.constant.flatMap { try? RequestURL($0) }
         headers = template.headers.map { ($0.0, TemplateText($0.1)) }
         body = template.body.map(TemplateText.init)
         method = HTTPMethod(rawValue: template.method)
@@ -85,8 +88,8 @@ public struct HTTPTarget: LoadTarget {
         }
         do {
             let sent = clock.now()
-            let response = try await http.execute(method: method, url: url.fill(values, escape: TemplateText.urlEscape), headers: headers,
-                                                  body: outgoingBody, timeout: timeout, clock: clock)
+            let target = try fixedURL ?? RequestURL(url.fill(values, escape: TemplateText.urlEscape))
+            let response = try await http.execute(method: method, url: target, headers: headers, body: outgoingBody, timeout: timeout, clock: clock)
             var stream: TokenStream?
             let json: Any?
             if let chunks = response.timedChunks {
@@ -119,6 +122,8 @@ public struct HTTPTarget: LoadTarget {
             return LoadReply(outcome: .error, status: nil, questionID: questionID, error: "\(error)")
         }
     }
+
+    public func executor(forWorker worker: Int) -> (any TaskExecutor)? { http.executor(forWorker: worker) }
 
     static func value(at path: [String], in json: Any?) -> String? {
         var current = json

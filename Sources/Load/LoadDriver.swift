@@ -75,7 +75,7 @@ public struct LoadDriver: Sendable {
                     }
                     inFlight.increment()
                     let request = request(index, scheduled: at)
-                    group.addTask {
+                    group.addTask(executorPreference: target.executor(forWorker: index)) {
                         await send(request, to: target, record: record)
                         inFlight.decrement()
                     }
@@ -88,8 +88,8 @@ public struct LoadDriver: Sendable {
         let next = AtomicCounter()
         await withDeadline(duration + drain) {
             await withDiscardingTaskGroup { group in
-                for _ in 0..<model.concurrency {
-                    group.addTask {
+                for worker in 0..<model.concurrency {
+                    group.addTask(executorPreference: target.executor(forWorker: worker)) {
                         while clock.now() < duration, !Task.isCancelled {
                             let index = next.increment()
                             guard index < spec.maxRequests else { return }

@@ -5,6 +5,14 @@ public protocol LoadTarget: Sendable {
     /// Sends one logical request and reports what came back. Must return promptly
     /// when the task is cancelled (the driver cancels what is left at the end).
     func send(_ request: LoadRequest) async -> LoadReply
+
+    /// Where worker `worker`'s requests should run, if the target has a preference
+    /// (the HTTP client's event loops); nil runs them on the global executor.
+    func executor(forWorker worker: Int) -> (any TaskExecutor)?
+}
+
+extension LoadTarget {
+    public func executor(forWorker worker: Int) -> (any TaskExecutor)? { nil }
 }
 
 /// One logical request the driver sends.

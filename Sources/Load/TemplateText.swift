@@ -56,6 +56,13 @@ struct TemplateText: Sendable {
         self.pieces = pieces
     }
 
+    /// The text, when it has no placeholder.
+    var constant: String? {
+        if pieces.isEmpty { return "" }
+        if pieces.count == 1, case let .text(text) = pieces[0] { return text }
+        return nil
+    }
+
     func fill(_ values: Values, escape: (String) -> String) -> String {
         if pieces.count == 1, case let .text(text) = pieces[0] { return text }
         var out = ""

@@ -1,5 +1,6 @@
 import ChaosCore
-import Load
+@testable import Load
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -74,5 +75,45 @@ final class Records: Sendable {
             .run(against: SlowTarget(clock: clock, delay: .seconds(600)), record: records.add)
         #expect(records.sorted.count == 2)
         #expect(records.sorted.allSatisfy { $0.outcome == .error && $0.error?.contains("still open") == true })
+    }
+}
+
+/// Records which event loop, if any, each request was sent from.
+struct LoopRecordingTarget: LoadTarget {
+    let client: LoadHTTPClient
+    let seen = Seen()
+
+    final class Seen: Sendable {
+        let loops = Mutex<[ObjectIdentifier?]>([])
+    }
+
+    func send(_ request: LoadRequest) async -> LoadReply {
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop.map { ObjectIdentifier($0) }
+        seen.loops.withLock { $0.append(loop) }
+        return LoadReply(outcome: .ok)
+    }
+
+    func executor(forWorker worker: Int) -> (any TaskExecutor)? { client.executor(forWorker: worker) }
+}
+
+extension LoadDriverTests {
+    /// Workers run on the executor the target prefers: for HTTP, the client's event
+    /// loops, spread over all of them, so a worker and its connection share a thread.
+    @Test(arguments: [
+        LoadSpec.Arrival.closed(FixedConcurrency(concurrency: 4)),
+        .open(ConstantRate(perSecond: 200)),
+    ])
+    func workersRunOnTheTargetsPreferredExecutor(arrival: LoadSpec.Arrival) async {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let target = LoopRecordingTarget(client: LoadHTTPClient(group: group))
+        var spec = LoadSpec(arrival: arrival)
+        spec.maxRequests = 40
+        await LoadDriver(spec: spec, seed: 1, duration: .seconds(1), clock: ScaledClock(timeScale: 1)).run(against: target) { _ in }
+        let loops = target.seen.loops.withLock { $0 }
+        let ours = Set(group.makeIterator().map { ObjectIdentifier($0) })
+        #expect(loops.count == 40)
+        #expect(loops.allSatisfy { $0.map(ours.contains) == true }, "a request ran off the client's loops")
+        #expect(Set(loops.compactMap { $0 }) == ours, "the workers did not spread over the loops")
+        try? await group.shutdownGracefully()
     }
 }

@@ -51,7 +51,7 @@ public final class LoadHTTPClient: Sendable {
     }
 
     static let maxBodyBytes = 16 * 1_048_576
-    /// Idle connections kept per origin beyond which a returned one is closed.
+    /// Idle connections kept per origin and loop beyond which a returned one is closed.
     static let maxIdlePerOrigin = 4_096
     /// A connection idle longer than this is closed rather than reused: a server
     /// may be closing it at its keep-alive timeout (uvicorn's and Node's are 5 s)
@@ -61,23 +61,52 @@ public final class LoadHTTPClient: Sendable {
     /// connect timeout, not scenario time.
     static let maxIdle = TimeAmount.seconds(1)
 
+    /// The load generator's own event loops, apart from the ones the mock and the
+    /// pipeline serve on: its workers run on them (see ``executor(forWorker:)``),
+    /// and their work should not queue behind the mock's on a shared loop.
+    public static let sharedGroup = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+
+    /// Idle connections are kept per origin and per loop, so a worker reuses one
+    /// on its own loop.
+    private struct PoolKey: Hashable {
+        var origin: RequestURL.Origin
+        var loop: ObjectIdentifier
+    }
+
     private let group: any EventLoopGroup
-    private let idle = Mutex<[RequestURL.Origin: [(channel: any Channel, since: NIODeadline)]]>([:])
+    private let executors: [EventLoopTaskExecutor]
+    private let idle = Mutex<[PoolKey: [(channel: any Channel, since: NIODeadline)]]>([:])
     private let tls = Mutex<NIOSSLContext?>(nil)
     private let tlsConfiguration: TLSConfiguration
 
     /// `tls` for `https://` origins: certificates verified against the system's
     /// trust store unless it says otherwise.
-    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: TLSConfiguration = .makeClientConfiguration()) {
+    public init(group: any EventLoopGroup = LoadHTTPClient.sharedGroup, tls: TLSConfiguration = .makeClientConfiguration()) {
         self.group = group
         self.tlsConfiguration = tls
+        executors = group.makeIterator().map { EventLoopTaskExecutor(loop: $0) }
+    }
+
+    /// The executor on which worker `worker` sends: workers spread over the loops.
+    public func executor(forWorker worker: Int) -> any TaskExecutor {
+        executors[worker % executors.count]
     }
 
     /// Sends one request and waits for its whole answer, or `timeout` (real time,
     /// connecting included). Cancelling the calling task closes the connection.
     public func execute(method: HTTPMethod, url: String, headers: HTTPHeaders, body: ByteBuffer?,
                         timeout: Duration, clock: any ScenarioClock) async throws -> Response {
-        let url = try RequestURL(url)
+        try await execute(method: method, url: try RequestURL(url), headers: headers, body: body, timeout: timeout, clock: clock)
+    }
+
+    /// As above, with the URL cut beforehand (a target whose URL does not change).
+    public func execute(method: HTTPMethod, url: RequestURL, headers: HTTPHeaders, body: ByteBuffer?,
+                        timeout: Duration, clock: any ScenarioClock) async throws -> Response {
+        // On one of this client's loops (a worker preferring it), its connections
+        // are that loop's; from anywhere else, the first loop's, so that calls in
+        // sequence find the connection the last one left.
+        let loop = (executors.first { $0.loop.inEventLoop } ?? executors[0]).loop
+        let key = PoolKey(origin: url.origin, loop: ObjectIdentifier(loop))
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: url.target, headers: headers)
         if !head.headers.contains(name: "host") { head.headers.add(name: "host", value: url.hostHeader) }
         if let body { head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes)) }
@@ -85,15 +114,15 @@ public final class LoadHTTPClient: Sendable {
         let exchange = { (channel: any Channel) in
             Exchange(head: head, body: body, timeout: timeout, clock: clock, answer: channel.eventLoop.makePromise())
         }
-        if let channel = takeIdle(url.origin) {
-            do { return try await send(exchange(channel), on: channel, origin: url.origin) } catch LoadHTTPClient.Failure.closedBeforeAnswer where method.isIdempotent {
+        if let channel = takeIdle(key) {
+            do { return try await send(exchange(channel), on: channel, key: key) } catch LoadHTTPClient.Failure.closedBeforeAnswer where method.isIdempotent {
                 // The server closed this idle connection as it was reused: nothing
                 // was answered, and the method may be sent again (as Go's client
                 // does). Not a POST: the server may have acted on it.
             }
         }
-        let channel = try await connect(url.origin, timeout: timeout)
-        return try await send(exchange(channel), on: channel, origin: url.origin)
+        let channel = try await connect(url.origin, on: loop, timeout: timeout)
+        return try await send(exchange(channel), on: channel, key: key)
     }
 
     /// Closes the idle connections.
@@ -105,7 +134,7 @@ public final class LoadHTTPClient: Sendable {
         for channel in channels { try? await channel.close() }
     }
 
-    private func send(_ exchange: Exchange, on channel: any Channel, origin: RequestURL.Origin) async throws -> Response {
+    private func send(_ exchange: Exchange, on channel: any Channel, key: PoolKey) async throws -> Response {
         // A write can fail before it reaches the handler (the connection closed
         // under it): then nothing else would ever answer. A second completion of
         // the promise is ignored, so the handler's own failure may come first.
@@ -121,22 +150,22 @@ public final class LoadHTTPClient: Sendable {
             channel.close(promise: nil)
             throw error
         }
-        if response.keepAlive { putIdle(channel, origin) } else { channel.close(promise: nil) }
+        if response.keepAlive { putIdle(channel, key) } else { channel.close(promise: nil) }
         return response
     }
 
     /// The most recently used idle connection, if it is fresh enough; staler ones
     /// below it are closed (the most recent goes first, so they are older still).
-    private func takeIdle(_ origin: RequestURL.Origin) -> (any Channel)? {
+    private func takeIdle(_ key: PoolKey) -> (any Channel)? {
         let oldest = NIODeadline.now() - Self.maxIdle
         var stale: [any Channel] = []
         let found = idle.withLock { idle -> (any Channel)? in
-            while let entry = idle[origin]?.popLast() {
+            while let entry = idle[key]?.popLast() {
                 guard entry.channel.isActive else { continue }
                 guard entry.since >= oldest else {
                     stale.append(entry.channel)
-                    stale.append(contentsOf: idle[origin, default: []].map(\.channel))
-                    idle[origin] = nil
+                    stale.append(contentsOf: idle[key, default: []].map(\.channel))
+                    idle[key] = nil
                     return nil
                 }
                 return entry.channel
@@ -147,21 +176,20 @@ public final class LoadHTTPClient: Sendable {
         return found
     }
 
-    private func putIdle(_ channel: any Channel, _ origin: RequestURL.Origin) {
+    private func putIdle(_ channel: any Channel, _ key: PoolKey) {
         let kept = idle.withLock { idle in
-            guard idle[origin, default: []].count < Self.maxIdlePerOrigin else { return false }
-            idle[origin, default: []].append((channel, NIODeadline.now()))
+            guard idle[key, default: []].count < Self.maxIdlePerOrigin else { return false }
+            idle[key, default: []].append((channel, NIODeadline.now()))
             return true
         }
         if !kept { channel.close(promise: nil) }
     }
 
-    private func connect(_ origin: RequestURL.Origin, timeout: Duration) async throws -> any Channel {
+    private func connect(_ origin: RequestURL.Origin, on loop: any EventLoop, timeout: Duration) async throws -> any Channel {
         let context = origin.tls ? try tlsContext() : nil
         let serverName = origin.host.contains(":") || origin.host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : origin.host
         // The handshake's promise is made before the channel exists, on the loop the
         // channel will use: a handshake can end before `connect` returns.
-        let loop = group.next()
         let handshake = loop.makePromise(of: Void.self)
         let bootstrap = ClientBootstrap(group: loop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
