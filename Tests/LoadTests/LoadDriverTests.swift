@@ -81,6 +81,7 @@ final class Records: Sendable {
 /// Records which event loop, if any, each request was sent from.
 struct LoopRecordingTarget: LoadTarget {
     let client: LoadHTTPClient
+    let clock: any ScenarioClock
     let seen = Seen()
 
     final class Seen: Sendable {
@@ -90,6 +91,8 @@ struct LoopRecordingTarget: LoadTarget {
     func send(_ request: LoadRequest) async -> LoadReply {
         let loop = MultiThreadedEventLoopGroup.currentEventLoop.map { ObjectIdentifier($0) }
         seen.loops.withLock { $0.append(loop) }
+        // A request takes a while, so every worker gets to send some.
+        try? await clock.sleep(for: .milliseconds(5))
         return LoadReply(outcome: .ok)
     }
 
@@ -105,10 +108,12 @@ extension LoadDriverTests {
     ])
     func workersRunOnTheTargetsPreferredExecutor(arrival: LoadSpec.Arrival) async {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        let target = LoopRecordingTarget(client: LoadHTTPClient(group: group))
+        let clock = ScaledClock(timeScale: 1)
+        let target = LoopRecordingTarget(client: LoadHTTPClient(group: group), clock: clock)
         var spec = LoadSpec(arrival: arrival)
         spec.maxRequests = 40
-        await LoadDriver(spec: spec, seed: 1, duration: .seconds(1), clock: ScaledClock(timeScale: 1)).run(against: target) { _ in }
+        // Bounded by the request count; the long duration is for a loaded machine.
+        await LoadDriver(spec: spec, seed: 1, duration: .seconds(30), clock: clock).run(against: target) { _ in }
         let loops = target.seen.loops.withLock { $0 }
         let ours = Set(group.makeIterator().map { ObjectIdentifier($0) })
         #expect(loops.count == 40)

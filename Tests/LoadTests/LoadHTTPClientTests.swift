@@ -186,7 +186,9 @@ import TestSupport
         let chunks = try #require(response.timedChunks)
         #expect(chunks.map { String(buffer: $0.1) }.joined() == "data: 1\n\n")
         let first = try #require(chunks.first?.0), last = try #require(chunks.last?.0)
-        #expect(last - first >= .milliseconds(290))
+        // 300 ms apart when sent; a loaded machine may read the first piece late,
+        // but pieces stamped together (at the end) would be ~0 apart.
+        #expect(last - first >= .milliseconds(150), "\(last - first)")
     }
 
     @Test(arguments: [
