@@ -59,7 +59,7 @@ public final class LoadHTTPClient: Sendable {
     /// of the server's. At rates where connections idle this long, connecting anew
     /// costs nothing that matters. It is network plumbing in real time, like the
     /// connect timeout, not scenario time.
-    static let maxIdle = TimeAmount.seconds(1)
+    public static let defaultMaxIdle = TimeAmount.seconds(1)
 
     /// The load generator's own event loops, apart from the ones the mock and the
     /// pipeline serve on: its workers run on them (see ``executor(forWorker:)``),
@@ -78,12 +78,15 @@ public final class LoadHTTPClient: Sendable {
     private let idle = Mutex<[PoolKey: [(channel: any Channel, since: NIODeadline)]]>([:])
     private let tls = Mutex<NIOSSLContext?>(nil)
     private let tlsConfiguration: TLSConfiguration
+    private let maxIdle: TimeAmount
 
     /// `tls` for `https://` origins: certificates verified against the system's
-    /// trust store unless it says otherwise.
-    public init(group: any EventLoopGroup = LoadHTTPClient.sharedGroup, tls: TLSConfiguration = .makeClientConfiguration()) {
+    /// trust store unless it says otherwise. `maxIdle`: see ``defaultMaxIdle``.
+    public init(group: any EventLoopGroup = LoadHTTPClient.sharedGroup, tls: TLSConfiguration = .makeClientConfiguration(),
+                maxIdle: TimeAmount = LoadHTTPClient.defaultMaxIdle) {
         self.group = group
         self.tlsConfiguration = tls
+        self.maxIdle = maxIdle
         executors = group.makeIterator().map { EventLoopTaskExecutor(loop: $0) }
     }
 
@@ -157,7 +160,7 @@ public final class LoadHTTPClient: Sendable {
     /// The most recently used idle connection, if it is fresh enough; staler ones
     /// below it are closed (the most recent goes first, so they are older still).
     private func takeIdle(_ key: PoolKey) -> (any Channel)? {
-        let oldest = NIODeadline.now() - Self.maxIdle
+        let oldest = NIODeadline.now() - maxIdle
         var stale: [any Channel] = []
         let found = idle.withLock { idle -> (any Channel)? in
             while let entry = idle[key]?.popLast() {
