@@ -64,7 +64,7 @@ struct TemplateText: Sendable {
     }
 
     func fill(_ values: Values, escape: (String) -> String) -> String {
-        if pieces.count == 1, case let .text(text) = pieces[0] { return text }
+        if let constant { return constant }
         var out = ""
         for piece in pieces {
             switch piece {

@@ -9,11 +9,12 @@ final class HandshakeWaiter: ChannelInboundHandler, RemovableChannelHandler {
     init(done: EventLoopPromise<Void>) { self.done = done }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Pass the event on first: once removed, this context no longer forwards.
+        context.fireUserInboundEventTriggered(event)
         if case TLSUserEvent.handshakeCompleted = event {
             done.succeed()
             context.pipeline.syncOperations.removeHandler(self, promise: nil)
         }
-        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
