@@ -1,21 +1,21 @@
 import ChaosCore
 import NIOCore
-import NIOHTTP1
 
 /// One request and where its answer goes. Written into a connection's pipeline,
 /// where ``ExchangeHandler`` sends it and collects the answer. A class: it passes
 /// through the pipeline boxed, and copying its fields at each step cost more.
 final class Exchange: Sendable {
-    let head: HTTPRequestHead
-    let body: ByteBuffer?
+    /// The whole request as ``RequestBytes`` wrote it.
+    let request: ByteBuffer
+    let answersHead: Bool
     let timeout: Duration
     /// Stamps each piece of a `text/event-stream` body as it arrives, so tokens
     /// are timed when they came, not when the caller got round to them.
     let clock: any ScenarioClock
     let answer: EventLoopPromise<LoadHTTPClient.Response>
 
-    init(head: HTTPRequestHead, body: ByteBuffer?, timeout: Duration, clock: any ScenarioClock, answer: EventLoopPromise<LoadHTTPClient.Response>) {
-        self.head = head; self.body = body; self.timeout = timeout; self.clock = clock; self.answer = answer
+    init(request: ByteBuffer, answersHead: Bool, timeout: Duration, clock: any ScenarioClock, answer: EventLoopPromise<LoadHTTPClient.Response>) {
+        self.request = request; self.answersHead = answersHead; self.timeout = timeout; self.clock = clock; self.answer = answer
     }
 }
 
@@ -28,11 +28,14 @@ final class Exchange: Sendable {
 /// when it fires early, not a timer scheduled and cancelled per request (that was
 /// 5 % of the load generator's CPU).
 final class ExchangeHandler: ChannelDuplexHandler {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = Exchange
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias OutboundOut = ByteBuffer
 
     private var current: Exchange?
+    private var parser = ResponseParser()
+    /// Bytes read but not yet parsed: the start of a head or chunk line.
+    private var unread: ByteBuffer?
     private var response: LoadHTTPClient.Response?
     private var deadline = NIODeadline.distantFuture
     private var watchdog: Scheduled<Void>?
@@ -47,41 +50,63 @@ final class ExchangeHandler: ChannelDuplexHandler {
         }
         current = exchange
         response = nil
+        parser = ResponseParser()
+        parser.answersHead = exchange.answersHead
         deadline = .now() + .nanoseconds(Int64(exchange.timeout.seconds * 1e9))
         if watchdog == nil || watchdogAt > deadline {
             watchdog?.cancel()
             armWatchdog(context)
         }
-        context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
-        if let body = exchange.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        context.write(wrapOutboundOut(.end(nil)), promise: promise)
+        context.write(wrapOutboundOut(exchange.request), promise: promise)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let exchange = current else { return }
-        switch unwrapInboundIn(data) {
-        case let .head(head):
-            // A 1xx is not the answer; the real head follows it.
-            guard head.status.code >= 200 else { return }
-            let streams = head.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true
-            response = LoadHTTPClient.Response(status: Int(head.status.code), headers: head.headers, keepAlive: head.isKeepAlive,
-                                               timedChunks: streams ? [] : nil)
-        case var .body(buffer):
-            guard response != nil else { return }
-            response!.bodyBytes += buffer.readableBytes
+        guard current != nil else {
+            // Bytes no request asked for: whatever the server means by them, the
+            // connection can no longer tell which answer is whose.
+            context.close(promise: nil)
+            return
+        }
+        var buffer = unwrapInboundIn(data)
+        if var held = unread.take() {
+            held.writeBuffer(&buffer)
+            buffer = held
+        }
+        do {
+            while current != nil, let part = try parser.next(&buffer) { take(part, context: context) }
+        } catch {
+            finish(.failure(error))
+            context.close(promise: nil)
+            return
+        }
+        if buffer.readableBytes > 0 {
+            if current == nil { context.close(promise: nil) } else { unread = buffer }
+        }
+    }
+
+    private func take(_ part: ResponseParser.Part, context: ChannelHandlerContext) {
+        switch part {
+        case let .head(status, headers, keepAlive):
+            let streams = headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true
+            response = LoadHTTPClient.Response(status: status, headers: headers, keepAlive: keepAlive, timedChunks: streams ? [] : nil)
+        case let .body(piece):
+            response!.bodyBytes += piece.readableBytes
             guard response!.bodyBytes <= LoadHTTPClient.maxBodyBytes else {
                 finish(.failure(LoadHTTPClient.Failure.tooLarge))
                 context.close(promise: nil)
                 return
             }
             if response!.timedChunks != nil {
-                response!.timedChunks!.append((exchange.clock.now(), buffer))
+                response!.timedChunks!.append((current!.clock.now(), piece))
+            } else if response!.body.readableBytes == 0 {
+                // Most bodies arrive whole: keep the read's slice rather than copy it.
+                response!.body = piece
             } else {
-                response!.body.writeBuffer(&buffer)
+                var piece = piece
+                response!.body.writeBuffer(&piece)
             }
         case .end:
-            guard let answer = response else { return }
-            finish(.success(answer))
+            finish(.success(response!))
         }
     }
 
@@ -104,17 +129,17 @@ final class ExchangeHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        finish(.failure(response == nil ? LoadHTTPClient.Failure.closedBeforeAnswer : LoadHTTPClient.Failure.closedMidAnswer))
+        if let answer = response, parser.endsWithConnection {
+            // An answer without a length ends with its connection.
+            finish(.success(answer))
+        } else {
+            finish(.failure(response == nil ? LoadHTTPClient.Failure.closedBeforeAnswer : LoadHTTPClient.Failure.closedMidAnswer))
+        }
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let error = error as? HTTPParserError, error == .invalidEOFState {
-            // The parser's word for a connection that closed before the answer ended.
-            finish(.failure(response == nil ? LoadHTTPClient.Failure.closedBeforeAnswer : LoadHTTPClient.Failure.closedMidAnswer))
-        } else {
-            finish(.failure(error))
-        }
+        finish(.failure(error))
         context.close(promise: nil)
     }
 
@@ -122,6 +147,7 @@ final class ExchangeHandler: ChannelDuplexHandler {
         guard let exchange = current else { return }
         current = nil
         response = nil
+        unread = nil
         exchange.answer.completeWith(result)
     }
 }

@@ -37,6 +37,8 @@ public final class LoadHTTPClient: Sendable {
         case closedMidAnswer
         case tooLarge
         case busy
+        case malformedAnswer(String)
+        case badHeader(String)
 
         public var description: String {
             switch self {
@@ -46,6 +48,8 @@ public final class LoadHTTPClient: Sendable {
             case .closedMidAnswer: "the connection closed in the middle of the answer"
             case .tooLarge: "the answer is larger than \(LoadHTTPClient.maxBodyBytes / 1_048_576) MiB"
             case .busy: "internal: a request was sent on a connection still in use"
+            case let .malformedAnswer(why): "the answer is not HTTP/1.1: \(why)"
+            case let .badHeader(name): "the request header '\(name)' has a name that is not a token, or CR, LF or NUL in its value"
             }
         }
     }
@@ -110,12 +114,9 @@ public final class LoadHTTPClient: Sendable {
         // sequence find the connection the last one left.
         let loop = (executors.first { $0.loop.inEventLoop } ?? executors[0]).loop
         let key = PoolKey(origin: url.origin, loop: ObjectIdentifier(loop))
-        var head = HTTPRequestHead(version: .http1_1, method: method, uri: url.target, headers: headers)
-        if !head.headers.contains(name: "host") { head.headers.add(name: "host", value: url.hostHeader) }
-        if let body { head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes)) }
-        else if method == .POST || method == .PUT || method == .PATCH { head.headers.replaceOrAdd(name: "content-length", value: "0") }
+        let request = try RequestBytes.encode(method: method, url: url, headers: headers, body: body)
         let exchange = { (channel: any Channel) in
-            Exchange(head: head, body: body, timeout: timeout, clock: clock, answer: channel.eventLoop.makePromise())
+            Exchange(request: request, answersHead: method == .HEAD, timeout: timeout, clock: clock, answer: channel.eventLoop.makePromise())
         }
         if let channel = takeIdle(key) {
             do { return try await send(exchange(channel), on: channel, key: key) } catch LoadHTTPClient.Failure.closedBeforeAnswer where method.isIdempotent {
@@ -204,7 +205,6 @@ public final class LoadHTTPClient: Sendable {
                         try pipeline.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName))
                         try pipeline.addHandler(HandshakeWaiter(done: handshake))
                     }
-                    try pipeline.addHTTPClientHandlers()
                     try pipeline.addHandler(ExchangeHandler())
                 }
             }
