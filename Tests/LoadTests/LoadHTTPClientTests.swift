@@ -69,6 +69,34 @@ import TestSupport
         #expect(server.connections == 2)
     }
 
+    @Test func anAnswerWithoutALengthEndsWithItsConnection() async throws {
+        let server = try ScriptedServer { connection, index in
+            _ = connection.readRequest()
+            connection.write("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nuntil ")
+            connection.write("the end \(index)")
+            connection.close()
+        }
+        defer { server.stop() }
+        let client = LoadHTTPClient(maxIdle: .seconds(60))
+        #expect(String(buffer: try await post(client, server.url + "/").body) == "until the end 0")
+        #expect(String(buffer: try await post(client, server.url + "/").body) == "until the end 1")
+        #expect(server.connections == 2)
+    }
+
+    @Test func anAnswerThatIsNotHTTPFailsAndItsConnectionCloses() async throws {
+        let closed = Locked(false)
+        let server = try ScriptedServer { connection, _ in
+            _ = connection.readRequest()
+            connection.write("SSH-2.0-OpenSSH_9.6\r\n\r\n")
+            closed.withLock { $0 = connection.waitForClose() }
+        }
+        defer { server.stop() }
+        await #expect(throws: LoadHTTPClient.Failure.malformedAnswer("the status line 'SSH-2.0-OpenSSH_9.6' is not HTTP/1.x")) {
+            try await post(LoadHTTPClient(), server.url + "/")
+        }
+        try await waitUntil { closed.withLock { $0 } }
+    }
+
     @Test func anIdleConnectionTheServerClosedIsNotReused() async throws {
         // Answers as if it kept the connection, then closes it while idle, as a
         // server does at its keep-alive timeout.
