@@ -131,14 +131,19 @@ enum FastJSON {
             index += 1
             let start = index
             // The common case: no escapes, so the bytes are the string.
+            var ascii = true
             while index < bytes.count, bytes[index] != 0x22, bytes[index] != 0x5C {
                 guard bytes[index] >= 0x20 else { return nil }
+                ascii = ascii && bytes[index] < 0x80
                 index += 1
             }
             guard index < bytes.count else { return nil }
             if bytes[index] == 0x22 {
                 defer { index += 1 }
-                return String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                // ASCII needs no validation; `String(validating:)` is not specialised
+                // and looked up generic metadata on every call (a profile's 1.5 %).
+                return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
             }
             var out = Array(bytes[start..<index])
             while index < bytes.count {

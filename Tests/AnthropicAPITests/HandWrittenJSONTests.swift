@@ -61,4 +61,14 @@ import Testing
     func doubtfulBodiesAreLeftToTheDecoder(body: String) {
         #expect(Array(body.utf8).withUnsafeBufferPointer(MessagesRequest.fastDecode) == nil)
     }
+
+    @Test func textThatIsNotUTF8IsLeftToTheDecoderAndUTF8IsRead() throws {
+        func body(_ content: [UInt8]) -> [UInt8] {
+            Array(#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":""#.utf8) + content + Array(#""}]}"#.utf8)
+        }
+        #expect(body([0x61, 0xFF, 0x62]).withUnsafeBufferPointer(MessagesRequest.fastDecode) == nil)
+        #expect(body([0xC3]).withUnsafeBufferPointer(MessagesRequest.fastDecode) == nil, "a sequence cut short")
+        let read = try #require(body(Array("café 😀".utf8)).withUnsafeBufferPointer(MessagesRequest.fastDecode))
+        #expect(read.allText.last == "café 😀")
+    }
 }
