@@ -20,7 +20,7 @@ struct SDKConformanceTests {
 
     static let checks = [
         "messages.create", "messages.create with auth_token (Authorization: Bearer)", "messages.stream get_final_message",
-        "max_tokens stop_reason", "529 twice then success: 3 attempts, growing gaps", "429 with retry-after: 1 is honoured",
+        "max_tokens stop_reason", "529 twice then success: 3 attempts, backed off", "429 with retry-after: 1 is honoured",
         "retries exhausted surface as APIStatusError 529", "event: error mid-stream raises", "400 for a malformed request",
         "count_tokens", "models.list",
     ]
