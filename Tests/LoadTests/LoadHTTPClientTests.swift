@@ -212,6 +212,8 @@ import TestSupport
         let response = try await post(LoadHTTPClient(), server.url + "/")
         let chunks = try #require(response.timedChunks)
         #expect(chunks.map { String(buffer: $0.1) }.joined() == "data: 1\n\n")
+        // Each piece is its own small buffer, not a slice holding a receive buffer.
+        #expect(chunks.allSatisfy { $0.1.storageCapacity < 512 }, "\(chunks.map { $0.1.storageCapacity })")
         let first = try #require(chunks.first?.0), last = try #require(chunks.last?.0)
         // 300 ms apart when sent; a loaded machine may read the first piece late,
         // but pieces stamped together (at the end) would be ~0 apart.

@@ -97,7 +97,9 @@ final class ExchangeHandler: ChannelDuplexHandler {
                 return
             }
             if response!.timedChunks != nil {
-                response!.timedChunks!.append((current!.clock.now(), piece))
+                // Copied: a stream is held for its whole length, and a slice would
+                // keep each read's whole receive buffer (2 KiB or more) alive with it.
+                response!.timedChunks!.append((current!.clock.now(), ByteBuffer(bytes: piece.readableBytesView)))
             } else if response!.body.readableBytes == 0 {
                 // Most bodies arrive whole: keep the read's slice rather than copy it.
                 response!.body = piece
