@@ -33,30 +33,74 @@ public enum StreamEvent: Sendable, Equatable {
 
     /// The JSON on the `data:` line.
     public var data: String {
-        switch self {
-        case let .messageStart(id, model, inputTokens, cacheCreation, cacheRead):
-            #"{"type":"message_start","message":{"id":"# + JSONText.quoted(id)
-                + #","type":"message","role":"assistant","model":"# + JSONText.quoted(model)
-                + #","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":"#
-                + "\(inputTokens)" + #","output_tokens":1,"cache_creation_input_tokens":"# + "\(cacheCreation)"
-                + #","cache_read_input_tokens":"# + "\(cacheRead)" + "}}}"
-        case let .contentBlockStart(index):
-            #"{"type":"content_block_start","index":\#(index),"content_block":{"type":"text","text":""}}"#
-        case .ping:
-            #"{"type":"ping"}"#
-        case let .textDelta(index, text):
-            #"{"type":"content_block_delta","index":\#(index),"delta":{"type":"text_delta","text":"# + JSONText.quoted(text) + "}}"
-        case let .contentBlockStop(index):
-            #"{"type":"content_block_stop","index":\#(index)}"#
-        case let .messageDelta(stopReason, outputTokens):
-            #"{"type":"message_delta","delta":{"stop_reason":"\#(stopReason.rawValue)","stop_sequence":null},"usage":{"output_tokens":\#(outputTokens)}}"#
-        case .messageStop:
-            #"{"type":"message_stop"}"#
-        case let .error(type, message):
-            #"{"type":"error","error":{"type":"\#(type.rawValue)","message":"# + JSONText.quoted(message) + "}}"
-        }
+        var out: [UInt8] = []
+        appendData(to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The whole event as it goes on the wire, blank line included.
-    public var wire: String { "event: \(name)\ndata: \(data)\n\n" }
+    public var wire: String {
+        var out: [UInt8] = []
+        appendWire(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the whole event, blank line included. The mock writes every token
+    /// this way into one reused buffer: building it as strings cost 7 allocations
+    /// per token.
+    public func appendWire(to out: inout [UInt8]) {
+        out.append(contentsOf: "event: ".utf8)
+        out.append(contentsOf: name.utf8)
+        out.append(contentsOf: "\ndata: ".utf8)
+        appendData(to: &out)
+        out.append(contentsOf: "\n\n".utf8)
+    }
+
+    /// Appends the JSON on the `data:` line.
+    public func appendData(to out: inout [UInt8]) {
+        switch self {
+        case let .messageStart(id, model, inputTokens, cacheCreation, cacheRead):
+            out.append(contentsOf: #"{"type":"message_start","message":{"id":"#.utf8)
+            JSONText.appendQuoted(id, to: &out)
+            out.append(contentsOf: #","type":"message","role":"assistant","model":"#.utf8)
+            JSONText.appendQuoted(model, to: &out)
+            out.append(contentsOf: #","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":"#.utf8)
+            JSONText.appendInteger(inputTokens, to: &out)
+            out.append(contentsOf: #","output_tokens":1,"cache_creation_input_tokens":"#.utf8)
+            JSONText.appendInteger(cacheCreation, to: &out)
+            out.append(contentsOf: #","cache_read_input_tokens":"#.utf8)
+            JSONText.appendInteger(cacheRead, to: &out)
+            out.append(contentsOf: "}}}".utf8)
+        case let .contentBlockStart(index):
+            out.append(contentsOf: #"{"type":"content_block_start","index":"#.utf8)
+            JSONText.appendInteger(index, to: &out)
+            out.append(contentsOf: #","content_block":{"type":"text","text":""}}"#.utf8)
+        case .ping:
+            out.append(contentsOf: #"{"type":"ping"}"#.utf8)
+        case let .textDelta(index, text):
+            out.append(contentsOf: #"{"type":"content_block_delta","index":"#.utf8)
+            JSONText.appendInteger(index, to: &out)
+            out.append(contentsOf: #","delta":{"type":"text_delta","text":"#.utf8)
+            JSONText.appendQuoted(text, to: &out)
+            out.append(contentsOf: "}}".utf8)
+        case let .contentBlockStop(index):
+            out.append(contentsOf: #"{"type":"content_block_stop","index":"#.utf8)
+            JSONText.appendInteger(index, to: &out)
+            out.append(contentsOf: "}".utf8)
+        case let .messageDelta(stopReason, outputTokens):
+            out.append(contentsOf: #"{"type":"message_delta","delta":{"stop_reason":"#.utf8)
+            JSONText.appendQuoted(stopReason.rawValue, to: &out)
+            out.append(contentsOf: #","stop_sequence":null},"usage":{"output_tokens":"#.utf8)
+            JSONText.appendInteger(outputTokens, to: &out)
+            out.append(contentsOf: "}}".utf8)
+        case .messageStop:
+            out.append(contentsOf: #"{"type":"message_stop"}"#.utf8)
+        case let .error(type, message):
+            out.append(contentsOf: #"{"type":"error","error":{"type":"#.utf8)
+            JSONText.appendQuoted(type.rawValue, to: &out)
+            out.append(contentsOf: #","message":"#.utf8)
+            JSONText.appendQuoted(message, to: &out)
+            out.append(contentsOf: "}}".utf8)
+        }
+    }
 }

@@ -85,11 +85,13 @@ struct AnswerRenderer: Sendable {
     private func writeStream(_ writer: inout any ResponseBodyWriter) async throws {
         let deltas = Self.deltas(of: answer.text, piecesPerDelta: runtime.configuration.tokensPerDelta)
         let breakAt = breakage.map { $0.1.deltas(outOf: deltas.count) }
-        var batch = ByteBuffer()
-        batch.writeString(StreamEvent.messageStart(id: messageID, model: exchange.model ?? "", inputTokens: exchange.inputTokens,
-                                                   cacheCreation: exchange.cacheCreationTokens, cacheRead: exchange.cacheReadTokens).wire)
-        batch.writeString(StreamEvent.contentBlockStart(index: 0).wire)
-        batch.writeString(StreamEvent.ping.wire)
+        // Reused for every write: a token costs no allocation until it is flushed.
+        var batch: [UInt8] = []
+        batch.reserveCapacity(1_024)
+        StreamEvent.messageStart(id: messageID, model: exchange.model ?? "", inputTokens: exchange.inputTokens,
+                                 cacheCreation: exchange.cacheCreationTokens, cacheRead: exchange.cacheReadTokens).appendWire(to: &batch)
+        StreamEvent.contentBlockStart(index: 0).appendWire(to: &batch)
+        StreamEvent.ping.appendWire(to: &batch)
         for (index, delta) in deltas.enumerated() {
             if index == breakAt, let (kind, _) = breakage {
                 try await flush(&batch, &writer)
@@ -100,7 +102,7 @@ struct AnswerRenderer: Sendable {
                 try await flush(&batch, &writer)
                 try await waitWithPings(wait, &writer)
             }
-            batch.writeString(StreamEvent.textDelta(index: 0, text: delta.text).wire)
+            StreamEvent.textDelta(index: 0, text: delta.text).appendWire(to: &batch)
         }
         if deltas.isEmpty, delays.firstToken > .zero {
             try await flush(&batch, &writer)
@@ -110,18 +112,18 @@ struct AnswerRenderer: Sendable {
             try await flush(&batch, &writer)
             return try await breakStream(kind, &writer)
         }
-        batch.writeString(StreamEvent.contentBlockStop(index: 0).wire)
-        batch.writeString(StreamEvent.messageDelta(stopReason: answer.stopReason, outputTokens: answer.outputTokens).wire)
-        batch.writeString(StreamEvent.messageStop.wire)
+        StreamEvent.contentBlockStop(index: 0).appendWire(to: &batch)
+        StreamEvent.messageDelta(stopReason: answer.stopReason, outputTokens: answer.outputTokens).appendWire(to: &batch)
+        StreamEvent.messageStop.appendWire(to: &batch)
         try await flush(&batch, &writer)
         try await writer.finish(nil)
         finish(ending: "complete")
     }
 
-    private func flush(_ batch: inout ByteBuffer, _ writer: inout any ResponseBodyWriter) async throws {
-        guard batch.readableBytes > 0 else { return }
-        let bytes = batch
-        batch = ByteBuffer()
+    private func flush(_ batch: inout [UInt8], _ writer: inout any ResponseBodyWriter) async throws {
+        guard !batch.isEmpty else { return }
+        let bytes = ByteBuffer(bytes: batch)
+        batch.removeAll(keepingCapacity: true)
         try await writer.write(bytes)
     }
 
@@ -162,7 +164,9 @@ struct AnswerRenderer: Sendable {
     }
 
     private func send(_ event: StreamEvent, _ writer: inout any ResponseBodyWriter) async throws {
-        try await writer.write(ByteBuffer(string: event.wire))
+        var bytes: [UInt8] = []
+        event.appendWire(to: &bytes)
+        try await writer.write(ByteBuffer(bytes: bytes))
     }
 
     /// Waits in scenario time, sending `ping` every ping interval so proxies and
