@@ -85,7 +85,9 @@ struct AnswerRenderer: Sendable {
     private func writeStream(_ writer: inout any ResponseBodyWriter) async throws {
         let deltas = Self.deltas(of: answer.text, piecesPerDelta: runtime.configuration.tokensPerDelta)
         let breakAt = breakage.map { $0.1.deltas(outOf: deltas.count) }
-        // Reused for every write: a token costs no allocation until it is flushed.
+        // Events no delay separates are appended here and leave in one write; a
+        // flush before a wait lets the buffer go, so a stream held open between
+        // paced tokens keeps none.
         var batch: [UInt8] = []
         batch.reserveCapacity(1_024)
         StreamEvent.messageStart(id: messageID, model: exchange.model ?? "", inputTokens: exchange.inputTokens,
@@ -123,7 +125,7 @@ struct AnswerRenderer: Sendable {
     private func flush(_ batch: inout [UInt8], _ writer: inout any ResponseBodyWriter) async throws {
         guard !batch.isEmpty else { return }
         let bytes = ByteBuffer(bytes: batch)
-        batch.removeAll(keepingCapacity: true)
+        batch = []
         try await writer.write(bytes)
     }
 
