@@ -45,9 +45,8 @@ public enum StreamEvent: Sendable, Equatable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends the whole event, blank line included. The mock writes every token
-    /// this way into one reused buffer: building it as strings cost 7 allocations
-    /// per token.
+    /// Appends the whole event, blank line included. The mock builds every token
+    /// this way: as concatenated strings it cost 7 allocations per token.
     public func appendWire(to out: inout [UInt8]) {
         out.append(contentsOf: "event: ".utf8)
         out.append(contentsOf: name.utf8)
