@@ -220,6 +220,21 @@ import TestSupport
         #expect(last - first >= .milliseconds(150), "\(last - first)")
     }
 
+    @Test func aStreamIsKnownByItsContentTypeInAnyCase() async throws {
+        let server = try ScriptedServer { connection, _ in
+            _ = connection.readRequest()
+            connection.write("HTTP/1.1 200 OK\r\nContent-Type: Text/Event-Stream; charset=utf-8\r\ncontent-length: 9\r\n\r\ndata: 1\n\n")
+            _ = connection.readRequest()
+            connection.write(Self.answer("{}"))
+        }
+        defer { server.stop() }
+        let client = LoadHTTPClient(maxIdle: .seconds(60))
+        let stream = try await post(client, server.url + "/")
+        #expect(stream.timedChunks.map { $0.map { String(buffer: $0.1) }.joined() } == "data: 1\n\n")
+        #expect(try await post(client, server.url + "/").timedChunks == nil, "application/json is not a stream")
+        await client.shutdown()
+    }
+
     @Test(arguments: [
         ("http://127.0.0.1:8080/v1/messages?a=b#frag", false, "127.0.0.1", 8080, "/v1/messages?a=b", "127.0.0.1:8080"),
         ("https://example.test", true, "example.test", 443, "/", "example.test"),

@@ -117,6 +117,17 @@ import Testing
         #expect(summary.filter { !$0.hasPrefix("head") && $0 != "end" }.joined() == "firstsecond")
     }
 
+    @Test func aListOfEqualLengthsIsOneLength() throws {
+        var parser = ResponseParser()
+        var buffer = ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 5 , 5\r\n\r\nhello")
+        var body = ""
+        while let part = try parser.next(&buffer) {
+            if case let .body(piece) = part { body += String(buffer: piece) }
+            if case .end = part { break }
+        }
+        #expect(body == "hello")
+    }
+
     @Test(arguments: [
         "HTTP/2 200 OK\r\n\r\n",
         "HTTP/1.1 20 OK\r\n\r\n",

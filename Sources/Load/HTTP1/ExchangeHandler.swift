@@ -87,7 +87,8 @@ final class ExchangeHandler: ChannelDuplexHandler {
     private func take(_ part: ResponseParser.Part, context: ChannelHandlerContext) {
         switch part {
         case let .head(status, headers, keepAlive):
-            let streams = headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true
+            // Compared on bytes: lowercasing made a new string for every answer.
+            let streams = headers.first(name: "content-type").map { ResponseParser.equalsLowercased($0.utf8.prefix(17), "text/event-stream") } ?? false
             response = LoadHTTPClient.Response(status: status, headers: headers, keepAlive: keepAlive, timedChunks: streams ? [] : nil)
         case let .body(piece):
             response!.bodyBytes += piece.readableBytes

@@ -118,11 +118,17 @@ struct ResponseParser {
             while let byte = value.last, byte == 0x20 || byte == 0x09 { value = value.dropLast() }
             headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
             if Self.equalsLowercased(name, "content-length") {
-                for item in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-                    guard let length = Self.decimal(Self.trimmed(item)), contentLength == nil || contentLength == length else {
+                // Each item of a list must give the same length. Walked in place,
+                // not split into an array: this runs for every answer.
+                var rest = value
+                while true {
+                    let comma = rest.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
+                    guard let length = Self.decimal(Self.trimmed(rest[rest.startIndex..<comma])), contentLength == nil || contentLength == length else {
                         throw .malformedAnswer("content-length '\(String(decoding: value, as: UTF8.self))' is not one length")
                     }
                     contentLength = length
+                    guard comma < rest.endIndex else { break }
+                    rest = rest[(comma + 1)...]
                 }
             } else if Self.equalsLowercased(name, "transfer-encoding") {
                 transferEncoded = true
@@ -171,13 +177,15 @@ struct ResponseParser {
     }
 
     private static func statusLine(_ raw: ByteBufferView) throws(LoadHTTPClient.Failure) -> (minor: Int, status: Int) {
-        let line = Array(raw)
         // "HTTP/1.x SSS", then a space and a reason (possibly empty), or nothing.
-        guard line.count >= 12, line[0..<7].elementsEqual("HTTP/1.".utf8), line[7] == 0x30 || line[7] == 0x31,
-              line[8] == 0x20, let status = decimal(line[9..<12]), line.count == 12 || line[12] == 0x20, status >= 100 else {
-            throw .malformedAnswer("the status line '\(String(decoding: line.prefix(64), as: UTF8.self))' is not HTTP/1.x")
+        // Read in place: this runs for every answer.
+        let at = raw.startIndex
+        guard raw.count >= 12, raw[at..<(at + 7)].elementsEqual("HTTP/1.".utf8), raw[at + 7] == 0x30 || raw[at + 7] == 0x31,
+              raw[at + 8] == 0x20, let status = decimal(raw[(at + 9)..<(at + 12)]), raw.count == 12 || raw[at + 12] == 0x20,
+              status >= 100 else {
+            throw .malformedAnswer("the status line '\(String(decoding: raw.prefix(64), as: UTF8.self))' is not HTTP/1.x")
         }
-        return (Int(line[7] - 0x30), status)
+        return (Int(raw[at + 7] - 0x30), status)
     }
 
     private static func chunkSize(_ line: ByteBufferView) throws(LoadHTTPClient.Failure) -> Int {
