@@ -18,11 +18,25 @@ struct AnswerPlanner: Sendable {
     }
 
     func answer(_ request: MessagesRequest) async -> PlannedAnswer {
-        let user = request.lastUserText
-        if let judge = JudgeCall.parse(system: request.systemText, user: user, pattern: judgePattern) {
+        if let judge = judgeCall(request) {
             let verdict = await judgeVerdict(judge)
             return PlannedAnswer(kind: .judge(verdict), text: verdict.json)
         }
+        return plainAnswer(request)
+    }
+
+    /// The answer when it needs no query: nil for a judge call, whose verdict may
+    /// run the candidate SQL.
+    func immediateAnswer(_ request: MessagesRequest) -> PlannedAnswer? {
+        judgeCall(request) == nil ? plainAnswer(request) : nil
+    }
+
+    private func judgeCall(_ request: MessagesRequest) -> JudgeCall? {
+        JudgeCall.parse(system: request.systemText, user: request.lastUserText, pattern: judgePattern)
+    }
+
+    private func plainAnswer(_ request: MessagesRequest) -> PlannedAnswer {
+        let user = request.lastUserText
         if let question = matcher.match(user) {
             return golden[question.id] ?? PlannedAnswer(kind: .golden(question), text: AnswerText.sql(question.sql))
         }

@@ -25,6 +25,9 @@ public struct MockConfiguration: Sendable {
     public var fingerprintWindow: Duration = .seconds(120)
     /// Content pieces (about a token each) per stream delta.
     public var tokensPerDelta = 3
+    /// Answer requests whose answer is whole at once on the event loop, outside
+    /// Hummingbird's router (see `MessagesFastPath`). Off only to compare the two.
+    public var fastPath = true
 
     public init() {}
 }

@@ -15,6 +15,10 @@ final class MockRuntime: Sendable {
     let metrics: MockMetrics
     let inFlight = InFlight()
     let promptCache = PromptCache()
+    let handoffs = Handoffs()
+    /// Requests the fast path answered itself: how tests and benchmarks tell the
+    /// two paths apart, since their answers are the same bytes.
+    let fastAnswers = Atomic<Int>(0)
     private let planBox: ManagedAtomic<PlanBox>
     private let changeLock = Mutex(())
 

@@ -62,9 +62,14 @@ public struct MockServer: Sendable {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: runtime.metrics.exposition())))
         }
         let configuration = runtime.configuration
+        let serverName = "llmchaos-mock"
+        let fastPath = configuration.fastPath
         return Application(
             router: router,
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "llmchaos-mock"),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: fastPath ? [MessagesFastPath(route: messages, serverName: serverName)] : []
+            )),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )

@@ -15,13 +15,19 @@ enum RawHTTP {
     static func post(
         port: Int, path: String, body: String, headers: [(String, String)], progress: (@Sendable (String) -> Void)? = nil
     ) async throws -> Exchange {
+        var request = "POST \(path) HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)\r\nconnection: close\r\n"
+        for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        request += "\r\n" + body
+        return try await send(port: port, request, progress: progress)
+    }
+
+    /// Writes `request` as it is — several pipelined requests, say — and reads
+    /// until the server closes.
+    static func send(port: Int, _ request: String, progress: (@Sendable (String) -> Void)? = nil) async throws -> Exchange {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
             }
-        var request = "POST \(path) HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)\r\nconnection: close\r\n"
-        for (name, value) in headers { request += "\(name): \(value)\r\n" }
-        request += "\r\n" + body
         var received = ""
         var failure: (any Error)?
         do {

@@ -36,18 +36,8 @@ struct AnswerRenderer: Sendable {
     func json() async -> Response {
         let tokens = answer.outputTokens
         try? await clock.sleep(for: delays.beforeHeaders + delays.firstToken + delays.perToken * tokens)
-        let message = MessagesResponse(
-            id: messageID, model: exchange.model ?? "", text: answer.text, stopReason: answer.stopReason,
-            usage: Usage(inputTokens: exchange.inputTokens, outputTokens: tokens,
-                         cacheCreationInputTokens: exchange.cacheCreationTokens, cacheReadInputTokens: exchange.cacheReadTokens)
-        )
-        let body = ByteBuffer(bytes: message.jsonBytes)
-        var headers = HTTPFields.base(requestID: exchange.requestID, faults: decision.names)
-        headers.add(decision.effect.headers)
-        guard let (kind, at) = breakage else {
-            finish(ending: "complete")
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
-        }
+        guard let (kind, at) = breakage else { return completeReply().response }
+        let (headers, body) = jsonHeadersAndBody()
         if case .disconnect = kind, at.deltas(outOf: 2) == 0 {
             // Dropped before a single byte: the client sees the connection die.
             if case let .disconnect(reset) = kind { await ConnectionBreaker.drop(channel, reset: reset) }
@@ -59,6 +49,24 @@ struct AnswerRenderer: Sendable {
             try await writer.write(half)
             try await self.breakBody(kind, writer: &writer)
         })
+    }
+
+    /// The JSON answer, whole, journaled as complete.
+    func completeReply() -> Reply {
+        let (headers, body) = jsonHeadersAndBody()
+        finish(ending: "complete")
+        return Reply(status: .ok, headers: headers, body: body)
+    }
+
+    private func jsonHeadersAndBody() -> (HTTPFields, ByteBuffer) {
+        let message = MessagesResponse(
+            id: messageID, model: exchange.model ?? "", text: answer.text, stopReason: answer.stopReason,
+            usage: Usage(inputTokens: exchange.inputTokens, outputTokens: answer.outputTokens,
+                         cacheCreationInputTokens: exchange.cacheCreationTokens, cacheReadInputTokens: exchange.cacheReadTokens)
+        )
+        var headers = HTTPFields.base(requestID: exchange.requestID, faults: decision.names)
+        headers.add(decision.effect.headers)
+        return (headers, ByteBuffer(bytes: message.jsonBytes))
     }
 
     func stream() async -> Response {

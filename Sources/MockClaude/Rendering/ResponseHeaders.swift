@@ -44,6 +44,13 @@ enum ErrorResponse {
         _ type: APIErrorType, status: Int? = nil, message: String? = nil, requestID: String,
         faults: [String] = [], retryAfter: Duration? = nil, extra: [FaultEffect.Header] = [], clock: any ScenarioClock
     ) -> Response {
+        reply(type, status: status, message: message, requestID: requestID, faults: faults, retryAfter: retryAfter, extra: extra, clock: clock).response
+    }
+
+    static func reply(
+        _ type: APIErrorType, status: Int? = nil, message: String? = nil, requestID: String,
+        faults: [String] = [], retryAfter: Duration? = nil, extra: [FaultEffect.Header] = [], clock: any ScenarioClock
+    ) -> Reply {
         var headers = HTTPFields.base(requestID: requestID, faults: faults)
         headers.add(HeaderName.shouldRetry, type.isRetryable ? "true" : "false")
         if let retryAfter {
@@ -53,6 +60,6 @@ enum ErrorResponse {
         }
         headers.add(extra)
         let envelope = ErrorEnvelope(type: type.rawValue, message: message ?? type.defaultMessage, requestID: requestID)
-        return Response(status: .code(status ?? type.status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: envelope.json())))
+        return Reply(status: .code(status ?? type.status), headers: headers, body: ByteBuffer(string: envelope.json()))
     }
 }

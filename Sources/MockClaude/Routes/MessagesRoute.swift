@@ -32,20 +32,50 @@ struct MessagesRoute: Sendable {
         var ticket: InFlight.Ticket
     }
 
-    func messages(_ request: Request, _ context: MockRequestContext, countTokens: Bool) async -> Response {
-        let provider = context.parameters.get("provider") ?? "anthropic"
-        let endpoint: RequestFacts.Endpoint = countTokens ? .countTokens : .messages
-        var exchange = Exchange(
+    /// A request read and checked, its attempt identified: what is left is its
+    /// answer, the fault decision and the rendering.
+    struct Received: Sendable {
+        var exchange: Exchange
+        var decoded: MessagesRequest
+        var apiKey: String
+        var headers: HTTPFields
+    }
+
+    /// The fault plan has spoken: everything needed to answer.
+    struct Decided: Sendable {
+        var exchange: Exchange
+        var decoded: MessagesRequest
+        var decision: FaultDecision
+        var answer: PlannedAnswer
+    }
+
+    /// What reading a request came to: refused (journaled already) or received.
+    enum Reading: Sendable {
+        case refused(Reply)
+        case received(Received)
+    }
+
+    /// A new exchange, counted in flight from now.
+    func exchange(provider: String, countTokens: Bool) -> Exchange {
+        Exchange(
             arrival: runtime.clock.now(), realStart: .now, path: countTokens ? "/v1/messages/count_tokens" : "/v1/messages",
-            endpoint: endpoint, provider: provider,
+            endpoint: countTokens ? .countTokens : .messages, provider: provider,
             identity: AttemptIdentity(requestID: "none", attempt: 1, correlation: "none"),
             requestID: "", model: nil, stream: false, inputTokens: 0, ticket: runtime.inFlight.ticket()
         )
-        let header: @Sendable (String) -> String? = { [fields = request.headers] name in
-            HTTPField.Name(name).flatMap { fields[$0] }
-        }
+    }
 
-        guard let apiKey = Self.apiKey(header) else {
+    func messages(_ request: Request, _ context: MockRequestContext, countTokens: Bool) async -> Response {
+        // Without the fast path a client's own header is just a header.
+        if runtime.configuration.fastPath, let token = request.headers[Handoffs.header] {
+            switch runtime.handoffs.take(token) {
+            case let .received(received)?: return await answer(received, channel: context.channel)
+            case let .decided(decided)?: return await respond(decided, channel: context.channel)
+            case nil: return Response(status: .internalServerError)
+            }
+        }
+        let exchange = exchange(provider: context.parameters.get("provider") ?? "anthropic", countTokens: countTokens)
+        guard Self.apiKey(request.headers) != nil else {
             return reject(.authentication, "x-api-key header is required", exchange)
         }
         var mutableRequest = request
@@ -53,12 +83,30 @@ struct MessagesRoute: Sendable {
         do {
             body = try await mutableRequest.collectBody(upTo: runtime.configuration.maxBodyBytes)
         } catch {
-            return reject(.requestTooLarge, "Request exceeds the maximum allowed number of bytes (\(runtime.configuration.maxBodyBytes)).", exchange)
+            return reject(.requestTooLarge, Self.tooLarge(runtime.configuration.maxBodyBytes), exchange)
+        }
+        switch read(exchange, headers: request.headers, body: body) {
+        case let .refused(reply): return reply.response
+        case let .received(received): return await answer(received, channel: context.channel)
+        }
+    }
+
+    static func tooLarge(_ limit: Int) -> String {
+        "Request exceeds the maximum allowed number of bytes (\(limit))."
+    }
+
+    /// Checks the key and the body, identifies the attempt and counts the prompt.
+    /// Synchronous, and everything it changes (fingerprints, prompt cache) it
+    /// changes once: the fast path and the route both start here.
+    func read(_ exchange: Exchange, headers: HTTPFields, body: ByteBuffer) -> Reading {
+        var exchange = exchange
+        let countTokens = exchange.endpoint == .countTokens
+        guard let apiKey = Self.apiKey(headers) else {
+            return .refused(rejectReply(.authentication, "x-api-key header is required", exchange))
         }
         let bytes = Array(body.readableBytesView)
-        exchange.identity = runtime.correlator.identify(header: header, body: bytes, now: exchange.arrival)
-        let plan = runtime.plan
-        exchange.requestID = Self.requestID(exchange.identity.requestID, exchange.identity.attempt, seed: plan.seed)
+        exchange.identity = runtime.correlator.identify(header: Self.lookup(headers), body: bytes, now: exchange.arrival)
+        exchange.requestID = Self.requestID(exchange.identity.requestID, exchange.identity.attempt, seed: runtime.plan.seed)
 
         let decoded: MessagesRequest
         if let fast = bytes.withUnsafeBufferPointer(MessagesRequest.fastDecode) {
@@ -67,16 +115,16 @@ struct MessagesRoute: Sendable {
             do {
                 decoded = try Self.decoder.decode(MessagesRequest.self, from: Data(bytes))
             } catch {
-                return reject(.invalidRequest, RequestProblem.describe(error), exchange)
+                return .refused(rejectReply(.invalidRequest, RequestProblem.describe(error), exchange))
             }
         }
         exchange.model = decoded.model
         exchange.stream = !countTokens && decoded.stream == true
         if let problem = decoded.validate(requireMaxTokens: !countTokens) {
-            return reject(.invalidRequest, problem, exchange)
+            return .refused(rejectReply(.invalidRequest, problem, exchange))
         }
         guard ModelCatalog.accepts(decoded.model) else {
-            return reject(.notFound, "model: \(decoded.model)", exchange)
+            return .refused(rejectReply(.notFound, "model: \(decoded.model)", exchange))
         }
         exchange.inputTokens = TokenCounter.inputTokens(of: decoded)
         if !countTokens {
@@ -85,26 +133,66 @@ struct MessagesRoute: Sendable {
             exchange.cacheCreationTokens = cached.cacheCreationInputTokens
             exchange.cacheReadTokens = cached.cacheReadInputTokens
         }
+        return .received(Received(exchange: exchange, decoded: decoded, apiKey: apiKey, headers: headers))
+    }
 
-        let honest = await runtime.planner.answer(decoded).limited(to: decoded.maxTokens ?? Int.max)
+    /// The honest answer (a judge's verdict may take a query), then the rest.
+    func answer(_ received: Received, channel: any Channel) async -> Response {
+        let honest = await runtime.planner.answer(received.decoded)
+        return await respond(decide(received, honest: honest), channel: channel)
+    }
+
+    /// Lets the fault plan decide. Token buckets and counters move here, once.
+    func decide(_ received: Received, honest: PlannedAnswer) -> Decided {
+        let exchange = received.exchange, decoded = received.decoded
+        let limit = decoded.maxTokens ?? Int.max
+        let honest = honest.limited(to: limit)
         let facts = RequestFacts(
-            endpoint: endpoint, path: exchange.path, model: decoded.model, provider: provider, apiKey: apiKey,
+            endpoint: exchange.endpoint, path: exchange.path, model: decoded.model, provider: exchange.provider, apiKey: received.apiKey,
             stream: exchange.stream, requestID: exchange.identity.requestID, attempt: exchange.identity.attempt,
-            inputTokens: exchange.inputTokens, header: header
+            inputTokens: exchange.inputTokens, header: Self.lookup(received.headers)
         )
-        let decision = plan.decide(FaultRequest(facts: facts, answer: honest, now: exchange.arrival, clock: runtime.clock))
-        let answer = decision.effect.answer?.limited(to: decoded.maxTokens ?? Int.max) ?? honest
+        let decision = runtime.plan.decide(FaultRequest(facts: facts, answer: honest, now: exchange.arrival, clock: runtime.clock))
+        let answer = decision.effect.answer?.limited(to: limit) ?? honest
+        return Decided(exchange: exchange, decoded: decoded, decision: decision, answer: answer)
+    }
 
-        if let early = await earlyOutcome(decision, exchange) { return early }
-        if countTokens {
-            let body = #"{"input_tokens":\#(exchange.inputTokens)}"#
+    /// The whole answer, when nothing in it waits: no delay, no hang, no break, no
+    /// stream. Journals it. Nil when the answer has to be played out over time.
+    func immediate(_ decided: Decided, channel: any Channel) -> Reply? {
+        let exchange = decided.exchange, decision = decided.decision
+        let delays = decision.effect.delays
+        switch decision.effect.outcome {
+        case let .error(error)?:
+            guard delays.beforeHeaders <= .zero else { return nil }
+            return errorReply(error, decision, exchange)
+        case .hang?:
+            return nil
+        case .broken?, nil:
+            break
+        }
+        if exchange.endpoint == .countTokens {
             var headers = HTTPFields.base(requestID: exchange.requestID, faults: decision.names)
             headers.add(decision.effect.headers)
             finish(exchange, decision, status: 200, ending: "complete", answer: nil)
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+            return Reply(status: .ok, headers: headers, body: ByteBuffer(string: #"{"input_tokens":\#(exchange.inputTokens)}"#))
         }
-        let renderer = AnswerRenderer(runtime: runtime, route: self, exchange: exchange, decision: decision, answer: answer, channel: context.channel)
-        return exchange.stream ? await renderer.stream() : await renderer.json()
+        guard !exchange.stream, decision.effect.outcome == nil,
+              delays.beforeHeaders + delays.firstToken + delays.perToken * decided.answer.outputTokens <= .zero
+        else { return nil }
+        return renderer(decided, channel: channel).completeReply()
+    }
+
+    /// Answers, waiting as the decision asks.
+    func respond(_ decided: Decided, channel: any Channel) async -> Response {
+        if let reply = immediate(decided, channel: channel) { return reply.response }
+        if let early = await earlyOutcome(decided.decision, decided.exchange) { return early }
+        let renderer = renderer(decided, channel: channel)
+        return decided.exchange.stream ? await renderer.stream() : await renderer.json()
+    }
+
+    private func renderer(_ decided: Decided, channel: any Channel) -> AnswerRenderer {
+        AnswerRenderer(runtime: runtime, route: self, exchange: decided.exchange, decision: decided.decision, answer: decided.answer, channel: channel)
     }
 
     /// Errors and hangs: they replace the answer entirely. Nil when the decision
@@ -113,11 +201,7 @@ struct MessagesRoute: Sendable {
         switch decision.effect.outcome {
         case let .error(error)?:
             try? await runtime.clock.sleep(for: decision.effect.delays.beforeHeaders)
-            finish(exchange, decision, status: error.status, ending: "error", answer: nil, errorType: error.type.rawValue, retryAfter: error.retryAfter)
-            return ErrorResponse.make(
-                error.type, status: error.status, message: error.message, requestID: exchange.requestID, faults: decision.names,
-                retryAfter: error.retryAfter, extra: decision.effect.headers + error.headers, clock: runtime.clock
-            )
+            return errorReply(error, decision, exchange).response
         case let .hang(cap)?:
             try? await runtime.clock.sleep(for: decision.effect.delays.beforeHeaders + cap)
             finish(exchange, decision, status: 504, ending: "hung", answer: nil, errorType: APIErrorType.timeout.rawValue)
@@ -127,14 +211,39 @@ struct MessagesRoute: Sendable {
         }
     }
 
+    /// A handed-off request whose client left before the route took it over.
+    func abandon(_ stage: Handoffs.Stage) {
+        switch stage {
+        case let .received(received):
+            finish(received.exchange, FaultDecision(), status: 200, ending: "client_gone", answer: nil)
+        case let .decided(decided):
+            var status = 200
+            if case let .error(error)? = decided.decision.effect.outcome { status = error.status }
+            finish(decided.exchange, decided.decision, status: status, ending: "client_gone", answer: decided.answer)
+        }
+    }
+
+    /// An injected error, journaled.
+    func errorReply(_ error: InjectedError, _ decision: FaultDecision, _ exchange: Exchange) -> Reply {
+        finish(exchange, decision, status: error.status, ending: "error", answer: nil, errorType: error.type.rawValue, retryAfter: error.retryAfter)
+        return ErrorResponse.reply(
+            error.type, status: error.status, message: error.message, requestID: exchange.requestID, faults: decision.names,
+            retryAfter: error.retryAfter, extra: decision.effect.headers + error.headers, clock: runtime.clock
+        )
+    }
+
     /// A request refused before any fault was considered.
     func reject(_ type: APIErrorType, _ message: String, _ exchange: Exchange) -> Response {
+        rejectReply(type, message, exchange).response
+    }
+
+    func rejectReply(_ type: APIErrorType, _ message: String, _ exchange: Exchange) -> Reply {
         var exchange = exchange
         // Refused before the attempt was identified: an id of its own, made only now
         // so that accepted requests never pay for it.
         if exchange.requestID.isEmpty { exchange.requestID = Self.requestID(UUID().uuidString, 0) }
         finish(exchange, FaultDecision(), status: type.status, ending: "error", answer: nil, errorType: type.rawValue)
-        return ErrorResponse.make(type, message: message, requestID: exchange.requestID, clock: runtime.clock)
+        return ErrorResponse.reply(type, message: message, requestID: exchange.requestID, clock: runtime.clock)
     }
 
     /// Journals and counts a finished attempt.
@@ -157,6 +266,25 @@ struct MessagesRoute: Sendable {
             realNanoseconds: real.components.seconds * 1_000_000_000 + real.components.attoseconds / 1_000_000_000
         )
     }
+
+    /// A header by name, as fault matchers ask for them.
+    static func lookup(_ fields: HTTPFields) -> @Sendable (String) -> String? {
+        { name in value(of: name, in: fields) }
+    }
+
+    /// `fields[HTTPField.Name(name)]` without making the name, which validates and
+    /// lowercases it: this runs several times per request. Repeated fields join
+    /// with ", " as the subscript joins them.
+    static func value(of name: String, in fields: HTTPFields) -> String? {
+        let wanted = name.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ? name.lowercased() : name
+        var found: String?
+        for field in fields where field.name.canonicalName == wanted {
+            found = found.map { $0 + ", " + field.value } ?? field.value
+        }
+        return found
+    }
+
+    static func apiKey(_ fields: HTTPFields) -> String? { apiKey { value(of: $0, in: fields) } }
 
     /// The key from `x-api-key`, or from `Authorization: Bearer` as newer SDKs send it.
     static func apiKey(_ header: (String) -> String?) -> String? {
