@@ -67,7 +67,7 @@ public struct MockServer: Sendable {
         return Application(
             router: router,
             server: .http1(configuration: .init(
-                additionalChannelHandlers: fastPath ? [MessagesFastPath(route: messages, serverName: serverName)] : []
+                additionalChannelHandlers: fastPath ? [MessagesFastPath.Installer { MessagesFastPath(route: messages, serverName: serverName) }] : []
             )),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },

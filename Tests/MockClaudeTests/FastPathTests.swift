@@ -20,6 +20,8 @@ struct FastPathTests {
         var body: String
         var headers: [(String, String)] = []
         var key = true
+        /// Refused before its attempt was known, so its request id is random.
+        var refused = false
         /// Whether the fast path answers it itself rather than handing it off.
         var fast: Bool
         var testDescription: String { label }
@@ -33,9 +35,11 @@ struct FastPathTests {
         Case(label: "provider path with query", path: "/p/bedrock/v1/messages?beta=true", body: MockFixture.body("hello"), fast: true),
         Case(label: "rate limited", body: MockFixture.body("hi"), headers: [("x-case", "limited")], fast: true),
         Case(label: "injected 503", body: MockFixture.body("hi"), headers: [("x-case", "broken")], fast: true),
+        Case(label: "matched header sent in capitals", body: MockFixture.body("hi"), headers: [("X-CASE", "broken")], fast: true),
+        Case(label: "key as a bearer token", body: MockFixture.body("hi"), headers: [("Authorization", "Bearer sk-test")], key: false, fast: true),
         Case(label: "malformed JSON", body: "{\"model\":", fast: true),
         Case(label: "unknown model", body: MockFixture.body("hi", model: "claude-nonexistent-1"), fast: true),
-        Case(label: "no API key", body: MockFixture.body("hi"), key: false, fast: true),
+        Case(label: "no API key", body: MockFixture.body("hi"), key: false, refused: true, fast: true),
         Case(label: "delayed answer", body: MockFixture.body("hi"), headers: [("x-case", "slow")], fast: false),
         Case(label: "stream", body: MockFixture.body(question.question, stream: true), fast: false),
         Case(label: "judge call", body: MockFixture.body(judge), fast: false),
@@ -68,12 +72,13 @@ struct FastPathTests {
             try await MockFixture.with(faults: Self.faults, configure: { $0.fastPath = fastPath }) { mock in
                 let headers = (item.key ? MockFixture.apiKey : []) + [("x-llmchaos-request", "fast-path-case")] + item.headers
                 let reply = try await mock.post(item.body, path: item.path, headers: headers)
-                return (Seen(reply, refusedBeforeIdentity: !item.key), mock.running.server.runtime.fastAnswers.load(ordering: .relaxed))
+                return (Seen(reply, refusedBeforeIdentity: item.refused), mock.running.server.runtime.fastAnswers.load(ordering: .relaxed))
             }
         }
         let (fast, answeredFast) = try await send(fastPath: true)
         let (routed, answeredWithoutFastPath) = try await send(fastPath: false)
         #expect(fast == routed)
+        #expect((fast.status == 401) == item.refused)
         #expect(answeredFast == (item.fast ? 1 : 0))
         #expect(answeredWithoutFastPath == 0)
     }

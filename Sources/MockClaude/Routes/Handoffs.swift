@@ -7,7 +7,8 @@ import Synchronization
 /// already did (fingerprint, prompt cache, token buckets) is not done twice.
 final class Handoffs: Sendable {
     /// Set only by the fast path; a client's own is removed before routing.
-    static let header = HTTPField.Name("x-llmchaos-handoff")!
+    static let headerName = "x-llmchaos-handoff"
+    static let header = HTTPField.Name(headerName)!
 
     enum Stage: Sendable {
         case received(MessagesRoute.Received)

@@ -1,7 +1,6 @@
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
 
 /// Answers `POST /v1/messages` and `/v1/messages/count_tokens` on the event loop
 /// when the answer is whole at once — no fault delay, hang, break or stream, no
@@ -17,13 +16,13 @@ import NIOHTTPTypes
 /// Order: once a request on a connection has gone to Hummingbird, later ones
 /// follow it until its response has ended, so answers never overtake each other.
 final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private struct Target { var provider: String; var countTokens: Bool }
-    private enum Mode { case idle, collecting(HTTPRequest, Target), forwarding, closing }
+    private enum Mode { case idle, collecting(HTTPRequestHead, Target), forwarding, closing }
 
     private let route: MessagesRoute
     private let serverName: String
@@ -48,7 +47,7 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case (_, .closing):
             break
         case (.head(var head), _):
-            head.headerFields[Handoffs.header] = nil
+            head.headers.remove(name: Handoffs.headerName)
             if routed == 0, let target = Self.target(of: head) {
                 mode = .collecting(head, target)
             } else {
@@ -105,15 +104,16 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
-    private func passOn(_ head: HTTPRequestPart, _ context: ChannelHandlerContext) {
+    private func passOn(_ head: HTTPServerRequestPart, _ context: ChannelHandlerContext) {
         routed += 1
         context.fireChannelRead(wrapInboundOut(head))
     }
 
-    private func answer(_ head: HTTPRequest, _ target: Target, _ body: ByteBuffer, _ context: ChannelHandlerContext) {
-        let close = head.headerFields[.connection] == "close"
+    private func answer(_ head: HTTPRequestHead, _ target: Target, _ body: ByteBuffer, _ context: ChannelHandlerContext) {
+        let close = !head.isKeepAlive
         let exchange = route.exchange(provider: target.provider, countTokens: target.countTokens)
-        switch route.read(exchange, headers: head.headerFields, body: body) {
+        let headers = head.headers
+        switch route.read(exchange, header: { Self.value(of: $0, in: headers) }, body: body) {
         case let .refused(reply):
             send(reply, close: close, context)
         case let .received(received):
@@ -128,17 +128,38 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func handOff(_ stage: Handoffs.Stage, _ head: HTTPRequest, _ context: ChannelHandlerContext) {
+    private func handOff(_ stage: Handoffs.Stage, _ head: HTTPRequestHead, _ context: ChannelHandlerContext) {
         let token = route.runtime.handoffs.put(stage)
         handedOff.append(token)
         var head = head
-        head.headerFields[Handoffs.header] = token
+        head.headers.replaceOrAdd(name: Handoffs.headerName, value: token)
         passOn(.head(head), context)
         context.fireChannelRead(wrapInboundOut(.end(nil)))
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         wire = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+    }
+
+    /// Hummingbird adds its extra handlers after its HTTPTypes codec; this one
+    /// belongs before it, where requests are still NIO's: converting every
+    /// request's head to `HTTPRequest` costs more than answering it. So Hummingbird
+    /// is given this installer, which puts the fast path in place and goes.
+    final class Installer: ChannelInboundHandler, RemovableChannelHandler {
+        typealias InboundIn = Never
+        let make: () -> MessagesFastPath
+
+        init(_ make: @escaping () -> MessagesFastPath) { self.make = make }
+
+        func handlerAdded(context: ChannelHandlerContext) {
+            let pipeline = context.pipeline.syncOperations
+            // Without the decoder (a Hummingbird that builds its pipeline otherwise)
+            // every request simply takes the route.
+            if let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
+                try? pipeline.addHandler(make(), position: .after(decoder))
+            }
+            pipeline.removeHandler(context: context, promise: nil)
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -165,8 +186,12 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             out.writeImmutableBuffer(reply.body)
             wire.write(NIOAny(out), promise: written)
         } else {
-            context.write(wrapOutboundOut(.head(HTTPResponse(status: reply.status, headerFields: fields))), promise: nil)
-            context.write(wrapOutboundOut(.body(reply.body)), promise: nil)
+            let head = HTTPResponseHead(
+                version: .http1_1, status: HTTPResponseStatus(statusCode: reply.status.code, reasonPhrase: reply.status.reasonPhrase),
+                headers: HTTPHeaders(fields.map { ($0.name.rawName, $0.value) })
+            )
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(reply.body))), promise: nil)
             context.write(wrapOutboundOut(.end(nil)), promise: written)
         }
         guard let written else {
@@ -199,8 +224,9 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Which messages endpoint a request is for, if it is one this path answers.
-    private static func target(of head: HTTPRequest) -> Target? {
-        guard head.method == .post, head.headerFields[.expect] == nil, var path = head.path?.utf8[...] else { return nil }
+    private static func target(of head: HTTPRequestHead) -> Target? {
+        guard head.method == .POST, !head.headers.contains(name: "expect") else { return nil }
+        var path = head.uri.utf8[...]
         if let query = path.firstIndex(of: UInt8(ascii: "?")) { path = path[..<query] }
         var provider = "anthropic"
         if path.starts(with: "/p/".utf8) {
@@ -212,5 +238,20 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         if path.elementsEqual("/v1/messages".utf8) { return Target(provider: provider, countTokens: false) }
         if path.elementsEqual("/v1/messages/count_tokens".utf8) { return Target(provider: provider, countTokens: true) }
         return nil
+    }
+
+    /// A field's value as `HTTPFields` gives it: repeated fields joined with ", ".
+    static func value(of name: String, in headers: HTTPHeaders) -> String? {
+        var found: String?
+        for (field, value) in headers where sameName(field, name) {
+            found = found.map { $0 + ", " + value } ?? value
+        }
+        return found
+    }
+
+    private static func sameName(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8) { x, y in
+            x == y || (x ^ y == 0x20 && (x | 0x20) &- UInt8(ascii: "a") < 26)
+        }
     }
 }

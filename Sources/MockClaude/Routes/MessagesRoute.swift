@@ -38,7 +38,8 @@ struct MessagesRoute: Sendable {
         var exchange: Exchange
         var decoded: MessagesRequest
         var apiKey: String
-        var headers: HTTPFields
+        /// The request's header fields, by name, as fault matchers ask for them.
+        var header: HeaderLookup
     }
 
     /// The fault plan has spoken: everything needed to answer.
@@ -48,6 +49,8 @@ struct MessagesRoute: Sendable {
         var decision: FaultDecision
         var answer: PlannedAnswer
     }
+
+    typealias HeaderLookup = @Sendable (String) -> String?
 
     /// What reading a request came to: refused (journaled already) or received.
     enum Reading: Sendable {
@@ -85,7 +88,7 @@ struct MessagesRoute: Sendable {
         } catch {
             return reject(.requestTooLarge, Self.tooLarge(runtime.configuration.maxBodyBytes), exchange)
         }
-        switch read(exchange, headers: request.headers, body: body) {
+        switch read(exchange, header: Self.lookup(request.headers), body: body) {
         case let .refused(reply): return reply.response
         case let .received(received): return await answer(received, channel: context.channel)
         }
@@ -98,14 +101,14 @@ struct MessagesRoute: Sendable {
     /// Checks the key and the body, identifies the attempt and counts the prompt.
     /// Synchronous, and everything it changes (fingerprints, prompt cache) it
     /// changes once: the fast path and the route both start here.
-    func read(_ exchange: Exchange, headers: HTTPFields, body: ByteBuffer) -> Reading {
+    func read(_ exchange: Exchange, header: @escaping HeaderLookup, body: ByteBuffer) -> Reading {
         var exchange = exchange
         let countTokens = exchange.endpoint == .countTokens
-        guard let apiKey = Self.apiKey(headers) else {
+        guard let apiKey = Self.apiKey(header) else {
             return .refused(rejectReply(.authentication, "x-api-key header is required", exchange))
         }
         let bytes = Array(body.readableBytesView)
-        exchange.identity = runtime.correlator.identify(header: Self.lookup(headers), body: bytes, now: exchange.arrival)
+        exchange.identity = runtime.correlator.identify(header: header, body: bytes, now: exchange.arrival)
         exchange.requestID = Self.requestID(exchange.identity.requestID, exchange.identity.attempt, seed: runtime.plan.seed)
 
         let decoded: MessagesRequest
@@ -133,7 +136,7 @@ struct MessagesRoute: Sendable {
             exchange.cacheCreationTokens = cached.cacheCreationInputTokens
             exchange.cacheReadTokens = cached.cacheReadInputTokens
         }
-        return .received(Received(exchange: exchange, decoded: decoded, apiKey: apiKey, headers: headers))
+        return .received(Received(exchange: exchange, decoded: decoded, apiKey: apiKey, header: header))
     }
 
     /// The honest answer (a judge's verdict may take a query), then the rest.
@@ -150,7 +153,7 @@ struct MessagesRoute: Sendable {
         let facts = RequestFacts(
             endpoint: exchange.endpoint, path: exchange.path, model: decoded.model, provider: exchange.provider, apiKey: received.apiKey,
             stream: exchange.stream, requestID: exchange.identity.requestID, attempt: exchange.identity.attempt,
-            inputTokens: exchange.inputTokens, header: Self.lookup(received.headers)
+            inputTokens: exchange.inputTokens, header: received.header
         )
         let decision = runtime.plan.decide(FaultRequest(facts: facts, answer: honest, now: exchange.arrival, clock: runtime.clock))
         let answer = decision.effect.answer?.limited(to: limit) ?? honest

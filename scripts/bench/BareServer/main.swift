@@ -1,8 +1,7 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
 // usage: BareServer PORT BODY_FILE [--nio] — answers every POST /v1/messages with the
 // file's bytes as JSON, on 127.0.0.1 only, until killed. With --nio a channel
@@ -15,34 +14,41 @@ guard arguments.count >= 3, let port = Int(arguments[1]), let body = FileManager
 }
 let bytes = ByteBuffer(bytes: body)
 
+/// A plain NIO handler right after the HTTP/1 decoder, where the mock's fast path sits.
 final class Direct: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundOut = HTTPResponsePart
-    var body = ByteBuffer()
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
     var mine = false
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        switch part {
+        switch unwrapInboundIn(data) {
         case let .head(head):
-            mine = head.method == .post && head.path == "/v1/messages"
+            mine = head.method == .POST && head.uri == "/v1/messages"
             if !mine { context.fireChannelRead(data) }
-            body.clear()
-        case var .body(piece):
-            if mine { body.writeBuffer(&piece) } else { context.fireChannelRead(data) }
+        case .body:
+            if !mine { context.fireChannelRead(data) }
         case .end:
-            guard mine else { context.fireChannelRead(data); return }
-            var fields = HTTPFields()
-            fields[.contentType] = "application/json"
-            fields[.contentLength] = String(bytes.readableBytes)
-            context.write(wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: fields))), promise: nil)
-            context.write(wrapOutboundOut(.body(bytes)), promise: nil)
+            guard mine else { return context.fireChannelRead(data) }
+            let headers = HTTPHeaders([("content-type", "application/json"), ("content-length", String(bytes.readableBytes))])
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(bytes))), promise: nil)
             context.write(wrapOutboundOut(.end(nil)), promise: nil)
         }
     }
     func channelReadComplete(context: ChannelHandlerContext) {
         context.flush()
         context.fireChannelReadComplete()
+    }
+}
+
+/// Hummingbird adds extra handlers after its HTTPTypes codec; this puts `Direct` before it.
+final class Installer: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = Never
+    func handlerAdded(context: ChannelHandlerContext) {
+        let pipeline = context.pipeline.syncOperations
+        if let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
+            try? pipeline.addHandler(Direct(), position: .after(decoder))
+        }
+        pipeline.removeHandler(context: context, promise: nil)
     }
 }
 
@@ -53,6 +59,6 @@ router.post("v1/messages") { request, _ -> Response in
 }
 router.get("health") { _, _ in "ok" }
 let nio = arguments.contains("--nio")
-let app = Application(router: router, server: .http1(configuration: .init(additionalChannelHandlers: nio ? [Direct()] : [])),
+let app = Application(router: router, server: .http1(configuration: .init(additionalChannelHandlers: nio ? [Installer()] : [])),
                       configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "bare"))
 try await app.runService()
