@@ -141,38 +141,16 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         wire = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
     }
 
-    /// Hummingbird adds its extra handlers after its HTTPTypes codec; this one
-    /// belongs before it, where requests are still NIO's: converting every
-    /// request's head to `HTTPRequest` costs more than answering it. So Hummingbird
-    /// is given this installer, which puts the fast path in place and goes.
-    final class Installer: ChannelInboundHandler, RemovableChannelHandler {
-        typealias InboundIn = Never
-        let make: () -> MessagesFastPath
-
-        init(_ make: @escaping () -> MessagesFastPath) { self.make = make }
-
-        func handlerAdded(context: ChannelHandlerContext) {
-            let pipeline = context.pipeline.syncOperations
-            // Without the decoder (a Hummingbird that builds its pipeline otherwise)
-            // every request simply takes the route.
-            if let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
-                try? pipeline.addHandler(make(), position: .after(decoder))
-            }
-            pipeline.removeHandler(context: context, promise: nil)
-        }
-    }
-
     func handlerRemoved(context: ChannelHandlerContext) {
         wire = nil
     }
 
     /// Headers in Hummingbird's order: the route's, length, date, server.
     ///
-    /// Written as HTTP/1.1 bytes from the encoder's place in the pipeline, past the
-    /// typed codecs: turning a reply into `HTTPResponse`, then NIO's head, then
-    /// bytes cost more than the mock's whole decision. Safe because nothing between
-    /// here and there keeps state across responses the fast path does not pass
-    /// them, and Hummingbird's responses never interleave with these (`routed`).
+    /// Written as HTTP/1.1 bytes from the response encoder's place in the pipeline:
+    /// building NIO's head from the fields and encoding it cost several microseconds
+    /// a request. Safe because the encoder keeps no state across responses, and
+    /// Hummingbird's responses never interleave with these (`routed`).
     private func send(_ reply: Reply, close: Bool, _ context: ChannelHandlerContext) {
         var fields = reply.headers
         fields[.contentLength] = String(reply.body.readableBytes)
