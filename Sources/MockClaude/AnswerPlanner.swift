@@ -18,25 +18,26 @@ struct AnswerPlanner: Sendable {
     }
 
     func answer(_ request: MessagesRequest) async -> PlannedAnswer {
-        if let judge = judgeCall(request) {
+        let user = request.lastUserText
+        if let judge = judgeCall(request, user: user) {
             let verdict = await judgeVerdict(judge)
             return PlannedAnswer(kind: .judge(verdict), text: verdict.json)
         }
-        return plainAnswer(request)
+        return plainAnswer(request, user: user)
     }
 
     /// The answer when it needs no query: nil for a judge call, whose verdict may
     /// run the candidate SQL.
     func immediateAnswer(_ request: MessagesRequest) -> PlannedAnswer? {
-        judgeCall(request) == nil ? plainAnswer(request) : nil
-    }
-
-    private func judgeCall(_ request: MessagesRequest) -> JudgeCall? {
-        JudgeCall.parse(system: request.systemText, user: request.lastUserText, pattern: judgePattern)
-    }
-
-    private func plainAnswer(_ request: MessagesRequest) -> PlannedAnswer {
         let user = request.lastUserText
+        return judgeCall(request, user: user) == nil ? plainAnswer(request, user: user) : nil
+    }
+
+    private func judgeCall(_ request: MessagesRequest, user: String) -> JudgeCall? {
+        JudgeCall.parse(system: request.systemText, user: user, pattern: judgePattern)
+    }
+
+    private func plainAnswer(_ request: MessagesRequest, user: String) -> PlannedAnswer {
         if let question = matcher.match(user) {
             return golden[question.id] ?? PlannedAnswer(kind: .golden(question), text: AnswerText.sql(question.sql))
         }
