@@ -11,6 +11,7 @@ struct FastPathTests {
     static let faults = """
         - { name: limited, inject: { rate_limit: { retry_after: 2s } }, match: { header: { x-case: limited } } }
         - { name: broken, inject: { status: 503 }, match: { header: { x-case: broken } } }
+        - { name: busy, inject: { overloaded: {} }, match: { header: { x-case: busy } } }
         - { name: slow, inject: { latency: { before_headers: 30ms } }, match: { header: { x-case: slow } } }
         """
 
@@ -35,6 +36,7 @@ struct FastPathTests {
         Case(label: "provider path with query", path: "/p/bedrock/v1/messages?beta=true", body: MockFixture.body("hello"), fast: true),
         Case(label: "rate limited", body: MockFixture.body("hi"), headers: [("x-case", "limited")], fast: true),
         Case(label: "injected 503", body: MockFixture.body("hi"), headers: [("x-case", "broken")], fast: true),
+        Case(label: "overloaded (529, a status with no standard reason)", body: MockFixture.body("hi"), headers: [("x-case", "busy")], fast: true),
         Case(label: "matched header sent in capitals", body: MockFixture.body("hi"), headers: [("X-CASE", "broken")], fast: true),
         Case(label: "key as a bearer token", body: MockFixture.body("hi"), headers: [("Authorization", "Bearer sk-test")], key: false, fast: true),
         Case(label: "malformed JSON", body: "{\"model\":", fast: true),
@@ -49,6 +51,8 @@ struct FastPathTests {
     /// the rate-limit reset instants, which are wall-clock readings.
     struct Seen: Equatable {
         var status: Int
+        /// As sent: an HTTP client keeps the code and makes up its own reason.
+        var statusLine = ""
         var headers: [String]
         var body: String
 
@@ -72,7 +76,11 @@ struct FastPathTests {
             try await MockFixture.with(faults: Self.faults, configure: { $0.fastPath = fastPath }) { mock in
                 let headers = (item.key ? MockFixture.apiKey : []) + [("x-llmchaos-request", "fast-path-case")] + item.headers
                 let reply = try await mock.post(item.body, path: item.path, headers: headers)
-                return (Seen(reply, refusedBeforeIdentity: item.refused), mock.running.server.runtime.fastAnswers.load(ordering: .relaxed))
+                var seen = Seen(reply, refusedBeforeIdentity: item.refused)
+                let answered = mock.running.server.runtime.fastAnswers.load(ordering: .relaxed)
+                let raw = try await RawHTTP.post(port: mock.running.port, path: item.path, body: item.body, headers: headers)
+                seen.statusLine = raw.bytes.components(separatedBy: "\r\n").first ?? ""
+                return (seen, answered)
             }
         }
         let (fast, answeredFast) = try await send(fastPath: true)

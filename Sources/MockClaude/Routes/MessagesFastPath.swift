@@ -182,7 +182,7 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         written.futureResult.whenComplete { _ in channel.close(promise: nil) }
     }
 
-    /// The status line and fields as NIO's encoder writes them.
+    /// The status line and fields as Hummingbird's path through NIO's encoder writes them.
     static func writeHead(_ status: HTTPResponse.Status, _ fields: HTTPFields, into out: inout ByteBuffer) {
         out.writeStaticString("HTTP/1.1 ")
         let code = status.code
@@ -190,7 +190,8 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         out.writeInteger(UInt8(truncatingIfNeeded: 48 + code / 10 % 10))
         out.writeInteger(UInt8(truncatingIfNeeded: 48 + code % 10))
         out.writeStaticString(" ")
-        out.writeString(status.reasonPhrase)
+        // NIO's reason for a code it knows, whatever `HTTPTypes` carries (often none).
+        out.writeString(HTTPResponseStatus(statusCode: code, reasonPhrase: status.reasonPhrase).reasonPhrase)
         out.writeStaticString("\r\n")
         for field in fields {
             out.writeString(field.name.rawName)
