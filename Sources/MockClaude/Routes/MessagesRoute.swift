@@ -86,16 +86,12 @@ struct MessagesRoute: Sendable {
         do {
             body = try await mutableRequest.collectBody(upTo: runtime.configuration.maxBodyBytes)
         } catch {
-            return reject(.requestTooLarge, Self.tooLarge(runtime.configuration.maxBodyBytes), exchange)
+            return reject(.requestTooLarge, "Request exceeds the maximum allowed number of bytes (\(runtime.configuration.maxBodyBytes)).", exchange)
         }
         switch read(exchange, header: Self.lookup(request.headers), body: body) {
         case let .refused(reply): return reply.response
         case let .received(received): return await answer(received, channel: context.channel)
         }
-    }
-
-    static func tooLarge(_ limit: Int) -> String {
-        "Request exceeds the maximum allowed number of bytes (\(limit))."
     }
 
     /// Checks the key and the body, identifies the attempt and counts the prompt.
