@@ -69,14 +69,29 @@ struct AnswerRenderer: Sendable {
         return (headers, ByteBuffer(bytes: message.jsonBytes))
     }
 
-    func stream() async -> Response {
-        try? await clock.sleep(for: delays.beforeHeaders)
+    /// The head of a streamed answer, after its `before_headers` delay.
+    var streamHeaders: HTTPFields {
         var headers = HTTPFields.base(requestID: exchange.requestID, faults: decision.names, contentType: "text/event-stream; charset=utf-8")
         headers[.cacheControl] = "no-cache"
         headers.add(decision.effect.headers)
-        return Response(status: .ok, headers: headers, body: ResponseBody { [self] writer in
+        return headers
+    }
+
+    func streamScript() -> StreamScript {
+        StreamScript(
+            opening: .messageStart(id: messageID, model: exchange.model ?? "", inputTokens: exchange.inputTokens,
+                                   cacheCreation: exchange.cacheCreationTokens, cacheRead: exchange.cacheReadTokens),
+            answer: answer, delays: delays, breakage: breakage,
+            tokensPerDelta: runtime.configuration.tokensPerDelta, pingInterval: runtime.configuration.pingInterval
+        )
+    }
+
+    /// The stream played in Hummingbird's body writer, waiting on the scenario clock.
+    func stream() async -> Response {
+        try? await clock.sleep(for: delays.beforeHeaders)
+        return Response(status: .ok, headers: streamHeaders, body: ResponseBody { [self] writer in
             do {
-                try await self.writeStream(&writer)
+                try await self.play(self.streamScript(), &writer)
             } catch is ConnectionBreaker.Dropped {
                 throw ConnectionBreaker.Dropped()
             } catch {
@@ -86,73 +101,23 @@ struct AnswerRenderer: Sendable {
         })
     }
 
-    /// Events that no delay separates leave in one write: the first token goes out
-    /// the moment its delay ends with whatever follows it at once, and neither the
-    /// mock nor the client pays a write and a read per token when tokens are not
-    /// paced. With a per-token delay every delta is its own write, as before.
-    private func writeStream(_ writer: inout any ResponseBodyWriter) async throws {
-        let deltas = Self.deltas(of: answer.text, piecesPerDelta: runtime.configuration.tokensPerDelta)
-        let breakAt = breakage.map { $0.1.deltas(outOf: deltas.count) }
-        var batch = ByteBuffer()
-        Self.append(.messageStart(id: messageID, model: exchange.model ?? "", inputTokens: exchange.inputTokens,
-                                  cacheCreation: exchange.cacheCreationTokens, cacheRead: exchange.cacheReadTokens), to: &batch)
-        Self.append(.contentBlockStart(index: 0), to: &batch)
-        Self.append(.ping, to: &batch)
-        for (index, delta) in deltas.enumerated() {
-            if index == breakAt, let (kind, _) = breakage {
-                try await flush(&batch, &writer)
-                return try await breakStream(kind, &writer)
+    private func play(_ script: StreamScript, _ writer: inout any ResponseBodyWriter) async throws {
+        var script = script
+        while true {
+            switch script.next() {
+            case let .write(bytes):
+                try await writer.write(bytes)
+            case let .pause(duration):
+                try await clock.sleep(for: duration)
+            case let .end(.finish(ending, errorType)):
+                try await writer.finish(nil)
+                return finish(ending: ending, errorType: errorType)
+            case let .end(.stall(cap)):
+                try await breakBody(.stall(cap), writer: &writer)
+            case let .end(.disconnect(reset)):
+                try await breakBody(.disconnect(reset: reset), writer: &writer)
             }
-            let wait = index == 0 ? delays.firstToken : delays.perToken * delta.pieces
-            if wait > .zero {
-                try await flush(&batch, &writer)
-                try await waitWithPings(wait, &writer)
-            }
-            Self.append(.textDelta(index: 0, text: delta.text), to: &batch)
         }
-        if deltas.isEmpty, delays.firstToken > .zero {
-            try await flush(&batch, &writer)
-            try await waitWithPings(delays.firstToken, &writer)
-        }
-        if let breakAt, breakAt >= deltas.count, let (kind, _) = breakage {
-            try await flush(&batch, &writer)
-            return try await breakStream(kind, &writer)
-        }
-        Self.append(.contentBlockStop(index: 0), to: &batch)
-        Self.append(.messageDelta(stopReason: answer.stopReason, outputTokens: answer.outputTokens), to: &batch)
-        Self.append(.messageStop, to: &batch)
-        try await flush(&batch, &writer)
-        try await writer.finish(nil)
-        finish(ending: "complete")
-    }
-
-    /// The event's bytes, built in one small array (a delta fits the first
-    /// allocation; as strings it took seven). Not one array kept for the whole
-    /// stream: ten thousand streams opening at once would each hold one beside
-    /// the buffer it is copied into, and the heap keeps that peak (measured:
-    /// 3 KiB more per held stream).
-    static func append(_ event: StreamEvent, to batch: inout ByteBuffer) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(128)
-        event.appendWire(to: &bytes)
-        batch.writeBytes(bytes)
-    }
-
-    private func flush(_ batch: inout ByteBuffer, _ writer: inout any ResponseBodyWriter) async throws {
-        guard batch.readableBytes > 0 else { return }
-        let bytes = batch
-        batch = ByteBuffer()
-        try await writer.write(bytes)
-    }
-
-    private func breakStream(_ kind: FaultEffect.StreamBreak, _ writer: inout any ResponseBodyWriter) async throws {
-        if case let .error(type, message) = kind {
-            try await send(.error(type: type, message: message), &writer)
-            try await writer.finish(nil)
-            finish(ending: "stream_error", errorType: type.rawValue)
-            return
-        }
-        try await breakBody(kind, writer: &writer)
     }
 
     /// Truncate, stall or drop a body that has started.
@@ -181,37 +146,7 @@ struct AnswerRenderer: Sendable {
         }
     }
 
-    private func send(_ event: StreamEvent, _ writer: inout any ResponseBodyWriter) async throws {
-        var bytes = ByteBuffer()
-        Self.append(event, to: &bytes)
-        try await writer.write(bytes)
-    }
-
-    /// Waits in scenario time, sending `ping` every ping interval so proxies and
-    /// clients see a live stream, as the API does during long thinking.
-    private func waitWithPings(_ duration: Duration, _ writer: inout any ResponseBodyWriter) async throws {
-        var remaining = duration
-        let interval = runtime.configuration.pingInterval
-        while remaining > interval {
-            try await clock.sleep(for: interval)
-            try await send(.ping, &writer)
-            remaining -= interval
-        }
-        if remaining > .zero { try await clock.sleep(for: remaining) }
-    }
-
-    private func finish(ending: String, errorType: String? = nil) {
+    func finish(ending: String, errorType: String? = nil) {
         route.finish(exchange, decision, status: 200, ending: ending, answer: answer, errorType: errorType)
-    }
-
-    struct Delta { var text: String; var pieces: Int }
-
-    static func deltas(of text: String, piecesPerDelta: Int) -> [Delta] {
-        let pieces = TokenCounter.pieces(of: text)
-        let size = max(1, piecesPerDelta)
-        return stride(from: 0, to: pieces.count, by: size).map { start in
-            let slice = pieces[start..<min(start + size, pieces.count)]
-            return Delta(text: slice.joined(), pieces: slice.count)
-        }
     }
 }
