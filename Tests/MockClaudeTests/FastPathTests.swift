@@ -43,7 +43,7 @@ struct FastPathTests {
         Case(label: "unknown model", body: MockFixture.body("hi", model: "claude-nonexistent-1"), fast: true),
         Case(label: "no API key", body: MockFixture.body("hi"), key: false, refused: true, fast: true),
         Case(label: "delayed answer", body: MockFixture.body("hi"), headers: [("x-case", "slow")], fast: false),
-        Case(label: "stream", body: MockFixture.body(question.question, stream: true), fast: false),
+        Case(label: "stream", body: MockFixture.body(question.question, stream: true), fast: true),
         Case(label: "judge call", body: MockFixture.body(judge), fast: false),
     ]
 

@@ -11,19 +11,23 @@ enum RawHTTP {
         func count(_ needle: String) -> Int { bytes.components(separatedBy: needle).count - 1 }
     }
 
-    /// `progress` sees everything received so far, after each read.
+    /// `progress` sees everything received so far, after each read; the client
+    /// hangs up as soon as `leaveWhen` is true of it.
     static func post(
-        port: Int, path: String, body: String, headers: [(String, String)], progress: (@Sendable (String) -> Void)? = nil
+        port: Int, path: String, body: String, headers: [(String, String)], progress: (@Sendable (String) -> Void)? = nil,
+        leaveWhen: (@Sendable (String) -> Bool)? = nil
     ) async throws -> Exchange {
         var request = "POST \(path) HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)\r\nconnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         request += "\r\n" + body
-        return try await send(port: port, request, progress: progress)
+        return try await send(port: port, request, progress: progress, leaveWhen: leaveWhen)
     }
 
     /// Writes `request` as it is — several pipelined requests, say — and reads
     /// until the server closes.
-    static func send(port: Int, _ request: String, progress: (@Sendable (String) -> Void)? = nil) async throws -> Exchange {
+    static func send(
+        port: Int, _ request: String, progress: (@Sendable (String) -> Void)? = nil, leaveWhen: (@Sendable (String) -> Bool)? = nil
+    ) async throws -> Exchange {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
@@ -36,6 +40,7 @@ enum RawHTTP {
                 for try await buffer in inbound {
                     received += String(buffer: buffer)
                     progress?(received)
+                    if leaveWhen?(received) == true { break }
                 }
             }
         } catch {

@@ -24,9 +24,16 @@ enum ConnectionBreaker {
     /// which the client sees as "connection reset by peer". Writes not yet flushed are
     /// lost: to end a body after what was sent, throw ``Dropped`` from the writer instead.
     static func drop(_ channel: any Channel, reset: Bool) async {
-        if reset, let provider = channel as? any SocketOptionProvider {
-            try? await provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
-        }
-        try? await channel.close()
+        try? await channel.eventLoop.flatSubmit {
+            let closed = channel.eventLoop.makePromise(of: Void.self)
+            close(channel, reset: reset, promise: closed)
+            return closed.futureResult
+        }.get()
+    }
+
+    /// ``drop(_:reset:)`` from the channel's event loop.
+    static func close(_ channel: any Channel, reset: Bool, promise: EventLoopPromise<Void>? = nil) {
+        guard reset, let provider = channel as? any SocketOptionProvider else { return channel.close(promise: promise) }
+        provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: promise) }
     }
 }

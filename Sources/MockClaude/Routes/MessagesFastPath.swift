@@ -1,11 +1,13 @@
+import ChaosCore
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
 
 /// Answers `POST /v1/messages` and `/v1/messages/count_tokens` on the event loop
-/// when the answer is whole at once — no fault delay, hang, break or stream, no
-/// judge's query — and hands everything else to the Hummingbird route, which
-/// goes on from where this left off (``Handoffs``).
+/// when the answer is whole at once — no fault delay, hang or break, no judge's
+/// query — and plays streams there too (``LoopStream``) when the clock allows.
+/// Everything else goes to the Hummingbird route, which goes on from where this
+/// left off (``Handoffs``).
 ///
 /// Why it exists: per request, Hummingbird's async machinery (the connection
 /// task, the body stream, the router, the response writer) cost more than the
@@ -14,7 +16,8 @@ import NIOHTTP1
 /// functions, so they answer alike byte for byte (tested), `date` aside.
 ///
 /// Order: once a request on a connection has gone to Hummingbird, later ones
-/// follow it until its response has ended, so answers never overtake each other.
+/// follow it until its response has ended, so answers never overtake each other;
+/// requests that come in while a stream plays here wait for it to end.
 final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -36,14 +39,31 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var date = HTTPDate()
     /// The response encoder's context: bytes written from it go straight to the socket.
     private var wire: ChannelHandlerContext?
+    /// Streams can be played here only when pauses are real time, scaled.
+    private let loopTimed: Bool
+    private var playing: LoopStream?
+    /// Requests pipelined behind the stream playing, with a read and a quiesce
+    /// (graceful shutdown) put off until it ends.
+    private var held = CircularBuffer<HTTPServerRequestPart>()
+    private var readHeld = false
+    private var quiesceHeld = false
 
     init(route: MessagesRoute, serverName: String) {
         self.route = route
         self.serverName = serverName
+        self.loopTimed = route.runtime.clock is ScaledClock
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch (unwrapInboundIn(data), mode) {
+        if playing != nil {
+            held.append(unwrapInboundIn(data))
+        } else {
+            handle(unwrapInboundIn(data), context)
+        }
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, _ context: ChannelHandlerContext) {
+        switch (part, mode) {
         case (_, .closing):
             break
         case (.head(var head), _):
@@ -71,9 +91,27 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             answer(head, target, body.take() ?? ByteBuffer(), context)
         case (.end, .forwarding):
             mode = .idle
-            context.fireChannelRead(data)
+            context.fireChannelRead(wrapInboundOut(part))
         default:
-            context.fireChannelRead(data)
+            context.fireChannelRead(wrapInboundOut(part))
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        // Reading on would buffer without bound what a pipelining client sends.
+        if playing != nil, !held.isEmpty {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Hummingbird closes a connection it thinks idle at once; let the stream end first.
+        if playing != nil, event is ChannelShouldQuiesceEvent {
+            quiesceHeld = true
+        } else {
+            context.fireUserInboundEventTriggered(event)
         }
     }
 
@@ -96,6 +134,9 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        playing?.connectionClosed()
+        playing = nil
+        held.removeAll()
         // Handed off but never taken: the client left before the route began.
         for token in handedOff {
             if let stage = route.runtime.handoffs.take(token) { route.abandon(stage) }
@@ -122,6 +163,7 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             }
             let decided = route.decide(received, honest: honest)
             guard let reply = route.immediate(decided, channel: context.channel) else {
+                if play(decided, close: close, context) { return }
                 return handOff(.decided(decided), head, context)
             }
             send(reply, close: close, context)
@@ -135,6 +177,64 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         head.headers.replaceOrAdd(name: Handoffs.headerName, value: token)
         passOn(.head(head), context)
         context.fireChannelRead(wrapInboundOut(.end(nil)))
+    }
+
+    /// Plays a stream here if it can be: its pauses on the event loop, its bytes
+    /// straight to the socket.
+    private func play(_ decided: MessagesRoute.Decided, close: Bool, _ context: ChannelHandlerContext) -> Bool {
+        guard loopTimed, decided.exchange.stream, let wire else { return false }
+        switch decided.decision.effect.outcome {
+        case nil, .broken?: break
+        case .error?, .hang?: return false
+        }
+        route.runtime.fastAnswers.add(1, ordering: .relaxed)
+        let renderer = route.renderer(decided, channel: context.channel)
+        let stream = LoopStream(
+            renderer: renderer, wire: wire,
+            head: { [weak self] in self?.streamHead(renderer) ?? ByteBuffer() },
+            ended: { [weak self] written in self?.streamEnded(written, close: close, context) }
+        )
+        playing = stream
+        stream.start()
+        return true
+    }
+
+    /// Spelt as NIO's encoder adds it to the route's streams.
+    private static let transferEncoding = HTTPField.Name("transfer-encoding")!
+
+    /// Headers in the order the route's stream has them after NIO's encoder.
+    private func streamHead(_ renderer: AnswerRenderer) -> ByteBuffer {
+        var fields = renderer.streamHeaders
+        fields[.date] = date.now()
+        fields[.server] = serverName
+        fields[Self.transferEncoding] = "chunked"
+        var out = ByteBuffer()
+        Self.writeHead(.ok, fields, into: &out)
+        return out
+    }
+
+    private func streamEnded(_ written: EventLoopFuture<Void>, close: Bool, _ context: ChannelHandlerContext) {
+        playing = nil
+        if close {
+            mode = .closing
+            held.removeAll()
+            let channel = context.channel
+            written.whenComplete { _ in channel.close(promise: nil) }
+            return
+        }
+        let replayed = !held.isEmpty
+        while playing == nil, let part = held.popFirst() { handle(part, context) }
+        guard playing == nil else { return }
+        if quiesceHeld {
+            quiesceHeld = false
+            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
+        if readHeld {
+            readHeld = false
+            context.read()
+        }
+        // What was replayed is answered, or handed on, as a read would have it.
+        if replayed { channelReadComplete(context: context) }
     }
 
     func handlerAdded(context: ChannelHandlerContext) {

@@ -190,7 +190,7 @@ struct MessagesRoute: Sendable {
         return decided.exchange.stream ? await renderer.stream() : await renderer.json()
     }
 
-    private func renderer(_ decided: Decided, channel: any Channel) -> AnswerRenderer {
+    func renderer(_ decided: Decided, channel: any Channel) -> AnswerRenderer {
         AnswerRenderer(runtime: runtime, route: self, exchange: decided.exchange, decision: decided.decision, answer: decided.answer, channel: channel)
     }
 

@@ -1,0 +1,137 @@
+import ChaosCore
+import Foundation
+import Synchronization
+import Testing
+@testable import MockClaude
+
+/// Streams play on the event loop when the fast path takes them, and in
+/// Hummingbird's body writer when the route does; a client must not be able to
+/// tell which, down to the bytes on the wire.
+@Suite("Streams played on the event loop")
+struct LoopStreamTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var label: String
+        var faults: String?
+        /// Journaled as.
+        var ending: String
+        /// An RST may cost the client bytes it had not read yet: only the error is compared.
+        var reset = false
+        var testDescription: String { label }
+    }
+
+    static let cases: [Case] = [
+        Case(label: "no fault", ending: "complete"),
+        Case(label: "headers late", faults: "- inject: { latency: { before_headers: 40ms } }", ending: "complete"),
+        Case(label: "first token late, with pings", faults: "- inject: { latency: { first_token: 70ms } }", ending: "complete"),
+        Case(label: "paced tokens", faults: "- inject: { latency: { per_token: 2ms } }", ending: "complete"),
+        Case(label: "error event", faults: "- inject: { stream_error: { after_deltas: 2 } }", ending: "stream_error"),
+        Case(label: "truncated", faults: "- inject: { truncate: { after: 50% } }", ending: "truncated"),
+        Case(label: "stalled", faults: "- inject: { stall: { after_deltas: 2, cap: 150ms } }", ending: "stalled"),
+        Case(label: "closed mid-answer", faults: "- inject: { disconnect: { after_deltas: 3, mode: close } }", ending: "disconnected"),
+        Case(label: "reset mid-answer", faults: "- inject: { disconnect: { after_deltas: 3, mode: reset } }", ending: "reset", reset: true),
+        Case(label: "closed before the first token", faults: "- inject: { disconnect: { after_deltas: 0 } }", ending: "disconnected"),
+    ]
+
+    static let body = MockFixture.body("Tell me about the quarter.", stream: true)
+    static let headers = MockFixture.apiKey + [("x-llmchaos-request", "loop-stream-case")]
+
+    /// The bytes but the `date` line, which is a wall-clock reading.
+    static func withoutDate(_ bytes: String) -> String {
+        bytes.components(separatedBy: "\r\n").filter { !$0.lowercased().hasPrefix("date: ") }.joined(separator: "\r\n")
+    }
+
+    @Test(arguments: cases)
+    func bothPlayersPutTheSameBytesOnTheWire(_ item: Case) async throws {
+        func play(fastPath: Bool) async throws -> (bytes: String, error: String?, endings: [String], onLoop: Int) {
+            try await MockFixture.with(faults: item.faults, configure: { $0.fastPath = fastPath; $0.pingInterval = .milliseconds(30) }) { mock in
+                let raw = try await RawHTTP.post(port: mock.running.port, path: "/v1/messages", body: Self.body, headers: Self.headers)
+                let endings = try await mock.journalEntries().map(\.ending)
+                return (Self.withoutDate(raw.bytes), raw.error.map { "\($0)" }, endings, mock.running.server.runtime.fastAnswers.load(ordering: .relaxed))
+            }
+        }
+        let loop = try await play(fastPath: true)
+        let route = try await play(fastPath: false)
+        #expect(loop.onLoop == 1)
+        #expect(route.onLoop == 0)
+        #expect(loop.endings == [item.ending])
+        #expect(route.endings == [item.ending])
+        #expect((loop.error == nil) == (route.error == nil))
+        if item.reset {
+            #expect(loop.error?.lowercased().contains("reset") == true, "\(loop.error ?? "no error")")
+        } else {
+            #expect(loop.bytes == route.bytes)
+            #expect(loop.bytes.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        }
+        if item.label.contains("pings") {
+            #expect(loop.bytes.components(separatedBy: "event: ping").count - 1 == 3, "the opening ping and two while waiting")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func requestsPipelinedBehindAStreamWaitForItsEnd() async throws {
+        try await MockFixture.with(faults: "- inject: { latency: { per_token: 3ms } }") { mock in
+            func request(_ path: String, _ body: String, _ extra: String = "") -> String {
+                "POST \(path) HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: sk-test\r\ncontent-type: application/json\r\n"
+                    + "content-length: \(body.utf8.count)\r\n\(extra)\r\n\(body)"
+            }
+            let wire = request("/v1/messages", Self.body)
+                + request("/v1/messages/count_tokens", MockFixture.body("second"))
+                + request("/v1/messages", MockFixture.body("third", stream: true), "connection: close\r\n")
+            let exchange = try await RawHTTP.send(port: mock.running.port, wire)
+            #expect(exchange.error == nil)
+            #expect(exchange.count("HTTP/1.1 200 OK") == 3)
+            let firstStop = try #require(exchange.bytes.range(of: "event: message_stop"))
+            let second = try #require(exchange.bytes.range(of: "\r\n\r\n{\"input_tokens\":"))
+            #expect(firstStop.upperBound < second.lowerBound)
+            #expect(exchange.count("event: message_stop") == 2)
+            #expect(exchange.bytes.hasSuffix("0\r\n\r\n"))
+            #expect(mock.running.server.runtime.fastAnswers.load(ordering: .relaxed) == 3)
+            #expect(try await mock.journalEntries().map(\.ending) == ["complete", "complete", "complete"])
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aClientLeavingMidStreamIsJournaledOnceAndReleasesTheRequest() async throws {
+        try await MockFixture.with(faults: "- inject: { latency: { per_token: 10s } }") { mock in
+            let raw = try await RawHTTP.post(port: mock.running.port, path: "/v1/messages", body: Self.body, headers: Self.headers,
+                                             leaveWhen: { $0.contains("event: content_block_delta") })
+            #expect(raw.count("event: content_block_delta") == 1)
+            let runtime = mock.running.server.runtime
+            let deadline = ContinuousClock.now + .seconds(10)
+            while runtime.inFlight.current > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(runtime.inFlight.current == 0)
+            #expect(try await mock.journalEntries().map(\.ending) == ["client_gone"])
+            #expect(runtime.fastAnswers.load(ordering: .relaxed) == 1)
+        }
+    }
+
+    /// Hummingbird closes connections it thinks idle at once when stopping; one
+    /// playing a stream here is not idle, and gets the same grace as the route's.
+    @Test(.timeLimit(.minutes(1)))
+    func stoppingTheMockLetsAStreamInFlightFinish() async throws {
+        try await MockFixture.with(faults: "- inject: { latency: { first_token: 400ms } }") { mock in
+            let opened = Mutex(false)
+            let raw = Task {
+                try await RawHTTP.post(port: mock.running.port, path: "/v1/messages", body: Self.body, headers: Self.headers,
+                                       progress: { text in if text.contains("message_start") { opened.withLock { $0 = true } } })
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !opened.withLock({ $0 }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            await mock.running.stop()
+            let result = try await raw.value
+            #expect(result.error == nil)
+            #expect(result.count("event: message_stop") == 1)
+            #expect(result.bytes.hasSuffix("0\r\n\r\n"))
+            #expect(mock.journal.entries().map(\.ending) == ["complete"])
+        }
+    }
+
+    /// A clock that does not follow real time cannot schedule on the event loop.
+    @Test func withAManualClockStreamsGoToTheRoute() async throws {
+        try await MockFixture.with(clock: ManualClock()) { mock in
+            let stream = try await mock.stream(Self.body)
+            #expect(stream.names.last == "message_stop")
+            #expect(mock.running.server.runtime.fastAnswers.load(ordering: .relaxed) == 0)
+        }
+    }
+}
