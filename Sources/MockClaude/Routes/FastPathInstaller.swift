@@ -19,6 +19,13 @@ extension MessagesFastPath {
             if let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
                 try? pipeline.addHandler(make(), position: .after(decoder))
             }
+            // Each connection keeps its last receive buffer for the next read. NIO's
+            // first is 2 KiB; a Messages request is a few hundred bytes, and ten
+            // thousand held streams kept 1 KiB each too many (measured). The buffer
+            // still grows for large bodies.
+            try? context.channel.syncOptions?.setOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 65536)
+            )
             pipeline.removeHandler(context: context, promise: nil)
         }
     }
