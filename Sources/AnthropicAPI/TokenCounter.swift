@@ -9,27 +9,32 @@ public enum TokenCounter {
         var pieces: [Substring] = []
         pieces.reserveCapacity(text.utf8.count / 4 + 1)
         var start = text.startIndex
-        var i = start
-        let end = text.endIndex
-        while i < end {
-            while i < end, text[i].isWhitespace { i = text.index(after: i) }
-            if i == end {
-                if pieces.isEmpty { pieces.append(text[start..<end]) } else {
-                    let last = pieces.removeLast()
-                    pieces.append(text[last.startIndex..<end])
-                }
-                break
-            }
-            if text[i].isLetter || text[i].isNumber {
-                var n = 0
-                while i < end, n < 4, text[i].isLetter || text[i].isNumber { i = text.index(after: i); n += 1 }
-            } else {
-                i = text.index(after: i)
-            }
-            pieces.append(text[start..<i])
-            start = i
+        while start < text.endIndex {
+            let end = pieceEnd(in: text, from: start)
+            pieces.append(text[start..<end])
+            start = end
         }
         return pieces
+    }
+
+    /// Where the piece of `text` that begins at `start` ends: after its leading
+    /// whitespace and its word part (or punctuation mark); whitespace that ends
+    /// the text joins the last piece. For walking a text a piece at a time.
+    /// - Precondition: `start < text.endIndex`.
+    public static func pieceEnd(in text: String, from start: String.Index) -> String.Index {
+        let end = text.endIndex
+        var i = start
+        while i < end, text[i].isWhitespace { i = text.index(after: i) }
+        if i == end { return end }
+        if text[i].isLetter || text[i].isNumber {
+            var n = 0
+            while i < end, n < 4, text[i].isLetter || text[i].isNumber { i = text.index(after: i); n += 1 }
+        } else {
+            i = text.index(after: i)
+        }
+        var rest = i
+        while rest < end, text[rest].isWhitespace { rest = text.index(after: rest) }
+        return rest == end ? end : i
     }
 
     /// How many tokens `text` counts as.

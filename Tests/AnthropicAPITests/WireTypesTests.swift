@@ -72,4 +72,11 @@ import AnthropicAPI
         #expect(pieces.joined() == text)
         #expect(pieces.filter { !$0.allSatisfy(\.isWhitespace) }.count == TokenCounter.count(text))
     }
+
+    /// Whitespace leads a piece, and whitespace ending the text joins the last.
+    @Test func tokenPiecesAreCutWhereStreamDeltasAreCut() {
+        #expect(TokenCounter.pieces(of: "Hello, world  ") == ["Hell", "o", ",", " worl", "d  "])
+        #expect(TokenCounter.pieces(of: " SUM(x)\n") == [" SUM", "(", "x", ")\n"])
+        #expect(TokenCounter.pieces(of: "  ") == ["  "])
+    }
 }

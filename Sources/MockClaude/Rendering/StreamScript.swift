@@ -7,8 +7,8 @@ import NIOCore
 /// clock inside Hummingbird's body writer, and the fast path's, on the event loop
 /// (``LoopStream``) — so a stream is the same whoever plays it.
 ///
-/// Steps are made one at a time, not listed up front: ten thousand held streams
-/// would each keep every delta's bytes for minutes.
+/// Steps are made one at a time, and deltas cut from the answer's text as they
+/// are due: ten thousand held streams would each keep every delta for minutes.
 ///
 /// ```
 /// message_start content_block_start ping │ pause(first_token) [ping …] │ delta
@@ -44,9 +44,13 @@ struct StreamScript {
 
     private enum After { case delta, tail }
 
-    struct Delta { var text: String; var pieces: Int }
-
-    private let deltas: [Delta]
+    /// The answer's text, cut into deltas of `tokensPerDelta` token pieces.
+    private let text: String
+    private let piecesPerDelta: Int
+    private let deltaCount: Int
+    /// Where the next delta starts; and the delta due next, once cut.
+    private var position: String.Index
+    private var due: (end: String.Index, pieces: Int)?
     private let opening: StreamEvent
     private let stopReason: StopReason
     private let outputTokens: Int
@@ -56,20 +60,24 @@ struct StreamScript {
     private let breakage: (at: Int, kind: FaultEffect.StreamBreak)?
     private var phase = Phase.opening
     private var cursor = 0
-    private var batch = ByteBuffer()
+    /// Nil, not empty, between writes: an empty buffer still holds storage.
+    private var batch: ByteBuffer?
 
     init(
         opening: StreamEvent, answer: PlannedAnswer, delays: FaultEffect.Delays,
         breakage: (FaultEffect.StreamBreak, FaultEffect.BreakPoint)?, tokensPerDelta: Int, pingInterval: Duration
     ) {
-        deltas = Self.deltas(of: answer.text, piecesPerDelta: tokensPerDelta)
+        text = answer.text
+        piecesPerDelta = max(1, tokensPerDelta)
+        position = text.startIndex
+        deltaCount = Self.deltaCount(of: text, piecesPerDelta: piecesPerDelta)
         self.opening = opening
         stopReason = answer.stopReason
         outputTokens = answer.outputTokens
         firstToken = delays.firstToken
         perToken = delays.perToken
         self.pingInterval = pingInterval
-        self.breakage = breakage.map { [count = deltas.count] in (at: $0.1.deltas(outOf: count), kind: $0.0) }
+        self.breakage = breakage.map { [deltaCount] in (at: $0.1.deltas(outOf: deltaCount), kind: $0.0) }
     }
 
     mutating func next() -> Step {
@@ -81,19 +89,24 @@ struct StreamScript {
                 append(.ping)
                 phase = .atDelta
             case .atDelta:
-                guard cursor < deltas.count else {
+                guard cursor < deltaCount else {
                     // No text at all: the first-token wait still happens.
-                    phase = deltas.isEmpty && firstToken > .zero ? .waiting(firstToken, then: .tail) : .tail
+                    phase = deltaCount == 0 && firstToken > .zero ? .waiting(firstToken, then: .tail) : .tail
                     continue
                 }
                 if let breakage, breakage.at == cursor {
                     phase = ending(breakage.kind)
                     continue
                 }
-                let wait = cursor == 0 ? firstToken : perToken * deltas[cursor].pieces
+                let delta = cutDelta()
+                due = delta
+                let wait = cursor == 0 ? firstToken : perToken * delta.pieces
                 phase = wait > .zero ? .waiting(wait, then: .delta) : .delta
             case .delta:
-                append(.textDelta(index: 0, text: deltas[cursor].text))
+                let end = due!.end
+                append(.textDelta(index: 0, text: String(text[position..<end])))
+                position = end
+                due = nil
                 cursor += 1
                 phase = .atDelta
             case let .waiting(remaining, after):
@@ -140,9 +153,9 @@ struct StreamScript {
     }
 
     private mutating func takeBatch() -> Step? {
-        guard batch.readableBytes > 0 else { return nil }
-        defer { batch = ByteBuffer() }
-        return .write(batch)
+        guard let written = batch else { return nil }
+        batch = nil
+        return .write(written)
     }
 
     /// The event's bytes, built in one small array (a delta fits the first
@@ -154,15 +167,28 @@ struct StreamScript {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(128)
         event.appendWire(to: &bytes)
-        batch.writeBytes(bytes)
+        if batch == nil {
+            batch = ByteBuffer(bytes: bytes)
+        } else {
+            batch!.writeBytes(bytes)
+        }
     }
 
-    static func deltas(of text: String, piecesPerDelta: Int) -> [Delta] {
-        let pieces = TokenCounter.pieces(of: text)
-        let size = max(1, piecesPerDelta)
-        return stride(from: 0, to: pieces.count, by: size).map { start in
-            let slice = pieces[start..<min(start + size, pieces.count)]
-            return Delta(text: slice.joined(), pieces: slice.count)
+    private func cutDelta() -> (end: String.Index, pieces: Int) {
+        var end = position, pieces = 0
+        while pieces < piecesPerDelta, end < text.endIndex {
+            end = TokenCounter.pieceEnd(in: text, from: end)
+            pieces += 1
         }
+        return (end, pieces)
+    }
+
+    private static func deltaCount(of text: String, piecesPerDelta: Int) -> Int {
+        var start = text.startIndex, pieces = 0
+        while start < text.endIndex {
+            start = TokenCounter.pieceEnd(in: text, from: start)
+            pieces += 1
+        }
+        return (pieces + piecesPerDelta - 1) / piecesPerDelta
     }
 }

@@ -1,0 +1,87 @@
+import AnthropicAPI
+import Faults
+import Foundation
+import NIOCore
+import Testing
+@testable import MockClaude
+
+/// The script both stream players follow, step by step.
+@Suite("Stream script")
+struct StreamScriptTests {
+    /// Each step in words: the events a write carries (a delta with its text),
+    /// a pause in milliseconds, or how the stream ends.
+    static func steps(
+        _ text: String, delays: FaultEffect.Delays = .init(), breakage: (FaultEffect.StreamBreak, FaultEffect.BreakPoint)? = nil
+    ) -> [String] {
+        var script = StreamScript(
+            opening: .messageStart(id: "msg_1", model: "claude-opus-4-7", inputTokens: 9),
+            answer: PlannedAnswer(kind: .generic, text: text), delays: delays, breakage: breakage,
+            tokensPerDelta: 3, pingInterval: .milliseconds(40)
+        )
+        var seen: [String] = []
+        while true {
+            switch script.next() {
+            case let .write(bytes):
+                let events = String(buffer: bytes).components(separatedBy: "\n\n").filter { !$0.isEmpty }.map { event in
+                    let name = event.components(separatedBy: "\n")[0].replacingOccurrences(of: "event: ", with: "")
+                    guard name == "content_block_delta" else { return name }
+                    let data = Data(event.components(separatedBy: "\ndata: ")[1].utf8)
+                    let object = try! JSONSerialization.jsonObject(with: data) as! [String: Any]
+                    return "delta(\((object["delta"] as! [String: Any])["text"] as! String))"
+                }
+                seen.append("write " + events.joined(separator: " "))
+            case let .pause(duration):
+                seen.append("pause \(Int(duration.milliseconds.rounded()))ms")
+            case let .end(ending):
+                seen.append("end \(ending)")
+                return seen
+            }
+        }
+    }
+
+    @Test func deltasOfThreePiecesArePacedAndLongWaitsCarryPings() {
+        // Pieces: SELE CT ␣SUM | ( reve nue | ) ␣FROM ␣sale | s
+        #expect(Self.steps("SELECT SUM(revenue) FROM sales", delays: .init(firstToken: .milliseconds(100), perToken: .milliseconds(10))) == [
+            "write message_start content_block_start ping",
+            "pause 40ms", "write ping", "pause 40ms", "write ping", "pause 20ms",
+            "write delta(SELECT SUM)", "pause 30ms",
+            "write delta((revenue)", "pause 30ms",
+            "write delta() FROM sale)", "pause 10ms",
+            "write delta(s) content_block_stop message_delta message_stop",
+            "end finish(ending: \"complete\", errorType: nil)",
+        ])
+    }
+
+    @Test func withoutPausesTheWholeStreamIsOneWrite() {
+        #expect(Self.steps("Hi there") == [
+            "write message_start content_block_start ping delta(Hi there) content_block_stop message_delta message_stop",
+            "end finish(ending: \"complete\", errorType: nil)",
+        ])
+    }
+
+    @Test func anErrorEventEndsTheStreamWhereTheBreakPointSays() {
+        let steps = Self.steps("SELECT SUM(revenue) FROM sales", breakage: (.error(.overloaded, message: "Overloaded"), .deltas(2)))
+        #expect(steps == [
+            "write message_start content_block_start ping delta(SELECT SUM) delta((revenue) error",
+            "end finish(ending: \"stream_error\", errorType: Optional(\"overloaded_error\"))",
+        ])
+    }
+
+    @Test func aBreakAfterEveryDeltaComesInsteadOfTheClosingEvents() {
+        let steps = Self.steps("SELECT SUM(revenue)", delays: .init(perToken: .milliseconds(5)), breakage: (.stall(.seconds(60)), .fraction(1)))
+        #expect(steps == [
+            "write message_start content_block_start ping delta(SELECT SUM)", "pause 15ms",
+            "write delta((revenue)", "pause 5ms",
+            "write delta())",
+            "end stall(cap: 60.0 seconds)",
+        ])
+    }
+
+    @Test func anEmptyAnswerStillWaitsForItsFirstToken() {
+        #expect(Self.steps("", delays: .init(firstToken: .milliseconds(30))) == [
+            "write message_start content_block_start ping", "pause 30ms",
+            "write content_block_stop message_delta message_stop",
+            "end finish(ending: \"complete\", errorType: nil)",
+        ])
+    }
+}
