@@ -13,6 +13,7 @@ struct FastPathTests {
         - { name: broken, inject: { status: 503 }, match: { header: { x-case: broken } } }
         - { name: busy, inject: { overloaded: {} }, match: { header: { x-case: busy } } }
         - { name: slow, inject: { latency: { before_headers: 30ms } }, match: { header: { x-case: slow } } }
+        - { name: cut, inject: { truncate: { after: 50% } }, match: { header: { x-case: cut } } }
         """
 
     struct Case: CustomTestStringConvertible, Sendable {
@@ -42,7 +43,8 @@ struct FastPathTests {
         Case(label: "malformed JSON", body: "{\"model\":", fast: true),
         Case(label: "unknown model", body: MockFixture.body("hi", model: "claude-nonexistent-1"), fast: true),
         Case(label: "no API key", body: MockFixture.body("hi"), key: false, refused: true, fast: true),
-        Case(label: "delayed answer", body: MockFixture.body("hi"), headers: [("x-case", "slow")], fast: false),
+        Case(label: "delayed answer", body: MockFixture.body("hi"), headers: [("x-case", "slow")], fast: true),
+        Case(label: "JSON body cut short", body: MockFixture.body("hi"), headers: [("x-case", "cut")], fast: false),
         Case(label: "stream", body: MockFixture.body(question.question, stream: true), fast: true),
         Case(label: "judge call", body: MockFixture.body(judge), fast: false),
     ]
@@ -93,20 +95,23 @@ struct FastPathTests {
 
     @Test(.timeLimit(.minutes(1)))
     func pipelinedAnswersKeepTheirOrderBehindAHandedOffRequest() async throws {
+        // A JSON body that breaks is the route's to send.
         try await MockFixture.with(faults: Self.faults) { mock in
             func request(_ path: String, _ body: String, _ extra: String = "") -> String {
                 "POST \(path) HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: sk-test\r\ncontent-type: application/json\r\n"
                     + "content-length: \(body.utf8.count)\r\n\(extra)\r\n\(body)"
             }
-            let wire = request("/v1/messages", MockFixture.body("first"), "x-case: slow\r\n")
+            let wire = request("/v1/messages", MockFixture.body("first"), "x-case: cut\r\n")
                 + request("/v1/messages", MockFixture.body("second"))
                 + request("/v1/messages/count_tokens", MockFixture.body("third"), "connection: close\r\n")
             let exchange = try await RawHTTP.send(port: mock.running.port, wire)
-            let slow = try #require(exchange.bytes.range(of: "x-llmchaos-faults: slow", options: .caseInsensitive))
-            let second = try #require(exchange.bytes.range(of: "\"role\":\"assistant\"", range: slow.upperBound..<exchange.bytes.endIndex))
-            let third = try #require(exchange.bytes.range(of: "{\"input_tokens\":"))
-            #expect(second.upperBound < third.lowerBound)
-            #expect(exchange.count("HTTP/1.1 200 OK") == 3)
+            // Three answers: the cut one first, the count last.
+            let starts = exchange.bytes.ranges(of: "HTTP/1.1 200 OK")
+            try #require(starts.count == 3)
+            let cut = try #require(exchange.bytes.range(of: "x-llmchaos-faults: cut", options: .caseInsensitive))
+            let count = try #require(exchange.bytes.range(of: "\r\n\r\n{\"input_tokens\":"))
+            #expect(starts[0].upperBound < cut.lowerBound && cut.upperBound < starts[1].lowerBound)
+            #expect(starts[2].upperBound < count.lowerBound)
 
             // With nothing in front of it, the next connection's request is answered at once.
             let before = mock.running.server.runtime.fastAnswers.load(ordering: .relaxed)
@@ -137,12 +142,15 @@ struct FastPathTests {
             let slow = try await mock.post(MockFixture.body("hi"), headers: forged + [("x-case", "slow")])
             #expect(slow.status == 200)
             #expect(slow.header("x-llmchaos-faults") == "slow")
+            let cut = try await mock.post(MockFixture.body("hi"), headers: forged + [("x-case", "cut")])
+            #expect(cut.status == 200)
+            #expect(cut.header("x-llmchaos-faults") == "cut")
             // Behind a handed-off request, a request goes to the route whatever it carries.
             func request(_ body: String, _ extra: String) -> String {
                 "POST /v1/messages HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: sk-test\r\nx-llmchaos-handoff: 1\r\n"
                     + "content-length: \(body.utf8.count)\r\n\(extra)\r\n\(body)"
             }
-            let wire = request(MockFixture.body("hi"), "x-case: slow\r\n") + request(MockFixture.body("there"), "connection: close\r\n")
+            let wire = request(MockFixture.body("hi"), "x-case: cut\r\n") + request(MockFixture.body("there"), "connection: close\r\n")
             let exchange = try await RawHTTP.send(port: mock.running.port, wire)
             #expect(exchange.count("HTTP/1.1 200 OK") == 2)
             #expect(mock.running.server.runtime.handoffs.count == 0)

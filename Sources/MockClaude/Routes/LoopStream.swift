@@ -11,7 +11,7 @@ import NIOCore
 /// clock (a test's `ManualClock`) streams go to the route.
 ///
 /// Everything here runs on the event loop.
-final class LoopStream: NIOScheduledCallbackHandler {
+final class LoopStream: LoopPlayer, NIOScheduledCallbackHandler {
     private enum State { case beforeHead, playing, stalled, over }
 
     private var script: StreamScript

@@ -4,10 +4,11 @@ import NIOCore
 import NIOHTTP1
 
 /// Answers `POST /v1/messages` and `/v1/messages/count_tokens` on the event loop
-/// when the answer is whole at once — no fault delay, hang or break, no judge's
-/// query — and plays streams there too (``LoopStream``) when the clock allows.
-/// Everything else goes to the Hummingbird route, which goes on from where this
-/// left off (``Handoffs``).
+/// when the answer is whole at once, and, when the clock allows, also what waits:
+/// streams (``LoopStream``) and replies whole after a delay (``LoopReply``: a slow
+/// JSON answer, an error after its delay, a hang's 504). The rest (a judge's
+/// query, a JSON body that breaks) goes to the Hummingbird route, which goes on
+/// from where this left off (``Handoffs``).
 ///
 /// Why it exists: per request, Hummingbird's async machinery (the connection
 /// task, the body stream, the router, the response writer) cost more than the
@@ -17,7 +18,7 @@ import NIOHTTP1
 ///
 /// Order: once a request on a connection has gone to Hummingbird, later ones
 /// follow it until its response has ended, so answers never overtake each other;
-/// requests that come in while a stream plays here wait for it to end.
+/// requests that come in while a stream or a delayed reply plays here wait for it.
 final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -41,8 +42,8 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var wire: ChannelHandlerContext?
     /// Streams can be played here only when pauses are real time, scaled.
     private let loopTimed: Bool
-    private var playing: LoopStream?
-    /// Requests pipelined behind the stream playing, with a read and a quiesce
+    private var playing: (any LoopPlayer)?
+    /// Requests pipelined behind what is playing, with a read and a quiesce
     /// (graceful shutdown) put off until it ends.
     private var held = CircularBuffer<HTTPServerRequestPart>()
     private var readHeld = false
@@ -179,23 +180,30 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(wrapInboundOut(.end(nil)))
     }
 
-    /// Plays a stream here if it can be: its pauses on the event loop, its bytes
-    /// straight to the socket.
+    /// Plays here what waits, if it can be: its pauses on the event loop, its
+    /// bytes straight to the socket. A JSON body that breaks goes to the route.
     private func play(_ decided: MessagesRoute.Decided, close: Bool, _ context: ChannelHandlerContext) -> Bool {
-        guard loopTimed, decided.exchange.stream, let wire else { return false }
-        switch decided.decision.effect.outcome {
-        case nil, .broken?: break
-        case .error?, .hang?: return false
+        guard loopTimed, let wire else { return false }
+        if let delayed = route.delayed(decided, channel: context.channel) {
+            let reply = LoopReply(
+                delayed, eventLoop: context.eventLoop, abandon: { [route] in route.abandon(.decided(decided)) },
+                send: { [weak self] reply in self?.replyReady(reply, close: close, context) }
+            )
+            playing = reply
+            reply.start(clock: route.runtime.clock)
+        } else if decided.exchange.stream {
+            let renderer = route.renderer(decided, channel: context.channel)
+            let stream = LoopStream(
+                renderer: renderer, wire: wire,
+                head: { [weak self] in self?.streamHead(renderer) ?? ByteBuffer() },
+                ended: { [weak self] written in self?.streamEnded(written, close: close, context) }
+            )
+            route.runtime.fastAnswers.add(1, ordering: .relaxed)
+            playing = stream
+            stream.start()
+        } else {
+            return false
         }
-        route.runtime.fastAnswers.add(1, ordering: .relaxed)
-        let renderer = route.renderer(decided, channel: context.channel)
-        let stream = LoopStream(
-            renderer: renderer, wire: wire,
-            head: { [weak self] in self?.streamHead(renderer) ?? ByteBuffer() },
-            ended: { [weak self] written in self?.streamEnded(written, close: close, context) }
-        )
-        playing = stream
-        stream.start()
         return true
     }
 
@@ -214,12 +222,28 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func streamEnded(_ written: EventLoopFuture<Void>, close: Bool, _ context: ChannelHandlerContext) {
-        playing = nil
         if close {
             mode = .closing
-            held.removeAll()
             let channel = context.channel
             written.whenComplete { _ in channel.close(promise: nil) }
+        }
+        resume(context)
+    }
+
+    private func replyReady(_ reply: Reply, close: Bool, _ context: ChannelHandlerContext) {
+        send(reply, close: close, context)
+        if unflushed {
+            unflushed = false
+            context.flush()
+        }
+        resume(context)
+    }
+
+    /// What played here has ended: requests that waited behind it go on.
+    private func resume(_ context: ChannelHandlerContext) {
+        playing = nil
+        if case .closing = mode {
+            held.removeAll()
             return
         }
         let replayed = !held.isEmpty

@@ -182,12 +182,35 @@ struct MessagesRoute: Sendable {
         return renderer(decided, channel: channel).completeReply()
     }
 
+    /// A reply that is whole once a wait has passed, made (and journaled) when
+    /// the wait ends: the route sleeps for it, the fast path schedules it.
+    struct Delayed: Sendable {
+        var wait: Duration
+        var reply: @Sendable () -> Reply
+    }
+
+    /// An answer whole after a wait: an error or a hang's 504 (``outcome(_:_:)``),
+    /// or a JSON answer after its latency. Nil for streams and broken bodies.
+    func delayed(_ decided: Decided, channel: any Channel) -> Delayed? {
+        if let outcome = outcome(decided.decision, decided.exchange) { return outcome }
+        guard !decided.exchange.stream, decided.decision.effect.outcome == nil else { return nil }
+        let delays = decided.decision.effect.delays, renderer = renderer(decided, channel: channel)
+        return Delayed(wait: delays.beforeHeaders + delays.firstToken + delays.perToken * decided.answer.outputTokens) {
+            renderer.completeReply()
+        }
+    }
+
     /// Answers, waiting as the decision asks.
     func respond(_ decided: Decided, channel: any Channel) async -> Response {
         if let reply = immediate(decided, channel: channel) { return reply.response }
-        if let early = await earlyOutcome(decided.decision, decided.exchange) { return early }
+        if let delayed = delayed(decided, channel: channel) { return await reply(after: delayed) }
         let renderer = renderer(decided, channel: channel)
         return decided.exchange.stream ? await renderer.stream() : await renderer.json()
+    }
+
+    func reply(after delayed: Delayed) async -> Response {
+        try? await runtime.clock.sleep(for: delayed.wait)
+        return delayed.reply().response
     }
 
     func renderer(_ decided: Decided, channel: any Channel) -> AnswerRenderer {
@@ -196,15 +219,15 @@ struct MessagesRoute: Sendable {
 
     /// Errors and hangs: they replace the answer entirely. Nil when the decision
     /// lets an answer through.
-    func earlyOutcome(_ decision: FaultDecision, _ exchange: Exchange) async -> Response? {
+    func outcome(_ decision: FaultDecision, _ exchange: Exchange) -> Delayed? {
         switch decision.effect.outcome {
         case let .error(error)?:
-            try? await runtime.clock.sleep(for: decision.effect.delays.beforeHeaders)
-            return errorReply(error, decision, exchange).response
+            return Delayed(wait: decision.effect.delays.beforeHeaders) { errorReply(error, decision, exchange) }
         case let .hang(cap)?:
-            try? await runtime.clock.sleep(for: decision.effect.delays.beforeHeaders + cap)
-            finish(exchange, decision, status: 504, ending: "hung", answer: nil, errorType: APIErrorType.timeout.rawValue)
-            return ErrorResponse.make(.timeout, requestID: exchange.requestID, faults: decision.names, clock: runtime.clock)
+            return Delayed(wait: decision.effect.delays.beforeHeaders + cap) {
+                finish(exchange, decision, status: 504, ending: "hung", answer: nil, errorType: APIErrorType.timeout.rawValue)
+                return ErrorResponse.reply(.timeout, requestID: exchange.requestID, faults: decision.names, clock: runtime.clock)
+            }
         default:
             return nil
         }
@@ -217,7 +240,11 @@ struct MessagesRoute: Sendable {
             finish(received.exchange, FaultDecision(), status: 200, ending: "client_gone", answer: nil)
         case let .decided(decided):
             var status = 200
-            if case let .error(error)? = decided.decision.effect.outcome { status = error.status }
+            switch decided.decision.effect.outcome {
+            case let .error(error)?: status = error.status
+            case .hang?: status = 504
+            default: break
+            }
             finish(decided.exchange, decided.decision, status: status, ending: "client_gone", answer: decided.answer)
         }
     }

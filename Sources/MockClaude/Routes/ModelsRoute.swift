@@ -45,7 +45,7 @@ struct ModelsRoute: Sendable {
         if notFound { return messages.reject(.notFound, "model: \(model ?? "")", exchange) }
         let facts = RequestFacts(endpoint: .models, path: path, model: model, provider: exchange.provider, apiKey: MessagesRoute.apiKey(header), requestID: identity.requestID, header: header)
         let decision = runtime.plan.decide(FaultRequest(facts: facts, answer: PlannedAnswer(kind: .generic, text: ""), now: arrival, clock: runtime.clock))
-        if let early = await messages.earlyOutcome(decision, exchange) { return early }
+        if let outcome = messages.outcome(decision, exchange) { return await messages.reply(after: outcome) }
         try? await runtime.clock.sleep(for: decision.effect.delays.beforeHeaders)
         messages.finish(exchange, decision, status: 200, ending: "complete", answer: nil)
         var headers = HTTPFields.base(requestID: exchange.requestID, faults: decision.names)
