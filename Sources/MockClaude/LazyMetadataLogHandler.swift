@@ -20,11 +20,9 @@ struct LazyMetadataLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?,
-        source: String, file: String, function: String, line: UInt
-    ) {
-        let merged = metadata.map { self.metadata.merging($0) { $1 } } ?? self.metadata
-        inner.log(level: level, message: message, metadata: merged, source: source, file: file, function: function, line: line)
+    func log(event: LogEvent) {
+        var event = event
+        event.metadata = event.metadata.map { self.metadata.merging($0) { $1 } } ?? self.metadata
+        inner.log(event: event)
     }
 }

@@ -16,8 +16,8 @@ import Testing
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-            lines.all.withLock { $0.append((level, message.description, self.metadata.merging(metadata ?? [:]) { $1 })) }
+        func log(event: LogEvent) {
+            lines.all.withLock { $0.append((event.level, event.message.description, self.metadata.merging(event.metadata ?? [:]) { $1 })) }
         }
     }
 
