@@ -90,9 +90,11 @@ struct LoopStreamTests {
         }
     }
 
+    /// A client's FIN could be a half-close, so the stream goes on until a write
+    /// fails: here the first ping, a fifth of a second in, of a 10 s wait.
     @Test(.timeLimit(.minutes(1)))
     func aClientLeavingMidStreamIsJournaledOnceAndReleasesTheRequest() async throws {
-        try await MockFixture.with(faults: "- inject: { latency: { per_token: 10s } }") { mock in
+        try await MockFixture.with(faults: "- inject: { latency: { per_token: 10s } }", configure: { $0.pingInterval = .milliseconds(200) }) { mock in
             let raw = try await RawHTTP.post(port: mock.running.port, path: "/v1/messages", body: Self.body, headers: Self.headers,
                                              leaveWhen: { $0.contains("event: content_block_delta") })
             #expect(raw.count("event: content_block_delta") == 1)
@@ -100,7 +102,10 @@ struct LoopStreamTests {
             let deadline = ContinuousClock.now + .seconds(10)
             while runtime.inFlight.current > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
             #expect(runtime.inFlight.current == 0)
-            #expect(try await mock.journalEntries().map(\.ending) == ["client_gone"])
+            let entry = try #require(try await mock.journalEntries().first)
+            #expect(entry.ending == "client_gone")
+            #expect(entry.latency < .seconds(5), "noticed at a ping, not at the next token")
+            #expect(try await mock.journalEntries().count == 1)
             #expect(runtime.fastAnswers.load(ordering: .relaxed) == 1)
         }
     }
@@ -132,6 +137,24 @@ struct LoopStreamTests {
             let stream = try await mock.stream(Self.body)
             #expect(stream.names.last == "message_stop")
             #expect(mock.running.server.runtime.fastAnswers.load(ordering: .relaxed) == 0)
+        }
+    }
+}
+
+extension LoopStreamTests {
+    /// A client that shuts its sending side once the request is out (`nc -N`)
+    /// still gets its whole stream, as the route gives it: the connection's end of
+    /// input waits for the stream, whose writes would show a client that left.
+    /// (A reply waiting in silence takes the FIN as the client leaving; see
+    /// ``LoopReplyTests``.)
+    @Test(.timeLimit(.minutes(1)), arguments: [true, false])
+    func aClientThatHalfClosesGetsTheWholeStream(fastPath: Bool) async throws {
+        try await MockFixture.with(faults: "- inject: { latency: { first_token: 80ms } }", configure: { $0.fastPath = fastPath }) { mock in
+            let stream = try await RawHTTP.post(port: mock.running.port, path: "/v1/messages", body: Self.body,
+                                                headers: Self.headers, halfClose: true)
+            #expect(stream.count("event: message_stop") == 1)
+            #expect(stream.bytes.hasSuffix("0\r\n\r\n"))
+            #expect(try await mock.journalEntries().map(\.ending) == ["complete"])
         }
     }
 }

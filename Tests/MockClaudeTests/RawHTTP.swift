@@ -12,31 +12,38 @@ enum RawHTTP {
     }
 
     /// `progress` sees everything received so far, after each read; the client
-    /// hangs up as soon as `leaveWhen` is true of it.
+    /// hangs up as soon as `leaveWhen` is true of it. With `halfClose` the client
+    /// shuts its side down once the request is sent, as `nc -N` does.
     static func post(
         port: Int, path: String, body: String, headers: [(String, String)], progress: (@Sendable (String) -> Void)? = nil,
-        leaveWhen: (@Sendable (String) -> Bool)? = nil
+        leaveWhen: (@Sendable (String) -> Bool)? = nil, halfClose: Bool = false
     ) async throws -> Exchange {
         var request = "POST \(path) HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)\r\nconnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         request += "\r\n" + body
-        return try await send(port: port, request, progress: progress, leaveWhen: leaveWhen)
+        return try await send(port: port, request, progress: progress, leaveWhen: leaveWhen, halfClose: halfClose)
     }
 
     /// Writes `request` as it is — several pipelined requests, say — and reads
     /// until the server closes.
     static func send(
-        port: Int, _ request: String, progress: (@Sendable (String) -> Void)? = nil, leaveWhen: (@Sendable (String) -> Bool)? = nil
+        port: Int, _ request: String, progress: (@Sendable (String) -> Void)? = nil, leaveWhen: (@Sendable (String) -> Bool)? = nil,
+        halfClose: Bool = false
     ) async throws -> Exchange {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: halfClose)
+                    )
+                }
             }
         var received = ""
         var failure: (any Error)?
         do {
             try await channel.executeThenClose { inbound, outbound in
                 try await outbound.write(ByteBuffer(string: request))
+                if halfClose { outbound.finish() }
                 for try await buffer in inbound {
                     received += String(buffer: buffer)
                     progress?(received)

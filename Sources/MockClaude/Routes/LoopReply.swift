@@ -5,6 +5,11 @@ import NIOCore
 /// or a reply that waits (``LoopReply``). Requests behind it on the connection
 /// wait for it to end.
 protocol LoopPlayer: AnyObject {
+    /// Whether a client that has shut its sending side is still answered. A
+    /// client's FIN may be a half-close (`nc -N`) or its leaving; only a write can
+    /// tell. A stream writes as it goes and finds out; a reply that waits in
+    /// silence cannot, so it takes the FIN as the client leaving, as nginx does.
+    var servesHalfClosedClients: Bool { get }
     /// The connection closed under it.
     func connectionClosed()
 }
@@ -20,6 +25,7 @@ final class LoopReply: LoopPlayer, NIOScheduledCallbackHandler {
     private let abandon: () -> Void
     private let send: (Reply) -> Void
     private var timer: NIOScheduledCallback?
+    let servesHalfClosedClients = false
 
     init(_ delayed: MessagesRoute.Delayed, eventLoop: any EventLoop, abandon: @escaping () -> Void, send: @escaping (Reply) -> Void) {
         self.delayed = delayed

@@ -24,6 +24,7 @@ final class LoopStream: LoopPlayer, NIOScheduledCallbackHandler {
     private let ended: (EventLoopFuture<Void>) -> Void
     private var state = State.beforeHead
     private var timer: NIOScheduledCallback?
+    let servesHalfClosedClients = true
 
     init(renderer: AnswerRenderer, wire: ChannelHandlerContext, head: @escaping () -> ByteBuffer,
          ended: @escaping (EventLoopFuture<Void>) -> Void) {

@@ -43,11 +43,11 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// Streams can be played here only when pauses are real time, scaled.
     private let loopTimed: Bool
     private var playing: (any LoopPlayer)?
-    /// Requests pipelined behind what is playing, with a read and a quiesce
-    /// (graceful shutdown) put off until it ends.
+    /// Requests pipelined behind what is playing, with a read and the events that
+    /// would end the connection, put off until it ends.
     private var held = CircularBuffer<HTTPServerRequestPart>()
     private var readHeld = false
-    private var quiesceHeld = false
+    private var heldEvents: [Any] = []
 
     init(route: MessagesRoute, serverName: String) {
         self.route = route
@@ -108,9 +108,11 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // Hummingbird closes a connection it thinks idle at once; let the stream end first.
-        if playing != nil, event is ChannelShouldQuiesceEvent {
-            quiesceHeld = true
+        // Hummingbird closes a connection it thinks idle when the server stops or
+        // the client half-closes; what plays here ends first, as the route's
+        // answers do, unless it cannot tell a half-close from a departure.
+        if let playing, event is ChannelShouldQuiesceEvent || ((event as? ChannelEvent) == .inputClosed && playing.servesHalfClosedClients) {
+            heldEvents.append(event)
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -249,10 +251,8 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let replayed = !held.isEmpty
         while playing == nil, let part = held.popFirst() { handle(part, context) }
         guard playing == nil else { return }
-        if quiesceHeld {
-            quiesceHeld = false
-            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-        }
+        for event in heldEvents { context.fireUserInboundEventTriggered(event) }
+        heldEvents.removeAll()
         if readHeld {
             readHeld = false
             context.read()
