@@ -97,13 +97,9 @@ struct FastPathTests {
     func pipelinedAnswersKeepTheirOrderBehindAHandedOffRequest() async throws {
         // A JSON body that breaks is the route's to send.
         try await MockFixture.with(faults: Self.faults) { mock in
-            func request(_ path: String, _ body: String, _ extra: String = "") -> String {
-                "POST \(path) HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: sk-test\r\ncontent-type: application/json\r\n"
-                    + "content-length: \(body.utf8.count)\r\n\(extra)\r\n\(body)"
-            }
-            let wire = request("/v1/messages", MockFixture.body("first"), "x-case: cut\r\n")
-                + request("/v1/messages", MockFixture.body("second"))
-                + request("/v1/messages/count_tokens", MockFixture.body("third"), "connection: close\r\n")
+            let wire = RawHTTP.request("/v1/messages", MockFixture.body("first"), "x-case: cut\r\n")
+                + RawHTTP.request("/v1/messages", MockFixture.body("second"))
+                + RawHTTP.request("/v1/messages/count_tokens", MockFixture.body("third"), "connection: close\r\n")
             let exchange = try await RawHTTP.send(port: mock.running.port, wire)
             // Three answers: the cut one first, the count last.
             let starts = exchange.bytes.ranges(of: "HTTP/1.1 200 OK")
@@ -115,7 +111,7 @@ struct FastPathTests {
 
             // With nothing in front of it, the next connection's request is answered at once.
             let before = mock.running.server.runtime.fastAnswers.load(ordering: .relaxed)
-            let alone = try await RawHTTP.send(port: mock.running.port, request("/v1/messages", MockFixture.body("alone"), "connection: close\r\n"))
+            let alone = try await RawHTTP.send(port: mock.running.port, RawHTTP.request("/v1/messages", MockFixture.body("alone"), "connection: close\r\n"))
             #expect(alone.count("HTTP/1.1 200 OK") == 1)
             #expect(mock.running.server.runtime.fastAnswers.load(ordering: .relaxed) == before + 1)
         }

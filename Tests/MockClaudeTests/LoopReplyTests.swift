@@ -73,10 +73,7 @@ struct LoopReplyTests {
             for (name, value) in Self.headers { request.headers.add(name: name, value: value) }
             request.body = .bytes(ByteBuffer(string: Self.body))
             await #expect(throws: (any Error).self) { _ = try await HTTPClient.shared.execute(request, timeout: .milliseconds(300)) }
-            let runtime = mock.running.server.runtime
-            let deadline = ContinuousClock.now + .seconds(10)
-            while runtime.inFlight.current > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-            #expect(runtime.inFlight.current == 0)
+            #expect(try await mock.settled(), "requests still in flight")
             let entry = try #require(try await mock.journalEntries().first)
             #expect(entry.ending == "client_gone")
             #expect(entry.status == 504, "the status the hang would have ended with")
@@ -87,12 +84,8 @@ struct LoopReplyTests {
     @Test(.timeLimit(.minutes(1)))
     func requestsPipelinedBehindADelayedReplyWaitForIt() async throws {
         try await MockFixture.with(faults: "- { name: slow, inject: { latency: { before_headers: 50ms } }, match: { header: { x-case: slow } } }") { mock in
-            func request(_ path: String, _ body: String, _ extra: String = "") -> String {
-                "POST \(path) HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: sk-test\r\ncontent-type: application/json\r\n"
-                    + "content-length: \(body.utf8.count)\r\n\(extra)\r\n\(body)"
-            }
-            let wire = request("/v1/messages", MockFixture.body("first"), "x-case: slow\r\n")
-                + request("/v1/messages/count_tokens", MockFixture.body("second"), "connection: close\r\n")
+            let wire = RawHTTP.request("/v1/messages", MockFixture.body("first"), "x-case: slow\r\n")
+                + RawHTTP.request("/v1/messages/count_tokens", MockFixture.body("second"), "connection: close\r\n")
             let exchange = try await RawHTTP.send(port: mock.running.port, wire)
             let slow = try #require(exchange.bytes.range(of: "x-llmchaos-faults: slow", options: .caseInsensitive))
             let count = try #require(exchange.bytes.range(of: "\r\n\r\n{\"input_tokens\":"))

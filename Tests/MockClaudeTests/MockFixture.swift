@@ -119,6 +119,14 @@ struct MockFixture {
     }
 
     /// The journal, read over the control API as a user would.
+    /// Waits, up to 10 s, until no request is in flight; false if some still are.
+    func settled() async throws -> Bool {
+        let inFlight = running.server.runtime.inFlight
+        let deadline = ContinuousClock.now + .seconds(10)
+        while inFlight.current > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        return inFlight.current == 0
+    }
+
     func journalEntries() async throws -> [UpstreamAttempt] {
         let reply = try await request(.GET, "/_chaos/journal", headers: [])
         struct Page: Decodable { var entries: [UpstreamAttempt] }

@@ -24,6 +24,13 @@ enum RawHTTP {
         return try await send(port: port, request, progress: progress, leaveWhen: leaveWhen, halfClose: halfClose)
     }
 
+    /// One keep-alive `POST` as bytes, for writing several back to back (pipelined);
+    /// `extra` is more header lines, each ending in CRLF.
+    static func request(_ path: String, _ body: String, _ extra: String = "") -> String {
+        "POST \(path) HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: sk-test\r\ncontent-type: application/json\r\n"
+            + "content-length: \(body.utf8.count)\r\n\(extra)\r\n\(body)"
+    }
+
     /// Writes `request` as it is — several pipelined requests, say — and reads
     /// until the server closes.
     static func send(
