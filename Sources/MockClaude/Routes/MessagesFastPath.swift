@@ -45,7 +45,9 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var playing: (any LoopPlayer)?
     /// Requests pipelined behind what is playing, with a read and the events that
     /// would end the connection, put off until it ends.
-    private var held = CircularBuffer<HTTPServerRequestPart>()
+    /// An array, not NIO's `CircularBuffer`, which allocates sixteen slots up
+    /// front on every connection; requests are rarely pipelined behind a stream.
+    private var held: [HTTPServerRequestPart] = []
     private var readHeld = false
     private var heldEvents: [Any] = []
 
@@ -249,7 +251,7 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         let replayed = !held.isEmpty
-        while playing == nil, let part = held.popFirst() { handle(part, context) }
+        while playing == nil, !held.isEmpty { handle(held.removeFirst(), context) }
         guard playing == nil else { return }
         for event in heldEvents { context.fireUserInboundEventTriggered(event) }
         heldEvents.removeAll()
