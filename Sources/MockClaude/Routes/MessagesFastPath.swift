@@ -40,13 +40,12 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var date = HTTPDate()
     /// The response encoder's context: bytes written from it go straight to the socket.
     private var wire: ChannelHandlerContext?
-    /// Streams can be played here only when pauses are real time, scaled.
+    /// What waits can be played here only when pauses are real time, scaled.
     private let loopTimed: Bool
     private var playing: (any LoopPlayer)?
     /// Requests pipelined behind what is playing, with a read and the events that
-    /// would end the connection, put off until it ends.
-    /// An array, not NIO's `CircularBuffer`, which allocates sixteen slots up
-    /// front on every connection; requests are rarely pipelined behind a stream.
+    /// would end the connection, put off until it ends. An array, not NIO's
+    /// `CircularBuffer`, which allocates sixteen slots on every connection.
     private var held: [HTTPServerRequestPart] = []
     private var readHeld = false
     private var heldEvents: [Any] = []
