@@ -7,13 +7,15 @@ import Hummingbird
 import NIOCore
 
 /// Sends an answer, as JSON or as a stream of server-sent events, with the delays
-/// and breaks the fault decision asks for, and journals how it ended.
+/// and breaks the fault decision asks for, and journals how it ended. A JSON
+/// answer that does not break is whole once its wait ends
+/// (``MessagesRoute/delayed(_:channel:)``); here are the rest.
 ///
 /// ```
-/// stream: [before_headers] headers message_start content_block_start ping
-///         [first_token] delta [per_token × pieces] delta … ──break?──
-///         content_block_stop message_delta message_stop
-/// json:   [before_headers + first_token + per_token × tokens] headers body ──break?──
+/// stream:      [before_headers] headers message_start content_block_start ping
+///              [first_token] delta [per_token × pieces] delta … ──break?──
+///              content_block_stop message_delta message_stop
+/// broken json: [before_headers + first_token + per_token × tokens] headers half a body ──break
 /// ```
 struct AnswerRenderer: Sendable {
     let runtime: MockRuntime
@@ -33,10 +35,9 @@ struct AnswerRenderer: Sendable {
 
     private var messageID: String { "msg_" + exchange.requestID.dropFirst(4) }
 
-    func json() async -> Response {
+    func brokenJSON(_ kind: FaultEffect.StreamBreak, at: FaultEffect.BreakPoint) async -> Response {
         let tokens = answer.outputTokens
         try? await clock.sleep(for: delays.beforeHeaders + delays.firstToken + delays.perToken * tokens)
-        guard let (kind, at) = breakage else { return completeReply().response }
         let (headers, body) = jsonHeadersAndBody()
         if case .disconnect = kind, at.deltas(outOf: 2) == 0 {
             // Dropped before a single byte: the client sees the connection die.

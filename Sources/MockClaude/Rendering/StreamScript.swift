@@ -17,7 +17,7 @@ import NIOCore
 /// Events that no pause separates leave in one write; a pause longer than the
 /// ping interval is cut into pings.
 struct StreamScript {
-    enum Step: Equatable {
+    enum Step {
         case write(ByteBuffer)
         /// Scenario time.
         case pause(Duration)
@@ -25,7 +25,7 @@ struct StreamScript {
     }
 
     /// How the body ends, once everything written before has been sent.
-    enum Ending: Equatable {
+    enum Ending {
         /// The chunked body ends properly; the attempt is journaled with `ending`.
         case finish(ending: String, errorType: String?)
         /// Nothing more is sent; the connection closes after `cap`.

@@ -205,7 +205,12 @@ struct MessagesRoute: Sendable {
         if let reply = immediate(decided, channel: channel) { return reply.response }
         if let delayed = delayed(decided, channel: channel) { return await reply(after: delayed) }
         let renderer = renderer(decided, channel: channel)
-        return decided.exchange.stream ? await renderer.stream() : await renderer.json()
+        if decided.exchange.stream { return await renderer.stream() }
+        // Not immediate, not delayed: a JSON answer is left here only when its body breaks.
+        guard case let .broken(kind, at)? = decided.decision.effect.outcome else {
+            preconditionFailure("a JSON answer that does not break is immediate or delayed")
+        }
+        return await renderer.brokenJSON(kind, at: at)
     }
 
     func reply(after delayed: Delayed) async -> Response {
