@@ -53,8 +53,7 @@ public struct HTTPTarget: LoadTarget {
     private let url: TemplateText
     /// The URL cut once, when it has no placeholder.
     private let fixedURL: RequestURL?
-    private let headers: [(String, TemplateText)]
-    private let body: TemplateText?
+    private let plan: RequestPlan
     /// The question for a request: its id in the workload, and its text.
     let question: @Sendable (LoadRequest) -> (id: String, text: String)
     /// Grades served SQL against the question's ground truth.
@@ -69,27 +68,19 @@ public struct HTTPTarget: LoadTarget {
         self.timeout = timeout; self.clock = clock; self.question = question; self.grade = grade
         url = TemplateText(template.url)
         fixedURL = url.constant.flatMap { try? RequestURL($0) }
-        headers = template.headers.map { ($0.0, TemplateText($0.1)) }
-        body = template.body.map(TemplateText.init)
         method = HTTPMethod(rawValue: template.method)
+        plan = RequestPlan(method: method, headers: template.headers.map { ($0.0, TemplateText($0.1)) }, body: template.body.map(TemplateText.init))
         readsJSON = [fields.servedBy, fields.degraded, fields.sql, fields.variant].contains { if case .json? = $0 { true } else { false } }
     }
 
     public func send(_ request: LoadRequest) async -> LoadReply {
         let (questionID, text) = question(request)
         let values = TemplateText.Values(question: text, requestID: request.requestID, tenant: request.tenant)
-        var headers = HTTPHeaders()
-        for (name, value) in self.headers { headers.add(name: name, value: value.fill(values, escape: { $0 })) }
-        if !headers.contains(name: "x-llmchaos-request") { headers.add(name: "x-llmchaos-request", value: request.requestID) }
-        var outgoingBody: ByteBuffer?
-        if let body {
-            outgoingBody = ByteBuffer(string: body.fill(values, escape: TemplateText.jsonEscape))
-            if !headers.contains(name: "content-type") { headers.add(name: "content-type", value: "application/json") }
-        }
         do {
             let sent = clock.now()
             let target = try fixedURL ?? RequestURL(url.fill(values, escape: TemplateText.urlEscape))
-            let response = try await http.execute(method: method, url: target, headers: headers, body: outgoingBody, timeout: timeout, clock: clock)
+            let bytes = try plan.encode(values, url: target)
+            let response = try await http.execute(method: method, url: target, encoded: bytes, timeout: timeout, clock: clock)
             var stream: TokenStream?
             let json: Any?
             if let chunks = response.timedChunks {

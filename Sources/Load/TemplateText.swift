@@ -30,7 +30,7 @@ struct TemplateText: Sendable {
         case value(Placeholder)
     }
 
-    private let pieces: [Piece]
+    let pieces: [Piece]
 
     /// `{{name}}` for a known name becomes a placeholder; anything else stays text.
     init(_ template: String) {
@@ -76,8 +76,10 @@ struct TemplateText: Sendable {
     }
 
     /// A value inside a JSON string literal: the literal's escapes, without its quotes.
+    /// Most values need none, and are then the same string, not a copy.
     static func jsonEscape(_ text: String) -> String {
-        String(JSONText.quoted(text).dropFirst().dropLast())
+        guard text.utf8.contains(where: JSONText.needsEscape) else { return text }
+        return String(JSONText.quoted(text).dropFirst().dropLast())
     }
 
     static func urlEscape(_ text: String) -> String {

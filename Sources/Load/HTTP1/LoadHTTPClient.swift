@@ -109,12 +109,18 @@ public final class LoadHTTPClient: Sendable {
     /// As above, with the URL cut beforehand (a target whose URL does not change).
     public func execute(method: HTTPMethod, url: RequestURL, headers: HTTPHeaders, body: ByteBuffer?,
                         timeout: Duration, clock: any ScenarioClock) async throws -> Response {
+        try await execute(method: method, url: url, encoded: try RequestBytes.encode(method: method, url: url, headers: headers, body: body),
+                          timeout: timeout, clock: clock)
+    }
+
+    /// As above, with the request already in its bytes (``RequestPlan``).
+    func execute(method: HTTPMethod, url: RequestURL, encoded request: ByteBuffer,
+                 timeout: Duration, clock: any ScenarioClock) async throws -> Response {
         // On one of this client's loops (a worker preferring it), its connections
         // are that loop's; from anywhere else, the first loop's, so that calls in
         // sequence find the connection the last one left.
         let loop = (executors.first { $0.loop.inEventLoop } ?? executors[0]).loop
         let key = PoolKey(origin: url.origin, loop: ObjectIdentifier(loop))
-        let request = try RequestBytes.encode(method: method, url: url, headers: headers, body: body)
         let exchange = { (channel: any Channel) in
             Exchange(request: request, answersHead: method == .HEAD, timeout: timeout, clock: clock, answer: channel.eventLoop.makePromise())
         }

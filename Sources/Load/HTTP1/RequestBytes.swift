@@ -21,7 +21,7 @@ enum RequestBytes {
         var hasHost = false
         for (name, value) in headers {
             guard !name.isEmpty, name.utf8.allSatisfy(ResponseParser.isTokenByte),
-                  !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else { throw .badHeader(name) }
+                  RequestPlan.fitsInHeader(value) else { throw .badHeader(name) }
             if ResponseParser.equalsLowercased(name.utf8, "content-length") || ResponseParser.equalsLowercased(name.utf8, "transfer-encoding") { continue }
             if ResponseParser.equalsLowercased(name.utf8, "host") { hasHost = true }
             buffer.writeString(name)
