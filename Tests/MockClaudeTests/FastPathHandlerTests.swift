@@ -74,4 +74,51 @@ struct FastPathHandlerTests {
             _ = try channel.finish(acceptAlreadyClosed: true)
         }
     }
+
+    /// Counts the reads that reach the socket's end of the pipeline.
+    final class ReadCounter: ChannelOutboundHandler {
+        typealias OutboundIn = Any
+        var reads = 0
+        func read(context: ChannelHandlerContext) {
+            reads += 1
+            context.read()
+        }
+    }
+
+    /// While a stream plays, a request pipelined behind it waits, and the handler
+    /// stops asking the socket for more: a client that pipelines without end would
+    /// otherwise have it buffered without bound. Once the stream ends, the request
+    /// is answered and reading goes on.
+    @Test func readingStopsWhileARequestWaitsBehindAStream() async throws {
+        try await MockFixture.with(faults: "- inject: { latency: { per_token: 1s } }") { mock in
+            let counter = ReadCounter()
+            let channel = EmbeddedChannel()
+            let fastPath = MessagesFastPath(route: MessagesRoute(runtime: mock.running.server.runtime), serverName: "test")
+            try channel.pipeline.syncOperations.addHandlers([counter, HTTPResponseEncoder(), fastPath])
+            func request(stream: Bool) throws {
+                let headers = HTTPHeaders([("x-api-key", "sk-test"), ("content-type", "application/json")])
+                try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/messages", headers: headers)))
+                try channel.writeInbound(HTTPServerRequestPart.body(ByteBuffer(string: MockFixture.body("first", maxTokens: 5, stream: stream))))
+                try channel.writeInbound(HTTPServerRequestPart.end(nil))
+            }
+            try request(stream: true)
+            channel.read()
+            #expect(counter.reads == 1, "nothing waits yet")
+            try request(stream: false)
+            channel.read()
+            channel.read()
+            #expect(counter.reads == 1, "a request waits behind the stream")
+
+            channel.embeddedEventLoop.advanceTime(by: .seconds(60))
+            #expect(counter.reads == 2, "the read put off, once")
+            var wire = ""
+            while let part = try channel.readOutbound(as: ByteBuffer.self) { wire += String(buffer: part) }
+            #expect(wire.components(separatedBy: "HTTP/1.1 200 OK").count - 1 == 2)
+            #expect(wire.contains("event: message_stop"))
+            #expect(wire.hasSuffix("}"), "the waiting request's JSON answer comes last")
+            channel.read()
+            #expect(counter.reads == 3)
+            _ = try channel.finish(acceptAlreadyClosed: true)
+        }
+    }
 }
