@@ -67,22 +67,7 @@ final class CLIProcess: Sendable {
 
     /// Runs curl (loopback only) and returns its standard output.
     static func curl(_ arguments: [String]) async throws -> String {
-        let process = try background(["curl"] + arguments)
-        let pipe = process.standardOutput as! Pipe
-        let data = RetryingRead.toEnd(pipe.fileHandleForReading)
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    /// Starts a helper command from PATH with its output captured.
-    static func background(_ command: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        process.standardOutput = Pipe()
-        process.standardError = Pipe()
-        try process.run()
-        return process
+        try await ExternalTool.run("curl", arguments).stdout
     }
 
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }

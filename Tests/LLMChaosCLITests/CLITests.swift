@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("llmchaos command line", .timeLimit(.minutes(1)))
@@ -73,7 +74,7 @@ extension CLITests {
         let base = try #require(listening.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init))
         let add = try await CLIProcess.curl(["-s", "-X", "POST", "\(base)/_chaos/faults", "-d", #"{"name":"hang","inject":{"timeout":{"cap":"1h"}}}"#])
         #expect(add.contains("hang"))
-        let hanging = try CLIProcess.background(["curl", "-s", "-m", "30", "\(base)/v1/messages", "-H", "x-api-key: k",
+        let hanging = try ExternalTool.start("curl", ["-s", "-m", "30", "\(base)/v1/messages", "-H", "x-api-key: k",
             "-d", #"{"model":"claude-opus-4-7","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"#])
         // Wait until the mock holds the request (each look is a round trip; bounded).
         var held = false

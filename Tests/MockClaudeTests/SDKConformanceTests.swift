@@ -29,24 +29,15 @@ struct SDKConformanceTests {
     func theOfficialPythonSDKWorksAgainstTheMock() async throws {
         let python = try #require(Self.python, "LLMCHAOS_REQUIRE_TOOLS=1 but no .venv-test/bin/python: run scripts/setup-test-tools")
         try await MockFixture.with { mock in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [Self.root.appendingPathComponent("Tests/conformance/sdk_conformance.py").path]
             var environment = ProcessInfo.processInfo.environment
             environment["ANTHROPIC_BASE_URL"] = mock.baseURL
             environment.removeValue(forKey: "ANTHROPIC_API_KEY")
-            process.environment = environment
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            let finished = AsyncStream<Int32> { continuation in
-                process.terminationHandler = { continuation.yield($0.terminationStatus); continuation.finish() }
-            }
-            try process.run()
-            let data = RetryingRead.toEnd(output.fileHandleForReading)
-            var statuses = finished.makeAsyncIterator()
-            let status = await statuses.next()
-            let text = String(decoding: data, as: UTF8.self)
+            // Waited for without blocking a thread of the cooperative pool: the SDK's
+            // backoffs make this run for seconds, beside timing tests that need the pool.
+            let result = try await ExternalTool.run(python, [Self.root.appendingPathComponent("Tests/conformance/sdk_conformance.py").path],
+                                                    environment: environment, timeout: .seconds(100))
+            let status = result.status
+            let text = result.stdout + result.stderr
             for check in Self.checks {
                 #expect(text.contains("PASS \(check)\n"), "\(check) did not pass:\n\(text)")
             }

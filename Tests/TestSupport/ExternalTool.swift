@@ -31,9 +31,11 @@ public enum ExternalTool {
         return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Runs to the end; terminated (and then reported) past `timeout`.
-    public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> Result {
-        let running = try start(executable, arguments)
+    /// Runs to the end; terminated (and then reported) past `timeout`. `environment`
+    /// replaces the test process's own when given.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                           timeout: Duration = .seconds(60)) async throws -> Result {
+        let running = try start(executable, arguments, environment: environment)
         let killer = Task {
             try await Task.sleep(for: timeout)
             running.terminate()
@@ -43,10 +45,11 @@ public enum ExternalTool {
     }
 
     /// Starts a long-running program; `finish()` waits for it, `terminate()` stops it.
-    public static func start(_ executable: String, _ arguments: [String]) throws -> Running {
+    public static func start(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Running {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : (find(executable) ?? executable))
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let running = Running(process: process)
         try running.launch()
         return running
