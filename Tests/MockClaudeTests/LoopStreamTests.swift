@@ -4,9 +4,9 @@ import Synchronization
 import Testing
 @testable import MockClaude
 
-/// Streams play on the event loop when the fast path takes them, and in
-/// Hummingbird's body writer when the route does; a client must not be able to
-/// tell which, down to the bytes on the wire.
+/// Streams and JSON bodies that break play on the event loop when the fast path
+/// takes them, and in Hummingbird's body writer when the route does; a client must
+/// not be able to tell which, down to the bytes on the wire.
 @Suite("Streams played on the event loop")
 struct LoopStreamTests {
     struct Case: CustomTestStringConvertible, Sendable {
@@ -16,6 +16,9 @@ struct LoopStreamTests {
         var ending: String
         /// An RST may cost the client bytes it had not read yet: only the error is compared.
         var reset = false
+        var stream = true
+        /// The least the journal may show from arrival to the end.
+        var atLeast: Duration = .zero
         var testDescription: String { label }
     }
 
@@ -30,9 +33,17 @@ struct LoopStreamTests {
         Case(label: "closed mid-answer", faults: "- inject: { disconnect: { after_deltas: 3, mode: close } }", ending: "disconnected"),
         Case(label: "reset mid-answer", faults: "- inject: { disconnect: { after_deltas: 3, mode: reset } }", ending: "reset", reset: true),
         Case(label: "closed before the first token", faults: "- inject: { disconnect: { after_deltas: 0 } }", ending: "disconnected"),
+        Case(label: "JSON cut short", faults: "- inject: { truncate: { after: 50% } }", ending: "truncated", stream: false),
+        Case(label: "JSON cut short after its latency",
+             faults: "- inject: { latency: { first_token: 30ms, per_token: 1ms } }\n- inject: { truncate: { after: 50% } }", ending: "truncated", stream: false,
+             atLeast: .milliseconds(30)),
+        Case(label: "JSON stalled", faults: "- inject: { stall: { after_deltas: 1, cap: 150ms } }", ending: "stalled", stream: false),
+        Case(label: "JSON closed mid-body", faults: "- inject: { disconnect: { after_deltas: 1, mode: close } }", ending: "disconnected", stream: false),
+        Case(label: "JSON reset mid-body", faults: "- inject: { disconnect: { after_deltas: 1, mode: reset } }", ending: "reset", reset: true, stream: false),
     ]
 
     static let body = MockFixture.body("Tell me about the quarter.", stream: true)
+    static let jsonBody = MockFixture.body("Tell me about the quarter.")
     static let headers = MockFixture.apiKey + [("x-llmchaos-request", "loop-stream-case")]
 
     /// The bytes but the `date` line, which is a wall-clock reading.
@@ -42,11 +53,12 @@ struct LoopStreamTests {
 
     @Test(arguments: cases)
     func bothPlayersPutTheSameBytesOnTheWire(_ item: Case) async throws {
-        func play(fastPath: Bool) async throws -> (bytes: String, error: String?, endings: [String], onLoop: Int) {
+        func play(fastPath: Bool) async throws -> (bytes: String, error: String?, endings: [String], onLoop: Int, latencies: [Duration]) {
             try await MockFixture.with(faults: item.faults, configure: { $0.fastPath = fastPath; $0.pingInterval = .milliseconds(30) }) { mock in
-                let raw = try await RawHTTP.post(port: mock.running.port, path: "/v1/messages", body: Self.body, headers: Self.headers)
-                let endings = try await mock.journalEntries().map(\.ending)
-                return (Self.withoutDate(raw.bytes), raw.error.map { "\($0)" }, endings, mock.running.server.runtime.fastAnswers.load(ordering: .relaxed))
+                let raw = try await RawHTTP.post(port: mock.running.port, path: "/v1/messages", body: item.stream ? Self.body : Self.jsonBody, headers: Self.headers)
+                let entries = try await mock.journalEntries()
+                return (Self.withoutDate(raw.bytes), raw.error.map { "\($0)" }, entries.map(\.ending), mock.running.server.runtime.fastAnswers.load(ordering: .relaxed),
+                        entries.map(\.latency))
             }
         }
         let loop = try await play(fastPath: true)
@@ -55,12 +67,19 @@ struct LoopStreamTests {
         #expect(route.onLoop == 0)
         #expect(loop.endings == [item.ending])
         #expect(route.endings == [item.ending])
+        #expect(loop.latencies.allSatisfy { $0 >= item.atLeast } && route.latencies.allSatisfy { $0 >= item.atLeast })
         #expect((loop.error == nil) == (route.error == nil))
         if item.reset {
             #expect(loop.error?.lowercased().contains("reset") == true, "\(loop.error ?? "no error")")
         } else {
             #expect(loop.bytes == route.bytes)
             #expect(loop.bytes.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        }
+        if !item.stream, !item.reset {
+            // Half a JSON answer: its first keys, not its last (keys are sorted).
+            #expect(loop.bytes.lowercased().contains("content-type: application/json"))
+            #expect(loop.bytes.contains(#"{"content":[{"text":""#))
+            #expect(!loop.bytes.contains(#""usage""#))
         }
         if item.label.contains("pings") {
             #expect(loop.bytes.components(separatedBy: "event: ping").count - 1 == 3, "the opening ping and two while waiting")

@@ -16,6 +16,7 @@ import NIOCore
 ///              [first_token] delta [per_token × pieces] delta … ──break?──
 ///              content_block_stop message_delta message_stop
 /// broken json: [before_headers + first_token + per_token × tokens] headers half a body ──break
+///              (``BrokenBodyScript``)
 /// ```
 struct AnswerRenderer: Sendable {
     let runtime: MockRuntime
@@ -35,39 +36,48 @@ struct AnswerRenderer: Sendable {
 
     private var messageID: String { "msg_" + exchange.requestID.dropFirst(4) }
 
+    /// A JSON answer's whole latency: it passes before the head.
+    var jsonWait: Duration { delays.beforeHeaders + delays.firstToken + delays.perToken * answer.outputTokens }
+
+    /// A JSON body that breaks once begun; nil when it does not break, or breaks
+    /// the connection before its first byte.
+    func brokenBodyScript() -> BrokenBodyScript? {
+        guard let (kind, at) = breakage else { return nil }
+        if case .disconnect = kind, at.deltas(outOf: 2) == 0 { return nil }
+        return BrokenBodyScript(kind) { [self] in jsonBody() }
+    }
+
+    /// A JSON body that breaks, played in Hummingbird's body writer.
     func brokenJSON(_ kind: FaultEffect.StreamBreak, at: FaultEffect.BreakPoint) async -> Response {
-        let tokens = answer.outputTokens
-        try? await clock.sleep(for: delays.beforeHeaders + delays.firstToken + delays.perToken * tokens)
-        let (headers, body) = jsonHeadersAndBody()
-        if case .disconnect = kind, at.deltas(outOf: 2) == 0 {
+        try? await clock.sleep(for: jsonWait)
+        guard let script = brokenBodyScript() else {
             // Dropped before a single byte: the client sees the connection die.
             if case let .disconnect(reset) = kind { await ConnectionBreaker.drop(channel, reset: reset) }
             finish(ending: "disconnected")
-            return Response(status: .ok, headers: headers, body: ResponseBody { _ in throw ConnectionBreaker.Dropped() })
+            return Response(status: .ok, headers: jsonHeaders, body: ResponseBody { _ in throw ConnectionBreaker.Dropped() })
         }
-        let half = body.getSlice(at: body.readerIndex, length: body.readableBytes / 2) ?? body
-        return Response(status: .ok, headers: headers, body: ResponseBody { [self] writer in
-            try await writer.write(half)
-            try await self.breakBody(kind, writer: &writer)
-        })
+        return Response(status: .ok, headers: jsonHeaders, body: played(script))
     }
 
     /// The JSON answer, whole, journaled as complete.
     func completeReply() -> Reply {
-        let (headers, body) = jsonHeadersAndBody()
         finish(ending: "complete")
-        return Reply(status: .ok, headers: headers, body: body)
+        return Reply(status: .ok, headers: jsonHeaders, body: jsonBody())
     }
 
-    private func jsonHeadersAndBody() -> (HTTPFields, ByteBuffer) {
+    var jsonHeaders: HTTPFields {
+        var headers = HTTPFields.base(requestID: exchange.requestID, faults: decision.names)
+        headers.add(decision.effect.headers)
+        return headers
+    }
+
+    func jsonBody() -> ByteBuffer {
         let message = MessagesResponse(
             id: messageID, model: exchange.model ?? "", text: answer.text, stopReason: answer.stopReason,
             usage: Usage(inputTokens: exchange.inputTokens, outputTokens: answer.outputTokens,
                          cacheCreationInputTokens: exchange.cacheCreationTokens, cacheReadInputTokens: exchange.cacheReadTokens)
         )
-        var headers = HTTPFields.base(requestID: exchange.requestID, faults: decision.names)
-        headers.add(decision.effect.headers)
-        return (headers, ByteBuffer(bytes: message.jsonBytes))
+        return ByteBuffer(bytes: message.jsonBytes)
     }
 
     /// The head of a streamed answer, after its `before_headers` delay.
@@ -90,19 +100,23 @@ struct AnswerRenderer: Sendable {
     /// The stream played in Hummingbird's body writer, waiting on the scenario clock.
     func stream() async -> Response {
         try? await clock.sleep(for: delays.beforeHeaders)
-        return Response(status: .ok, headers: streamHeaders, body: ResponseBody { [self] writer in
+        return Response(status: .ok, headers: streamHeaders, body: played(streamScript()))
+    }
+
+    private func played(_ script: some AnswerScript & Sendable) -> ResponseBody {
+        ResponseBody { [self] writer in
             do {
-                try await self.play(self.streamScript(), &writer)
+                try await self.play(script, &writer)
             } catch is ConnectionBreaker.Dropped {
                 throw ConnectionBreaker.Dropped()
             } catch {
                 self.finish(ending: "client_gone")
                 throw error
             }
-        })
+        }
     }
 
-    private func play(_ script: StreamScript, _ writer: inout any ResponseBodyWriter) async throws {
+    private func play(_ script: some AnswerScript, _ writer: inout any ResponseBodyWriter) async throws {
         var script = script
         while true {
             switch script.next() {
@@ -114,36 +128,19 @@ struct AnswerRenderer: Sendable {
                 try await writer.finish(nil)
                 return finish(ending: ending, errorType: errorType)
             case let .end(.stall(cap)):
-                try await breakBody(.stall(cap), writer: &writer)
+                finish(ending: "stalled")
+                await ConnectionBreaker.settle(channel)
+                try? await clock.sleep(for: cap)
+                throw ConnectionBreaker.Dropped()
             case let .end(.disconnect(reset)):
-                try await breakBody(.disconnect(reset: reset), writer: &writer)
+                finish(ending: reset ? "reset" : "disconnected")
+                // Throwing makes the server close after what was written (a FIN); closing
+                // the channel here instead would discard writes not yet flushed. A reset
+                // closes at once by design.
+                await ConnectionBreaker.settle(channel)
+                if reset { await ConnectionBreaker.drop(channel, reset: true) }
+                throw ConnectionBreaker.Dropped()
             }
-        }
-    }
-
-    /// Truncate, stall or drop a body that has started.
-    private func breakBody(_ kind: FaultEffect.StreamBreak, writer: inout any ResponseBodyWriter) async throws {
-        switch kind {
-        case .truncate:
-            try await writer.finish(nil)
-            finish(ending: "truncated")
-        case let .stall(cap):
-            finish(ending: "stalled")
-            await ConnectionBreaker.settle(channel)
-            try? await clock.sleep(for: cap)
-            throw ConnectionBreaker.Dropped()
-        case let .disconnect(reset):
-            finish(ending: reset ? "reset" : "disconnected")
-            // Throwing makes the server close after what was written (a FIN); closing
-            // the channel here instead would discard writes not yet flushed. A reset
-            // closes at once by design.
-            await ConnectionBreaker.settle(channel)
-            if reset { await ConnectionBreaker.drop(channel, reset: true) }
-            throw ConnectionBreaker.Dropped()
-        case let .error(type, _):
-            // Only streams carry error events; a JSON body with one is cut instead.
-            finish(ending: "truncated", errorType: type.rawValue)
-            try await writer.finish(nil)
         }
     }
 

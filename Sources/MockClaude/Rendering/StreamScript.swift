@@ -16,7 +16,7 @@ import NIOCore
 /// ```
 /// Events that no pause separates leave in one write; a pause longer than the
 /// ping interval is cut into pings.
-struct StreamScript {
+struct StreamScript: AnswerScript {
     enum Step {
         case write(ByteBuffer)
         /// Scenario time.
@@ -191,4 +191,10 @@ struct StreamScript {
         }
         return (pieces + piecesPerDelta - 1) / piecesPerDelta
     }
+}
+
+/// An answer played over time, one step at a time, by either player: a stream
+/// (``StreamScript``) or a JSON body that breaks (``BrokenBodyScript``).
+protocol AnswerScript {
+    mutating func next() -> StreamScript.Step
 }

@@ -1,8 +1,9 @@
 import ChaosCore
 import NIOCore
 
-/// Plays a streamed answer's ``StreamScript`` on its connection's event loop, for
-/// the fast path: the same steps the route plays in Hummingbird's body writer.
+/// Plays an answer's script on its connection's event loop, for the fast path: a
+/// stream's ``StreamScript`` or a breaking JSON body's ``BrokenBodyScript``, the
+/// same steps the route plays in Hummingbird's body writer.
 ///
 /// Why: a stream held in the body writer kept an async task suspended in it, about
 /// 26 KiB a stream when ten thousand slow streams were open. Here a stream costs
@@ -14,8 +15,10 @@ import NIOCore
 final class LoopStream: LoopPlayer, NIOScheduledCallbackHandler {
     private enum State { case beforeHead, playing, stalled, over }
 
-    private var script: StreamScript
+    private var script: any AnswerScript
     private let renderer: AnswerRenderer
+    /// Scenario time before the head: a stream's `before_headers`, a JSON answer's whole latency.
+    private let headWait: Duration
     /// The response encoder's context: what is written from it goes straight to the socket.
     private let wire: ChannelHandlerContext
     private let head: () -> ByteBuffer
@@ -26,18 +29,18 @@ final class LoopStream: LoopPlayer, NIOScheduledCallbackHandler {
     private var timer: NIOScheduledCallback?
     let servesHalfClosedClients = true
 
-    init(renderer: AnswerRenderer, wire: ChannelHandlerContext, head: @escaping () -> ByteBuffer,
-         ended: @escaping (EventLoopFuture<Void>) -> Void) {
-        self.script = renderer.streamScript()
+    init(renderer: AnswerRenderer, script: any AnswerScript, headWait: Duration, wire: ChannelHandlerContext,
+         head: @escaping () -> ByteBuffer, ended: @escaping (EventLoopFuture<Void>) -> Void) {
+        self.script = script
         self.renderer = renderer
+        self.headWait = headWait
         self.wire = wire
         self.head = head
         self.ended = ended
     }
 
     func start() {
-        let wait = renderer.decision.effect.delays.beforeHeaders
-        if wait > .zero { return schedule(wait) }
+        if headWait > .zero { return schedule(headWait) }
         handleScheduledCallback(eventLoop: wire.eventLoop)
     }
 

@@ -5,10 +5,11 @@ import NIOHTTP1
 
 /// Answers `POST /v1/messages` and `/v1/messages/count_tokens` on the event loop
 /// when the answer is whole at once, and, when the clock allows, also what waits:
-/// streams (``LoopStream``) and replies whole after a delay (``LoopReply``: a slow
-/// JSON answer, an error after its delay, a hang's 504). The rest (a judge's
-/// query, a JSON body that breaks) goes to the Hummingbird route, which goes on
-/// from where this left off (``Handoffs``).
+/// streams and JSON bodies that break (``LoopStream``), and replies whole after a
+/// delay (``LoopReply``: a slow JSON answer, an error after its delay, a hang's
+/// 504). The rest (a judge's query, a JSON answer dropped before its first byte)
+/// goes to the Hummingbird route, which goes on from where this left off
+/// (``Handoffs``).
 ///
 /// Why it exists: per request, Hummingbird's async machinery (the connection
 /// task, the body stream, the router, the response writer) cost more than the
@@ -184,7 +185,7 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Plays here what waits, if it can be: its pauses on the event loop, its
-    /// bytes straight to the socket. A JSON body that breaks goes to the route.
+    /// bytes straight to the socket.
     private func play(_ decided: MessagesRoute.Decided, close: Bool, _ context: ChannelHandlerContext) -> Bool {
         guard loopTimed, let wire else { return false }
         if let delayed = route.delayed(decided, channel: context.channel) {
@@ -194,28 +195,38 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             )
             playing = reply
             reply.start(clock: route.runtime.clock)
-        } else if decided.exchange.stream {
-            let renderer = route.renderer(decided, channel: context.channel)
-            let stream = LoopStream(
-                renderer: renderer, wire: wire,
-                head: { [weak self] in self?.streamHead(renderer) ?? ByteBuffer() },
-                ended: { [weak self] written in self?.streamEnded(written, close: close, context) }
-            )
-            route.runtime.fastAnswers.add(1, ordering: .relaxed)
-            playing = stream
-            stream.start()
+            return true
+        }
+        let renderer = route.renderer(decided, channel: context.channel)
+        let stream = decided.exchange.stream
+        let script: any AnswerScript, headWait: Duration
+        if stream {
+            script = renderer.streamScript()
+            headWait = decided.decision.effect.delays.beforeHeaders
+        } else if let broken = renderer.brokenBodyScript() {
+            script = broken
+            headWait = renderer.jsonWait
         } else {
+            // A JSON answer dropped before its first byte.
             return false
         }
+        let player = LoopStream(
+            renderer: renderer, script: script, headWait: headWait, wire: wire,
+            head: { [weak self] in self?.chunkedHead(stream ? renderer.streamHeaders : renderer.jsonHeaders) ?? ByteBuffer() },
+            ended: { [weak self] written in self?.streamEnded(written, close: close, context) }
+        )
+        route.runtime.fastAnswers.add(1, ordering: .relaxed)
+        playing = player
+        player.start()
         return true
     }
 
-    /// Spelt as NIO's encoder adds it to the route's streams.
+    /// Spelt as NIO's encoder adds it to the route's chunked bodies.
     private static let transferEncoding = HTTPField.Name("transfer-encoding")!
 
-    /// Headers in the order the route's stream has them after NIO's encoder.
-    private func streamHead(_ renderer: AnswerRenderer) -> ByteBuffer {
-        var fields = renderer.streamHeaders
+    /// Headers in the order the route's chunked answers have them after NIO's encoder.
+    private func chunkedHead(_ fields: HTTPFields) -> ByteBuffer {
+        var fields = fields
         fields[.date] = date.now()
         fields[.server] = serverName
         fields[Self.transferEncoding] = "chunked"
