@@ -6,12 +6,14 @@ import Testing
 
 @Suite(.serialized) struct DeterminismTests {
     /// Opus overloaded half the time; window edges fall between arrivals (1/s), so
-    /// clock noise cannot move a request in or out of the window.
+    /// clock noise cannot move a request in or out of the window. At time scale 5
+    /// the window lasts 6 real seconds: at 20 it lasted 1.5, and a test process
+    /// starting all its tests at once on two cores once stalled this run past it.
     static let yaml = """
         name: determinism
         seed: 4242
         duration: 1m
-        time_scale: 20
+        time_scale: 5
         load: { arrival: { rate: 1/s } }
         faults:
           - { name: half-529, at: 10500ms, for: 30s, match: { model: claude-opus-4-7 }, inject: { overloaded: {} }, probability: 0.5 }

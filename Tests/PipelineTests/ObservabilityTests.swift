@@ -49,12 +49,16 @@ struct ObservabilityTests {
         }
     }
 
+    /// In real time: at the fixture's scale of 50, the judge's 30 s timeout was 0.6 real
+    /// seconds, which a judge call (two SQL queries) once took with every test starting
+    /// at once on two cores, and the judge's sample was lost.
     @Test func theQualityMonitorSeesWrongSQLThatRaisesNoErrorAndALyingJudge() async throws {
         try await PipelineFixture.with(
             faults: """
                 - { name: wrong, match: { model: claude-opus-4-7 }, inject: { quality: { mode: wrong_filter } } }
                 - { name: liar, match: { model: claude-sonnet-4-5 }, inject: { quality: { mode: judge_lies } }, probability: 1 }
                 """,
+            timeScale: 1,
             configure: { $0.qualityMonitor.every = 1; $0.alertRules = [AlertRule(name: "LowQuality", metric: .qualityScore, threshold: 0.8, below: true, minSamples: 2)] }
         ) { pipeline, _ in
             let q = PipelineFixture.question("revenue-by-category")
