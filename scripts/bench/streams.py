@@ -1,10 +1,12 @@
-"""Holds many SSE streams open on the mock at once and reports what they cost it.
+"""Holds many answers open on the mock at once and reports what they cost it.
 
 Used by scripts/bench/compare. Each client connects to 127.0.0.1, asks for a
 streamed answer whose tokens come slowly (the mock runs a per-token latency
-fault), reads until the first content delta, and holds the stream open. When all
-are open, the mock's resident memory is read from /proc; then every stream is
-closed. Bounded: a fixed number of streams, each with a time limit.
+fault), reads until the first content delta, and holds the stream open; or, with
+`stream=False`, asks for a JSON answer that a stall fault leaves half sent, and
+reads until its first bytes. When all are open, the mock's resident memory is
+read from /proc; then every connection is closed. Bounded: a fixed number of
+connections, each with a time limit.
 """
 import asyncio
 import json
@@ -13,6 +15,8 @@ import time
 
 BODY = json.dumps({"model": "claude-opus-4-7", "max_tokens": 256, "stream": True,
                    "messages": [{"role": "user", "content": "What is the total revenue by region?"}]})
+JSON_BODY = json.dumps({"model": "claude-opus-4-7", "max_tokens": 256,
+                        "messages": [{"role": "user", "content": "What is the total revenue by region?"}]})
 
 
 def rss_kib(pid):
@@ -30,17 +34,18 @@ def raise_fd_limit(count):
     return want
 
 
-async def open_stream(port, streams, failures, gate, limit):
+async def open_stream(port, streams, failures, gate, limit, stream):
+    body, marker = (BODY, b"content_block_delta") if stream else (JSON_BODY, b'{"content":')
     async with gate:
         try:
             reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), limit)
             request = (f"POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\n"
-                       f"x-api-key: sk-bench\r\nanthropic-version: 2023-06-01\r\ncontent-length: {len(BODY)}\r\n\r\n{BODY}")
+                       f"x-api-key: sk-bench\r\nanthropic-version: 2023-06-01\r\ncontent-length: {len(body)}\r\n\r\n{body}")
             writer.write(request.encode())
             await writer.drain()
             seen = b""
             deadline = time.monotonic() + limit
-            while b"content_block_delta" not in seen:
+            while marker not in seen:
                 chunk = await asyncio.wait_for(reader.read(4096), max(0.1, deadline - time.monotonic()))
                 if not chunk:
                     raise ConnectionError("closed before the first token")
@@ -50,12 +55,12 @@ async def open_stream(port, streams, failures, gate, limit):
             failures.append(repr(error))
 
 
-async def hold(port, pid, count, limit=60):
+async def hold(port, pid, count, stream, limit=60):
     streams, failures = [], []
     gate = asyncio.Semaphore(512)
     baseline = rss_kib(pid)
     started = time.monotonic()
-    await asyncio.gather(*(open_stream(port, streams, failures, gate, limit) for _ in range(count)))
+    await asyncio.gather(*(open_stream(port, streams, failures, gate, limit, stream) for _ in range(count)))
     opened = time.monotonic() - started
     await asyncio.sleep(1)
     loaded = rss_kib(pid)
@@ -66,6 +71,6 @@ async def hold(port, pid, count, limit=60):
             "seconds_to_open": opened}
 
 
-def measure(port, pid, count):
+def measure(port, pid, count, stream=True):
     raise_fd_limit(count)
-    return asyncio.run(hold(port, pid, count))
+    return asyncio.run(hold(port, pid, count, stream))
