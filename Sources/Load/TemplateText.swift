@@ -16,6 +16,11 @@ struct TemplateText: Sendable {
         var requestID: String
         var tenant: String
 
+        /// Every value passed through `escape` once.
+        func escaped(_ escape: (String) -> String) -> Values {
+            Values(question: escape(question), requestID: escape(requestID), tenant: escape(tenant))
+        }
+
         subscript(placeholder: Placeholder) -> String {
             switch placeholder {
             case .question: question

@@ -96,15 +96,18 @@ struct RequestPlan: Sendable {
 
     /// The request's bytes, with `values` filled in, for `url`.
     func encode(_ values: TemplateText.Values, url: RequestURL) throws(LoadHTTPClient.Failure) -> ByteBuffer {
+        // Escaped once, for the length and then the bytes; most values need no escape
+        // and are the same strings.
+        let inBody = body == nil ? values : values.escaped(TemplateText.jsonEscape)
         var bodyLength = 0
         for piece in body ?? [] {
             switch piece {
             case let .bytes(bytes): bodyLength += bytes.count
-            case let .value(placeholder): bodyLength += TemplateText.jsonEscape(values[placeholder]).utf8.count
+            case let .value(placeholder): bodyLength += inBody[placeholder].utf8.count
             }
         }
-        let valueBytes = values.question.utf8.count + values.requestID.utf8.count + values.tenant.utf8.count
-        var buffer = ByteBufferAllocator().buffer(capacity: headBytes + url.target.utf8.count + url.hostHeader.utf8.count + valueBytes + bodyLength + 32)
+        let headValueBytes = values.question.utf8.count + values.requestID.utf8.count + values.tenant.utf8.count
+        var buffer = ByteBufferAllocator().buffer(capacity: headBytes + url.target.utf8.count + url.hostHeader.utf8.count + headValueBytes + bodyLength + 32)
         for piece in head {
             switch piece {
             case let .bytes(bytes): buffer.writeBytes(bytes)
@@ -126,7 +129,7 @@ struct RequestPlan: Sendable {
             for piece in body {
                 switch piece {
                 case let .bytes(bytes): buffer.writeBytes(bytes)
-                case let .value(placeholder): buffer.writeString(TemplateText.jsonEscape(values[placeholder]))
+                case let .value(placeholder): buffer.writeString(inBody[placeholder])
                 }
             }
         } else if method == .POST || method == .PUT || method == .PATCH {
