@@ -48,7 +48,8 @@ struct AnswerRenderer: Sendable {
     }
 
     /// A JSON body that breaks, played in Hummingbird's body writer.
-    func brokenJSON(_ kind: FaultEffect.StreamBreak, at: FaultEffect.BreakPoint) async -> Response {
+    func brokenJSON() async -> Response {
+        guard let (kind, _) = breakage else { preconditionFailure("a JSON answer that does not break is immediate or delayed") }
         try? await clock.sleep(for: jsonWait)
         guard let script = brokenBodyScript() else {
             // Dropped before a single byte: the client sees the connection die.

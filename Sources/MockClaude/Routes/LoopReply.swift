@@ -1,8 +1,8 @@
 import ChaosCore
 import NIOCore
 
-/// What the fast path plays on the event loop over time: a stream (``LoopStream``)
-/// or a reply that waits (``LoopReply``). Requests behind it on the connection
+/// What the fast path plays on the event loop over time: a stream or a breaking
+/// JSON body (``LoopStream``), or a reply that waits (``LoopReply``). Requests behind it on the connection
 /// wait for it to end.
 protocol LoopPlayer: AnyObject {
     /// Whether a client that has shut its sending side is still answered. A

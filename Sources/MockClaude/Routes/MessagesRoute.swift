@@ -207,10 +207,7 @@ struct MessagesRoute: Sendable {
         let renderer = renderer(decided, channel: channel)
         if decided.exchange.stream { return await renderer.stream() }
         // Not immediate, not delayed: a JSON answer is left here only when its body breaks.
-        guard case let .broken(kind, at)? = decided.decision.effect.outcome else {
-            preconditionFailure("a JSON answer that does not break is immediate or delayed")
-        }
-        return await renderer.brokenJSON(kind, at: at)
+        return await renderer.brokenJSON()
     }
 
     func reply(after delayed: Delayed) async -> Response {
