@@ -16,6 +16,7 @@ import Testing
         var body: [UInt8]
         var keepAlive: Bool
         var endsWithConnection: Bool
+        var eventStream: Bool
     }
 
     static func draw(_ random: inout SeededRandom, head: Bool = false) -> Drawn {
@@ -25,7 +26,8 @@ import Testing
         let status = pick([200, 200, 201, 204, 304, 400, 429, 500, 529])
         let body = (0..<Int(random.next() % 300)).map { _ in UInt8(random.next() % 256) }
         let framing = status == 204 || status == 304 ? "none" : pick(["length", "length", "chunked", "close"])
-        var fields: [(String, String)] = [(pick(["content-type", "Content-Type"]), "application/json"), ("x-served-by", pick(["claude-opus-4-7", "cache"]))]
+        let contentType = pick(["application/json", "application/json", "text/event-stream", "Text/Event-Stream; charset=utf-8"])
+        var fields: [(String, String)] = [(pick(["content-type", "Content-Type"]), contentType), ("x-served-by", pick(["claude-opus-4-7", "cache"]))]
         var text = ""
         for _ in 0..<Int(random.next() % 3) { text += "HTTP/1.1 \(pick([100, 102, 103])) Interim\r\nlink: </a>\r\n\r\n" }
         var keepAlive = minor == 1
@@ -59,7 +61,8 @@ import Testing
         let answersBody = !head && framing != "none"
         return Drawn(bytes: Array(text.utf8) + payload, status: status,
                      fields: fields.map { ($0.0, $0.1) }, body: answersBody ? body : [],
-                     keepAlive: keepAlive, endsWithConnection: answersBody && framing == "close")
+                     keepAlive: keepAlive, endsWithConnection: answersBody && framing == "close",
+                     eventStream: contentType.lowercased().hasPrefix("text/event-stream"))
     }
 
     /// Feeds `bytes` in pieces cut at random and collects what the parser returns.
@@ -86,11 +89,17 @@ import Testing
             parser.answersHead = head
             let parts = try Self.parse(drawn.bytes, parser: &parser, random: &random)
             let context = "round \(round): \(String(decoding: drawn.bytes.prefix(200), as: UTF8.self))"
-            guard case let .head(status, headers, keepAlive)? = parts.first else { Issue.record("no head: \(context)"); return }
+            guard case let .head(status, headers, keepAlive, eventStream)? = parts.first else { Issue.record("no head: \(context)"); return }
             #expect(status == drawn.status, "\(context)")
             #expect(keepAlive == drawn.keepAlive, "\(context)")
+            #expect(eventStream == drawn.eventStream, "\(context)")
             #expect(headers.count == drawn.fields.count, "\(context)")
-            for (name, value) in drawn.fields { #expect(headers[name].contains(value), "\(name) in \(context)") }
+            #expect(headers.map(\.name) == drawn.fields.map(\.0), "\(context)")
+            for (name, value) in drawn.fields {
+                #expect(headers[name.uppercased()] == [value], "\(name) in \(context)")
+                #expect(headers.first(name: name) == value, "\(name) in \(context)")
+            }
+            #expect(headers.first(name: "x-served") == nil, "\(context)")
             var body: [UInt8] = []
             for case let .body(piece) in parts { body += piece.readableBytesView }
             #expect(body == drawn.body, "\(context)")
@@ -108,7 +117,7 @@ import Testing
         let parts = try Self.parse(first + second, parser: &parser, random: &random)
         let summary = parts.map { part -> String in
             switch part {
-            case let .head(status, _, _): "head \(status)"
+            case let .head(status, _, _, _): "head \(status)"
             case let .body(piece): String(buffer: piece)
             case .end: "end"
             }

@@ -86,10 +86,8 @@ final class ExchangeHandler: ChannelDuplexHandler {
 
     private func take(_ part: ResponseParser.Part, context: ChannelHandlerContext) {
         switch part {
-        case let .head(status, headers, keepAlive):
-            // Compared on bytes: lowercasing made a new string for every answer.
-            let streams = headers.first(name: "content-type").map { ResponseParser.equalsLowercased($0.utf8.prefix(17), "text/event-stream") } ?? false
-            response = LoadHTTPClient.Response(status: status, headers: headers, keepAlive: keepAlive, timedChunks: streams ? [] : nil)
+        case let .head(status, headers, keepAlive, eventStream):
+            response = LoadHTTPClient.Response(status: status, headers: headers, keepAlive: keepAlive, timedChunks: eventStream ? [] : nil)
         case let .body(piece):
             response!.bodyBytes += piece.readableBytes
             guard response!.bodyBytes <= LoadHTTPClient.maxBodyBytes else {

@@ -17,7 +17,7 @@ import Synchronization
 public final class LoadHTTPClient: Sendable {
     public struct Response: Sendable {
         public var status: Int
-        public var headers: HTTPHeaders
+        public var headers: ResponseHeaders
         var keepAlive: Bool
         /// The body, unless it is a `text/event-stream`.
         public var body = ByteBuffer()
@@ -25,7 +25,7 @@ public final class LoadHTTPClient: Sendable {
         public var timedChunks: [(Duration, ByteBuffer)]?
         var bodyBytes = 0
 
-        init(status: Int, headers: HTTPHeaders, keepAlive: Bool, timedChunks: [(Duration, ByteBuffer)]?) {
+        init(status: Int, headers: ResponseHeaders, keepAlive: Bool, timedChunks: [(Duration, ByteBuffer)]?) {
             self.status = status; self.headers = headers; self.keepAlive = keepAlive; self.timedChunks = timedChunks
         }
     }

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 
 /// Reads HTTP/1.1 answers from a connection's bytes, one at a time: status line and
 /// header fields, then a body framed by `content-length`, by chunks, or by the
@@ -11,7 +10,8 @@ import NIOHTTP1
 /// lengths, a `101` nobody asked for) rather than guess where an answer ends.
 struct ResponseParser {
     enum Part {
-        case head(status: Int, headers: HTTPHeaders, keepAlive: Bool)
+        /// `eventStream`: the body is a `text/event-stream`, read as it comes.
+        case head(status: Int, headers: ResponseHeaders, keepAlive: Bool, eventStream: Bool)
         case body(ByteBuffer)
         case end
     }
@@ -87,81 +87,108 @@ struct ResponseParser {
         }
         searched = 0
         // The head with its last line's CRLF: every line then ends in CRLF.
-        let head = view[view.startIndex..<(blank + 2)]
-        buffer.moveReaderIndex(forwardBy: head.count + 2)
+        let head = buffer.readSlice(length: blank + 2 - view.startIndex)!
+        buffer.moveReaderIndex(forwardBy: 2)
         return try parseHead(head)
     }
 
-    private mutating func parseHead(_ head: ByteBufferView) throws(LoadHTTPClient.Failure) -> Part? {
-        var rest = head
-        func nextLine() throws(LoadHTTPClient.Failure) -> ByteBufferView? {
-            guard let lf = rest.firstIndex(of: 0x0A) else { return nil }
-            defer { rest = rest[(lf + 1)...] }
-            guard lf > rest.startIndex, rest[lf - 1] == 0x0D else { throw .malformedAnswer("a head line ends without CR") }
-            return rest[rest.startIndex..<(lf - 1)]
-        }
-        guard let statusLine = try nextLine() else { throw .malformedAnswer("no status line") }
-        let (minor, status) = try Self.statusLine(statusLine)
-        var headers = HTTPHeaders()
+    /// What a head says, read from its bytes.
+    private struct Head {
+        var minor = 1, status = 0
+        /// Where the field lines start in the head.
+        var fieldsAt = 0
         var contentLength: Int?
         var chunked = false, transferEncoded = false
         var close = false, keepAliveAsked = false
-        while let line = try nextLine() {
-            guard let first = line.first, first != 0x20, first != 0x09 else { throw .malformedAnswer("a folded or empty header line") }
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon != line.startIndex,
-                  line[line.startIndex..<colon].allSatisfy(Self.isTokenByte) else {
-                throw .malformedAnswer("a header line is not name: value")
-            }
-            let name = line[line.startIndex..<colon]
-            var value = line[(colon + 1)...]
-            while let byte = value.first, byte == 0x20 || byte == 0x09 { value = value.dropFirst() }
-            while let byte = value.last, byte == 0x20 || byte == 0x09 { value = value.dropLast() }
-            headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
-            if Self.equalsLowercased(name, "content-length") {
-                // Each item of a list must give the same length. Walked in place,
-                // not split into an array: this runs for every answer.
-                var rest = value
-                while true {
-                    let comma = rest.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
-                    guard let length = Self.decimal(Self.trimmed(rest[rest.startIndex..<comma])), contentLength == nil || contentLength == length else {
-                        throw .malformedAnswer("content-length '\(String(decoding: value, as: UTF8.self))' is not one length")
-                    }
-                    contentLength = length
-                    guard comma < rest.endIndex else { break }
-                    rest = rest[(comma + 1)...]
-                }
-            } else if Self.equalsLowercased(name, "transfer-encoding") {
-                transferEncoded = true
-                let last = value.split(separator: UInt8(ascii: ",")).last.map(Self.trimmed)
-                chunked = last.map { Self.equalsLowercased($0, "chunked") } ?? false
-            } else if Self.equalsLowercased(name, "connection") {
-                for token in value.split(separator: UInt8(ascii: ",")).map(Self.trimmed) {
-                    if Self.equalsLowercased(token, "close") { close = true }
-                    if Self.equalsLowercased(token, "keep-alive") { keepAliveAsked = true }
-                }
-            }
-        }
+        var eventStream = false
+    }
+
+    private mutating func parseHead(_ buffer: ByteBuffer) throws(LoadHTTPClient.Failure) -> Part? {
+        // Read through a pointer: slices of a `ByteBufferView` retain and release
+        // the buffer and check exclusive access at every step. Read that way, with
+        // a string made for every field, the head was 4 % of the load generator's
+        // CPU; read this way, 0.9 %.
+        let read = buffer.withUnsafeReadableBytes { raw in Result { () throws(LoadHTTPClient.Failure) in try Self.read(head: raw) } }
+        let head = try read.get()
+        let (status, contentLength) = (head.status, head.contentLength)
         if status < 200 {
             // An interim answer; the real one follows. A 101 would switch protocols,
             // which a request without `upgrade` never asks for.
             guard status != 101 else { throw .malformedAnswer("101 Switching Protocols, which was not asked for") }
             return nil
         }
-        var keepAlive = minor == 0 ? keepAliveAsked && !close : !close
+        var keepAlive = head.minor == 0 ? head.keepAliveAsked && !head.close : !head.close
         if answersHead || status == 204 || status == 304 {
             state = .fixed(remaining: 0)
-        } else if transferEncoded {
+        } else if head.transferEncoded {
             // A length beside chunks may be a smuggling attempt: the connection is
             // not trusted for another request.
             if contentLength != nil { keepAlive = false }
-            state = chunked ? .chunkSize : .untilClose
+            state = head.chunked ? .chunkSize : .untilClose
         } else if let contentLength {
             state = .fixed(remaining: contentLength)
         } else {
             state = .untilClose
         }
         if case .untilClose = state { keepAlive = false }
-        return .head(status: status, headers: headers, keepAlive: keepAlive)
+        // A stream's answer is held for the stream's whole length: its fields are
+        // copied so as not to keep the whole first read's buffer alive with them.
+        var lines = buffer.getSlice(at: buffer.readerIndex + head.fieldsAt, length: buffer.readableBytes - head.fieldsAt)!
+        if head.eventStream { lines = ByteBuffer(bytes: lines.readableBytesView) }
+        return .head(status: status, headers: ResponseHeaders(lines: lines), keepAlive: keepAlive, eventStream: head.eventStream)
+    }
+
+    private static func read(head raw: UnsafeRawBufferPointer) throws(LoadHTTPClient.Failure) -> Head {
+        var rest = raw[...]
+        guard let statusLine = try nextLine(&rest) else { throw .malformedAnswer("no status line") }
+        var head = Head()
+        (head.minor, head.status) = try Self.statusLine(statusLine)
+        head.fieldsAt = rest.startIndex
+        var contentType: Slice<UnsafeRawBufferPointer>?
+        while let line = try nextLine(&rest) {
+            guard let first = line.first, first != 0x20, first != 0x09 else { throw .malformedAnswer("a folded or empty header line") }
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon != line.startIndex,
+                  line[line.startIndex..<colon].allSatisfy(Self.isTokenByte) else {
+                throw .malformedAnswer("a header line is not name: value")
+            }
+            let name = line[line.startIndex..<colon]
+            let value = trimmed(line[(colon + 1)...])
+            if Self.equalsLowercased(name, "content-length") {
+                // Each item of a list must give the same length. Walked in place,
+                // not split into an array: this runs for every answer.
+                var items = value
+                while true {
+                    let comma = items.firstIndex(of: UInt8(ascii: ",")) ?? items.endIndex
+                    guard let length = Self.decimal(Self.trimmed(items[items.startIndex..<comma])), head.contentLength == nil || head.contentLength == length else {
+                        throw .malformedAnswer("content-length '\(String(decoding: value, as: UTF8.self))' is not one length")
+                    }
+                    head.contentLength = length
+                    guard comma < items.endIndex else { break }
+                    items = items[(comma + 1)...]
+                }
+            } else if Self.equalsLowercased(name, "transfer-encoding") {
+                head.transferEncoded = true
+                let last = value.split(separator: UInt8(ascii: ",")).last.map(Self.trimmed)
+                head.chunked = last.map { Self.equalsLowercased($0, "chunked") } ?? false
+            } else if contentType == nil, Self.equalsLowercased(name, "content-type") {
+                contentType = value
+            } else if Self.equalsLowercased(name, "connection") {
+                for token in value.split(separator: UInt8(ascii: ",")).map(Self.trimmed) {
+                    if Self.equalsLowercased(token, "close") { head.close = true }
+                    if Self.equalsLowercased(token, "keep-alive") { head.keepAliveAsked = true }
+                }
+            }
+        }
+        head.eventStream = contentType.map { Self.equalsLowercased($0.prefix(17), "text/event-stream") } ?? false
+        return head
+    }
+
+    /// The next line of a head without its CRLF, moving `rest` past it.
+    private static func nextLine(_ rest: inout Slice<UnsafeRawBufferPointer>) throws(LoadHTTPClient.Failure) -> Slice<UnsafeRawBufferPointer>? {
+        guard let lf = rest.firstIndex(of: 0x0A) else { return nil }
+        defer { rest = rest[(lf + 1)...] }
+        guard lf > rest.startIndex, rest[lf - 1] == 0x0D else { throw .malformedAnswer("a head line ends without CR") }
+        return rest[rest.startIndex..<(lf - 1)]
     }
 
     /// A line ending in CRLF, without it; nil when it has not all arrived.
@@ -176,7 +203,7 @@ struct ResponseParser {
         return view[view.startIndex..<(lf - 1)]
     }
 
-    private static func statusLine(_ raw: ByteBufferView) throws(LoadHTTPClient.Failure) -> (minor: Int, status: Int) {
+    private static func statusLine(_ raw: Slice<UnsafeRawBufferPointer>) throws(LoadHTTPClient.Failure) -> (minor: Int, status: Int) {
         // "HTTP/1.x SSS", then a space and a reason (possibly empty), or nothing.
         // Read in place: this runs for every answer.
         let at = raw.startIndex
