@@ -35,9 +35,10 @@ public struct JSONObjectWriter {
     public mutating func add(_ key: StaticString, _ value: Double) throws {
         guard value.isFinite else { throw NonFiniteNumber(key: "\(key)") }
         name(key)
-        var text = value.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        out.append(contentsOf: text.utf8)
+        out.append(contentsOf: value.description.utf8)
+        // Bytes, not `hasSuffix`, which compares characters. What precedes the
+        // number is a colon, so a one-digit number never matches.
+        if out[out.count - 2] == 0x2E, out[out.count - 1] == 0x30 { out.removeLast(2) }
     }
 
     public mutating func add(_ key: StaticString, _ values: [String]) {

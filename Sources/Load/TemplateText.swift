@@ -83,7 +83,7 @@ struct TemplateText: Sendable {
     /// A value inside a JSON string literal: the literal's escapes, without its quotes.
     /// Most values need none, and are then the same string, not a copy.
     static func jsonEscape(_ text: String) -> String {
-        guard text.utf8.contains(where: JSONText.needsEscape) else { return text }
+        guard JSONText.needsEscaping(text) else { return text }
         return String(JSONText.quoted(text).dropFirst().dropLast())
     }
 

@@ -8,9 +8,14 @@ import Testing
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         for byte in UInt8(0)..<0x80 {
-            let text = "a" + String(Character(Unicode.Scalar(byte))) + "é"
-            let expected = String(decoding: try encoder.encode(text), as: UTF8.self)
-            #expect(JSONText.quoted(text) == expected, "byte \(byte)")
+            // Short and long: a string of up to 15 bytes is kept in place, not in storage of its own.
+            for text in ["a" + String(Character(Unicode.Scalar(byte))) + "é", String(repeating: "long text ", count: 4) + String(Character(Unicode.Scalar(byte)))] {
+                let expected = String(decoding: try encoder.encode(text), as: UTF8.self)
+                #expect(JSONText.quoted(text) == expected, "byte \(byte)")
+                var appended: [UInt8] = [0x5B]
+                JSONText.appendQuoted(text, to: &appended)
+                #expect(String(decoding: appended, as: UTF8.self) == "[" + expected, "byte \(byte)")
+            }
         }
     }
 
