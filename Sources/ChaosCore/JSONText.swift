@@ -12,17 +12,22 @@ public enum JSONText {
 
     /// Appends `text` as a JSON string literal, quotes included. By bytes: every byte
     /// of a multi-byte UTF-8 sequence is 0x80 or above, so none is ever mistaken for
-    /// one that needs escaping.
+    /// one that needs escaping. The runs between escapes are copied whole.
     public static func appendQuoted(_ text: String, to out: inout [UInt8]) {
         out.reserveCapacity(out.count + text.utf8.count + 8)
         out.append(0x22)
-        guard needsEscaping(text) else {
-            out.append(contentsOf: text.utf8)
-            out.append(0x22)
-            return
+        if text.utf8.withContiguousStorageIfAvailable({ appendEscaped($0, to: &out) }) == nil {
+            Array(text.utf8).withUnsafeBufferPointer { appendEscaped($0, to: &out) }
         }
-        for byte in text.utf8 {
-            guard needsEscape(byte) else { out.append(byte); continue }
+        out.append(0x22)
+    }
+
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var start = 0
+        for index in bytes.indices where needsEscape(bytes[index]) {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            start = index + 1
+            let byte = bytes[index]
             out.append(0x5C)
             switch byte {
             case 0x22, 0x5C: out.append(byte)
@@ -36,7 +41,7 @@ public enum JSONText {
                 out.append(hexDigit(byte >> 4)); out.append(hexDigit(byte & 0xF))
             }
         }
-        out.append(0x22)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
     }
 
     /// Appends the decimal digits of `value`.
