@@ -78,9 +78,27 @@ public final class RunStore: Sendable {
         guard !events.isEmpty else { return }
         let rows = try events.map { event in (event.kind, event.at.milliseconds, try Self.encode(payload: event)) }
         try await write { db in
-            let statement = try db.makeStatement(sql: "INSERT INTO events (run_id, kind, at_ms, payload) VALUES (?, ?, ?, ?)")
-            for row in rows { try statement.execute(arguments: [runID, row.0, row.1, row.2]) }
+            // Many rows a statement: each statement costs a reset, a validation of
+            // its arguments and a step, whatever its size. Rows keep their order.
+            let full = try db.makeStatement(sql: Self.insertEvents(rows: Self.rowsPerInsert))
+            var start = 0
+            while start < rows.count {
+                let chunk = rows[start..<min(start + Self.rowsPerInsert, rows.count)]
+                let statement = chunk.count == Self.rowsPerInsert ? full : try db.makeStatement(sql: Self.insertEvents(rows: chunk.count))
+                var arguments: [(any DatabaseValueConvertible)?] = []
+                arguments.reserveCapacity(chunk.count * 4)
+                for row in chunk { arguments += [runID, row.0, row.1, row.2] }
+                try statement.execute(arguments: StatementArguments(arguments))
+                start += chunk.count
+            }
         }
+    }
+
+    /// 256 arguments a statement, well under SQLite's oldest limit of 999.
+    static let rowsPerInsert = 64
+
+    static func insertEvents(rows: Int) -> String {
+        "INSERT INTO events (run_id, kind, at_ms, payload) VALUES " + repeatElement("(?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
     /// Records how the run ended.

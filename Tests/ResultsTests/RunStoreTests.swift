@@ -52,4 +52,22 @@ func sampleLog(runID: String = "inv/sample") -> RunLog {
         #expect(try await store.runIDs(matching: "inv/sample") == ["inv/sample"])
         #expect(try await store.runIDs(matching: "nope").isEmpty)
     }
+
+    /// Events go in many rows a statement; a batch that is not a whole number of
+    /// statements, and batches one after another, still read back in order.
+    @Test(arguments: [1, 63, 64, 65, 150])
+    func eventsReadBackInTheOrderTheyWereAppended(count: Int) async throws {
+        let path = NSTemporaryDirectory() + "llmchaos-store-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try RunStore(path: path)
+        let info = RunInfo(runID: "inv/order", scenario: "order", duration: .seconds(60))
+        try await store.begin(info, invocation: "inv", scenarioText: "", startedAt: Date())
+        // Out of time order on purpose: what is kept is the order of appending.
+        let requests = (0..<count).map { RequestRecord(index: $0, requestID: "r\($0)", scheduled: .seconds(Double(count - $0)), finished: .seconds(Double(count - $0) + 1), outcome: .ok) }
+        try await store.append(requests.prefix(count / 2).map(RunEvent.requestFinished), runID: info.runID)
+        try await store.append(requests.dropFirst(count / 2).map(RunEvent.requestFinished), runID: info.runID)
+        let stored = try #require(try await store.load(runID: info.runID))
+        #expect(stored.log.requests.map(\.index) == Array(0..<count))
+        #expect(stored.log.requests == requests)
+    }
 }
