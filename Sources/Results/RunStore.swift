@@ -80,11 +80,11 @@ public final class RunStore: Sendable {
         try await write { db in
             // Many rows a statement: each statement costs a reset, a validation of
             // its arguments and a step, whatever its size. Rows keep their order.
-            let full = try db.makeStatement(sql: Self.insertEvents(rows: Self.rowsPerInsert))
+            // Statements are compiled once per connection, not once per batch.
             var start = 0
             while start < rows.count {
                 let chunk = rows[start..<min(start + Self.rowsPerInsert, rows.count)]
-                let statement = chunk.count == Self.rowsPerInsert ? full : try db.makeStatement(sql: Self.insertEvents(rows: chunk.count))
+                let statement = try db.cachedStatement(sql: Self.insertEvents[chunk.count - 1])
                 var arguments: [(any DatabaseValueConvertible)?] = []
                 arguments.reserveCapacity(chunk.count * 4)
                 for row in chunk { arguments += [runID, row.0, row.1, row.2] }
@@ -97,7 +97,8 @@ public final class RunStore: Sendable {
     /// 256 arguments a statement, well under SQLite's oldest limit of 999.
     static let rowsPerInsert = 64
 
-    static func insertEvents(rows: Int) -> String {
+    /// The statement for `n` rows, at index `n - 1`.
+    static let insertEvents = (1...rowsPerInsert).map { rows in
         "INSERT INTO events (run_id, kind, at_ms, payload) VALUES " + repeatElement("(?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
