@@ -61,11 +61,8 @@ public enum JSONText {
         }
     }
 
-    /// Whether any byte of `text` needs an escape. Read through the string's own
-    /// storage: a byte at a time through `UTF8View` was most of what escaping cost.
-    @inlinable public static func needsEscaping(_ text: String) -> Bool {
-        text.utf8.withContiguousStorageIfAvailable { $0.contains(where: needsEscape) } ?? text.utf8.contains(where: needsEscape)
-    }
+    /// Whether any byte of `text` needs an escape.
+    @inlinable public static func needsEscaping(_ text: String) -> Bool { text.containsUTF8Byte(where: needsEscape) }
 
     @inlinable public static func needsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x22 || byte == 0x5C }
     @inline(__always) static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }

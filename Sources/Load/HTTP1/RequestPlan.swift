@@ -142,7 +142,6 @@ struct RequestPlan: Sendable {
 
     /// No CR, LF or NUL, which would end the head early or be refused.
     static func fitsInHeader(_ value: String) -> Bool {
-        func breaksLine(_ byte: UInt8) -> Bool { byte == 0x0D || byte == 0x0A || byte == 0 }
-        return !(value.utf8.withContiguousStorageIfAvailable { $0.contains(where: breaksLine) } ?? value.utf8.contains(where: breaksLine))
+        !value.containsUTF8Byte { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
     }
 }

@@ -253,7 +253,7 @@ struct ResponseParser {
         return value
     }
 
-    private static func trimmed<Bytes: BidirectionalCollection<UInt8>>(_ bytes: Bytes) -> Bytes.SubSequence {
+    static func trimmed<Bytes: BidirectionalCollection<UInt8>>(_ bytes: Bytes) -> Bytes.SubSequence {
         var slice = bytes[...]
         while let byte = slice.first, byte == 0x20 || byte == 0x09 { slice = slice.dropFirst() }
         while let byte = slice.last, byte == 0x20 || byte == 0x09 { slice = slice.dropLast() }
