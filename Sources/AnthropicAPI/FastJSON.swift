@@ -1,10 +1,22 @@
+import Foundation
+
 /// A small JSON reader for the mock's one hot input, the `/v1/messages` body.
 ///
 /// `JSONDecoder` was the largest cost of a mock request after the encoder went.
-/// This reader only has to be right on the bodies it accepts: on anything it does
-/// not take (bad JSON, a duplicate key, a number with a fraction) it returns nil and
-/// the caller decodes with `JSONDecoder`, which also writes the error messages.
+/// This reader only has to be right on the bodies it accepts: on valid JSON it does
+/// not take (a duplicate key, deep nesting, text that is not UTF-8) the caller
+/// decodes with `JSONDecoder`, which also writes the error messages. Bad syntax it
+/// reports as such, because `JSONDecoder` is more lenient than the API: it takes
+/// a trailing comma in an object, which the API refuses.
 enum FastJSON {
+    enum Parsed {
+        case value(Value)
+        /// Not JSON (RFC 8259), whatever a lenient decoder makes of it.
+        case malformed
+        /// JSON this reader leaves to `JSONDecoder`.
+        case unsupported
+    }
+
     indirect enum Value {
         case object([(key: String, value: Value)])
         case array([Value])
@@ -21,23 +33,35 @@ enum FastJSON {
         }
     }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Value? {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Parsed {
         var reader = Reader(bytes: bytes)
-        guard let value = reader.value(depth: 0) else { return nil }
+        let value = reader.value(depth: 0)
         reader.skipSpace()
-        return reader.index == bytes.count ? value : nil
+        guard let value, reader.index == bytes.count else { return reader.abandoned ? .unsupported : .malformed }
+        return reader.unsupported ? .unsupported : .value(value)
     }
 
     private struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        /// Set on valid JSON the reader does not take; it reads on, so that bad
+        /// syntax further on is still reported as such.
+        var unsupported = false
+        /// Set where the reader stops on valid JSON: nil then does not mean malformed.
+        var abandoned = false
+
+        /// Notes valid JSON left to the decoder, and reads on with a stand-in.
+        mutating func leave<T>(_ standIn: T) -> T {
+            unsupported = true
+            return standIn
+        }
 
         mutating func skipSpace() {
             while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
         }
 
         mutating func value(depth: Int) -> Value? {
-            guard depth < 64 else { return nil }
+            guard depth < 64 else { abandoned = true; return nil }
             skipSpace()
             guard index < bytes.count else { return nil }
             switch bytes[index] {
@@ -60,7 +84,7 @@ enum FastJSON {
                 skipSpace()
                 guard index < bytes.count, bytes[index] == 0x22, let key = string() else { return nil }
                 // Which of two equal keys wins is the decoder's business, not ours.
-                guard !entries.contains(where: { $0.key == key }) else { return nil }
+                if entries.contains(where: { $0.key == key }) { unsupported = true }
                 skipSpace()
                 guard index < bytes.count, bytes[index] == 0x3A else { return nil }
                 index += 1
@@ -143,14 +167,15 @@ enum FastJSON {
                 let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 // ASCII needs no validation; `String(validating:)` is not specialised
                 // and looked up generic metadata on every call (a profile's 1.5 %).
-                return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
+                if ascii { return String(decoding: text, as: UTF8.self) }
+                return String(validating: text, as: UTF8.self) ?? leave("")
             }
             var out = Array(bytes[start..<index])
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == 0x22 {
                     index += 1
-                    return String(validating: out, as: UTF8.self)
+                    return String(validating: out, as: UTF8.self) ?? leave("")
                 }
                 guard byte >= 0x20 else { return nil }
                 guard byte == 0x5C else { out.append(byte); index += 1; continue }
@@ -166,19 +191,25 @@ enum FastJSON {
                 case 0x72: out.append(0x0D)
                 case 0x74: out.append(0x09)
                 case 0x75:
-                    guard var scalar = hex4() else { return nil }
-                    if (0xD800..<0xDC00).contains(scalar) {
-                        guard index + 1 < bytes.count, bytes[index] == 0x5C, bytes[index + 1] == 0x75 else { return nil }
-                        index += 2
-                        guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let unicode = Unicode.Scalar(scalar) else { return nil }
-                    out.append(contentsOf: String(Character(unicode)).utf8)
+                    guard let scalar = unicodeEscape() else { return nil }
+                    out.append(contentsOf: String(Character(scalar)).utf8)
                 default: return nil
                 }
             }
             return nil
+        }
+
+        /// The scalar of a `\u` escape, the reader standing after the `u`, a
+        /// surrogate pair joined; nil on bad hex. A lone surrogate is valid JSON
+        /// that no Swift string holds, so it is left to the decoder.
+        mutating func unicodeEscape() -> Unicode.Scalar? {
+            guard let high = hex4() else { return nil }
+            guard (0xD800..<0xDC00).contains(high) else { return Unicode.Scalar(high) ?? leave("\u{FFFD}") }
+            guard index + 1 < bytes.count, bytes[index] == 0x5C, bytes[index + 1] == 0x75 else { return leave("\u{FFFD}") }
+            index += 2
+            guard let low = hex4() else { return nil }
+            guard (0xDC00..<0xE000).contains(low) else { return leave("\u{FFFD}") }
+            return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
         }
 
         mutating func hex4() -> UInt32? {
@@ -205,7 +236,26 @@ extension MessagesRequest {
     /// The request in `bytes`, read without `JSONDecoder`; nil whenever the fast
     /// reader cannot be sure to agree with ``init(from:)``: then decode as usual.
     public static func fastDecode(_ bytes: UnsafeBufferPointer<UInt8>) -> MessagesRequest? {
-        guard let root = FastJSON.parse(bytes), case .object = root else { return nil }
+        guard case let .value(root) = FastJSON.parse(bytes) else { return nil }
+        return fast(root)
+    }
+
+    /// The request in `bytes`, read fast where it can be, else by `decoder`; throws
+    /// a `DecodingError` (see ``RequestProblem``) for a body the API refuses.
+    public static func decode(_ bytes: [UInt8], with decoder: JSONDecoder) throws -> MessagesRequest {
+        switch bytes.withUnsafeBufferPointer(FastJSON.parse) {
+        case let .value(root):
+            if let request = fast(root) { return request }
+        case .malformed:
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "The request body is not valid JSON"))
+        case .unsupported:
+            break
+        }
+        return try decoder.decode(MessagesRequest.self, from: Data(bytes))
+    }
+
+    private static func fast(_ root: FastJSON.Value) -> MessagesRequest? {
+        guard case .object = root else { return nil }
         guard case let .string(model)? = root["model"] else { return nil }
         var maxTokens: Int?
         switch root["max_tokens"] {

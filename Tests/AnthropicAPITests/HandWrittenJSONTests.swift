@@ -62,6 +62,45 @@ import Testing
         #expect(Array(body.utf8).withUnsafeBufferPointer(MessagesRequest.fastDecode) == nil)
     }
 
+    @Test(arguments: [
+        #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x"}],}"#,  // JSONDecoder takes this one
+        #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x",}]}"#,   // and this one
+        #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x"},]}"#,
+        #"{,"model":"m","max_tokens":1,"messages":[]}"#,
+        #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x"}]"#,
+        #"{"model":"m","max_tokens":01,"messages":[]}"#,
+        #"{"model":"m","max_tokens":1,"messages":[]} trailing"#,
+        #"{"model":"bad \x escape","max_tokens":1,"messages":[]}"#,
+        "{\"model\":\"raw\ncontrol\",\"max_tokens\":1,\"messages\":[]}",
+        // What the fast reader leaves to the decoder does not hide bad syntax after it.
+        #"{"model":"m","model":"n","max_tokens":1,"messages":[{"role":"user","content":"x"}],}"#,
+        #"{"model":"bad \ud800 surrogate","max_tokens":1,"messages":[{"role":"user","content":"x",}]}"#,
+    ])
+    func bodiesThatAreNotJSONAreRefusedHoweverLenientTheDecoder(body: String) {
+        do {
+            let request = try MessagesRequest.decode(Array(body.utf8), with: JSONDecoder())
+            Issue.record("read as \(request)")
+        } catch {
+            #expect(RequestProblem.describe(error) == "The request body is not valid JSON")
+        }
+    }
+
+    @Test(arguments: [
+        #"{"model":"m","model":"n","max_tokens":1,"messages":[{"role":"user","content":"x"}]}"#,
+        #"{"model":"m","max_tokens":256.0,"messages":[{"role":"user","content":"x"}]}"#,
+        #"{"model":"bad \ud800 surrogate","max_tokens":1,"messages":[{"role":"user","content":"x"}]}"#,
+        #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x"}],"metadata":"#
+            + String(repeating: "[", count: 80) + String(repeating: "]", count: 80) + "}",
+    ])
+    func validJSONTheFastReaderLeavesIsTheDecoders(body: String) {
+        func outcome(_ read: () throws -> MessagesRequest) -> String {
+            do { return "\(try read())" } catch { return "refused: " + RequestProblem.describe(error) }
+        }
+        let bytes = Array(body.utf8)
+        #expect(bytes.withUnsafeBufferPointer(MessagesRequest.fastDecode) == nil)
+        #expect(outcome { try MessagesRequest.decode(bytes, with: JSONDecoder()) } == outcome { try JSONDecoder().decode(MessagesRequest.self, from: Data(bytes)) })
+    }
+
     @Test func textThatIsNotUTF8IsLeftToTheDecoderAndUTF8IsRead() throws {
         func body(_ content: [UInt8]) -> [UInt8] {
             Array(#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":""#.utf8) + content + Array(#""}]}"#.utf8)

@@ -78,6 +78,7 @@ struct MessagesAPITests {
 
     @Test(arguments: [
         ("{not json", "The request body is not valid JSON"),
+        (#"{"model":"claude-opus-4-7","max_tokens":10,"messages":[{"role":"user","content":"x"}],}"#, "The request body is not valid JSON"),
         (#"{"model":"claude-opus-4-7","messages":[{"role":"user","content":"x"}]}"#, "max_tokens: Field required"),
         (#"{"model":"claude-opus-4-7","max_tokens":10,"messages":"x"}"#, "messages: Input should be a valid list"),
         (#"{"model":"claude-opus-4-7","max_tokens":0,"messages":[{"role":"user","content":"x"}]}"#, "max_tokens: Input should be greater than or equal to 1"),

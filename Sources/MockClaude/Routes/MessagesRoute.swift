@@ -108,14 +108,10 @@ struct MessagesRoute: Sendable {
         exchange.requestID = Self.requestID(exchange.identity.requestID, exchange.identity.attempt, seed: runtime.plan.seed)
 
         let decoded: MessagesRequest
-        if let fast = bytes.withUnsafeBufferPointer(MessagesRequest.fastDecode) {
-            decoded = fast
-        } else {
-            do {
-                decoded = try Self.decoder.decode(MessagesRequest.self, from: Data(bytes))
-            } catch {
-                return .refused(rejectReply(.invalidRequest, RequestProblem.describe(error), exchange))
-            }
+        do {
+            decoded = try MessagesRequest.decode(bytes, with: Self.decoder)
+        } catch {
+            return .refused(rejectReply(.invalidRequest, RequestProblem.describe(error), exchange))
         }
         exchange.model = decoded.model
         exchange.stream = !countTokens && decoded.stream == true
