@@ -61,6 +61,7 @@ public struct MockServer: Sendable {
         router.get("metrics") { [runtime] _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: runtime.metrics.exposition())))
         }
+        router.add(middleware: UnknownPathMiddleware(runtime: runtime))
         let configuration = runtime.configuration
         let serverName = "llmchaos-mock"
         let fastPath = configuration.fastPath

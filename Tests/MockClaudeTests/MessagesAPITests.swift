@@ -96,6 +96,25 @@ struct MessagesAPITests {
         }
     }
 
+    @Test func aPathTheMockDoesNotServeIsTheAPIsJSON404AndNotJournaled() async throws {
+        try await MockFixture.with { mock in
+            let doubled = try await mock.post(MockFixture.body("hi"), path: "/v1/v1/messages")
+            #expect(doubled.status == 404)
+            #expect(doubled.errorType == "not_found_error")
+            #expect(doubled.json["request_id"] as? String == doubled.header("request-id"))
+            let message = (doubled.json["error"] as? [String: Any])?["message"] as? String ?? ""
+            #expect(message.hasPrefix("Not Found: POST /v1/v1/messages"))
+            #expect(message.contains("ANTHROPIC_BASE_URL"), "the doubled /v1 is named as the likely cause")
+            let wrongMethod = try await mock.request(.GET, "/v1/messages")
+            #expect(wrongMethod.status == 404)
+            #expect(wrongMethod.errorType == "not_found_error")
+            let wrongMethodMessage = (wrongMethod.json["error"] as? [String: Any])?["message"] as? String
+            #expect(wrongMethodMessage == "Not Found: GET /v1/messages")
+            #expect(try await mock.post(MockFixture.body("hi")).status == 200, "served routes are untouched")
+            #expect(try await mock.journalEntries().map(\.path) == ["/v1/messages"])
+        }
+    }
+
     @Test func anUnknownModelIsA404AndAnOversizedBodyA413() async throws {
         try await MockFixture.with(configure: { $0.maxBodyBytes = 2_000 }) { mock in
             let unknown = try await mock.post(MockFixture.body("hi", model: "gpt-4o"))
