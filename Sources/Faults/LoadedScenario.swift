@@ -10,11 +10,7 @@ public struct LoadedScenario: Sendable {
     /// - Throws: ``ConfigProblems`` with every problem of the file, structure and
     ///   fault parameters alike.
     public static func load(path: String) throws(ConfigProblems) -> LoadedScenario {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw ConfigProblems([ConfigProblem(exists ? "cannot read the file as UTF-8 text" : "no such file", at: SourceLocation(file: path, line: 0))])
-        }
-        return try parse(yaml: text, file: path)
+        try parse(yaml: ScenarioLoader.text(ofFile: path), file: path)
     }
 
     /// Reads and checks scenario text, reporting structural and fault-parameter
@@ -40,9 +36,16 @@ public struct LoadedScenario: Sendable {
                 continue
             }
             let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-            let found = (manager.enumerator(atPath: path)?.allObjects as? [String] ?? [])
-                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
-                .map { "\(base)/\($0)" }
+            var found: [String] = []
+            let walk = manager.enumerator(atPath: path)
+            while let relative = walk?.nextObject() as? String {
+                // `.build`, `.git`, `.github`: YAML of other tools, thousands of files.
+                if relative.split(separator: "/").last?.hasPrefix(".") == true {
+                    walk?.skipDescendants()
+                    continue
+                }
+                if relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") { found.append("\(base)/\(relative)") }
+            }
             files += found.sorted()
         }
         return files

@@ -25,11 +25,7 @@ public struct ScenarioPlan: Sendable {
     /// Reads and checks a scenario file.
     /// - Throws: ``ConfigProblems`` with every problem, in line order.
     public static func load(path: String) throws(ConfigProblems) -> ScenarioPlan {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw ConfigProblems([ConfigProblem(exists ? "cannot read the file as UTF-8 text" : "no such file", at: SourceLocation(file: path, line: 0))])
-        }
-        return try parse(yaml: text, file: path)
+        try parse(yaml: ScenarioLoader.text(ofFile: path), file: path)
     }
 
     /// Checks scenario text; `file` names it in problems and anchors relative paths.

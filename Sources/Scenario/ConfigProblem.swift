@@ -8,8 +8,9 @@ public struct SourceLocation: Sendable, Equatable, Hashable, CustomStringConvert
         self.file = file; self.line = line; self.column = column
     }
 
-    /// `file:line`, the form editors and CI logs turn into links.
-    public var description: String { "\(file):\(line)" }
+    /// `file:line`, the form editors and CI logs turn into links; the file alone
+    /// for a problem with the whole file (line 0).
+    public var description: String { line > 0 ? "\(file):\(line)" : file }
 }
 
 /// One thing wrong with a scenario, at its place in the file.
@@ -22,7 +23,10 @@ public struct ConfigProblem: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// `file:line: message`.
-    public var description: String { "\(location): \(message)" }
+    public var description: String {
+        let place = location.description
+        return place.isEmpty ? message : "\(place): \(message)"
+    }
 }
 
 /// Every problem found in one or more scenario files. Validation collects them all

@@ -6,14 +6,22 @@ public enum ScenarioLoader {
     /// Reads and checks a scenario file.
     /// - Throws: ``ConfigProblems`` with every problem found, each at its line.
     public static func load(path: String) throws(ConfigProblems) -> Scenario {
+        try parse(yaml: text(ofFile: path), file: path)
+    }
+
+    /// The text of a scenario file, or the one problem that keeps it from being read.
+    public static func text(ofFile path: String) throws(ConfigProblems) -> String {
+        let whole = SourceLocation(file: path, line: 0)
         guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw ConfigProblems([ConfigProblem(exists ? "cannot read the file" : "no such file", at: SourceLocation(file: path, line: 0))])
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            let problem = !exists ? "no such file" : isDirectory.boolValue ? "is a directory, not a scenario file" : "cannot read the file (permissions?)"
+            throw ConfigProblems([ConfigProblem(problem, at: whole)])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigProblems([ConfigProblem("the file is not UTF-8 text", at: SourceLocation(file: path, line: 0))])
+            throw ConfigProblems([ConfigProblem("the file is not UTF-8 text", at: whole)])
         }
-        return try parse(yaml: text, file: path)
+        return text
     }
 
     /// Parses and checks scenario text. `file` names it in problems.

@@ -21,10 +21,28 @@ struct CLITests {
         #expect(result.err.contains("\(file.path):4: unknown fault 'overloadd'; did you mean 'overloaded'?"))
     }
 
+    @Test func aFolderIsSearchedForScenariosButNotItsHiddenFolders() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("suite-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for sub in ["nested", ".build/checkouts/x", ".github"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        let good = "name: good\nduration: 1m\n"
+        try good.write(to: folder.appendingPathComponent("nested/good.yml"), atomically: true, encoding: .utf8)
+        for other in [".build/checkouts/x/ci.yaml", ".github/dependabot.yml", ".hidden.yaml"] {
+            try "version: 2\n".write(to: folder.appendingPathComponent(other), atomically: true, encoding: .utf8)
+        }
+        let result = try await CLIProcess.run(["validate", folder.path])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.contains("nested/good.yml"))
+        #expect(result.out.split(separator: "\n").filter { $0.hasPrefix("ok") }.count == 1, "only the one visible file was read")
+        #expect(result.err.isEmpty)
+    }
+
     @Test func mockRefusesABadScenarioWithExit2() async throws {
         let result = try await CLIProcess.run(["mock", "--port", "0", "--scenario", "no/such/file.yaml"])
         #expect(result.status == 2)
-        #expect(result.err.contains("no/such/file.yaml:0: no such file"))
+        #expect(result.err.contains("no/such/file.yaml: no such file"))
     }
 
     @Test func mockServesAnnouncesWindowsAndStopsCleanlyOnSIGTERM() async throws {
