@@ -135,6 +135,17 @@ public struct ScenarioRunner: Sendable {
         return max(.seconds(30), total)
     }
 
+    /// A run whose target could not be started, stored and reported as such: a CI
+    /// reading `junit.xml` must see an error, not a scenario that is not there.
+    func notStarted(_ error: TargetStartError) async throws -> ScenarioResult {
+        var info = makeInfo()
+        info.status = .notStarted
+        info.startProblem = error.reason
+        try await store.begin(info, invocation: invocation, scenarioText: plan.text, startedAt: Date())
+        progress.finish("✘ \(error)")
+        return ScenarioResult(log: RunLog(info: info), verdicts: [], description: plan.scenario.description)
+    }
+
     /// Stores the end of the run, judges it, and returns the result.
     func finish(_ played: RunSession.Played, wallStart: ContinuousClock.Instant) async throws -> ScenarioResult {
         let log = played.log

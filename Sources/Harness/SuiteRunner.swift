@@ -22,8 +22,10 @@ public struct SuiteRunner: Sendable {
     public struct Outcome: Sendable {
         public var suite: SuiteResult
         public var directory: String
-        /// Scenarios whose target could not be started.
-        public var startFailures: [String]
+        /// Scenarios whose target could not be started, each with why.
+        public var startFailures: [String] {
+            suite.results.filter { $0.log.info.status == .notStarted }.map { "\($0.log.info.scenario): \($0.log.info.incompletion ?? "")" }
+        }
         /// 0 all passed, 1 an expectation failed or a run was aborted, 3 a target could not be started.
         public var exitCode: Int32 {
             if !startFailures.isEmpty { return 3 }
@@ -64,20 +66,18 @@ public struct SuiteRunner: Sendable {
         try await store.markAbandonedRunsAborted()
         let startedAt = Date()
         var results: [ScenarioResult] = []
-        var startFailures: [String] = []
         for plan in plans {
             if Task.isCancelled { break }
             let runner = ScenarioRunner(plan: plan, invocation: invocation, store: store, progress: options.progress)
             do {
                 results.append(try await runner.run())
             } catch let error as TargetStartError {
-                options.progress.finish("✘ \(error)")
-                startFailures.append(error.description)
+                results.append(try await runner.notStarted(error))
             }
         }
         let suite = SuiteResult(invocation: invocation, startedAt: startedAt, results: results)
         let directory = try writeReports(suite)
-        return Outcome(suite: suite, directory: directory, startFailures: startFailures)
+        return Outcome(suite: suite, directory: directory)
     }
 
     var storePath: String { options.storePath ?? (options.resultsDirectory as NSString).appendingPathComponent("runlog.sqlite") }
@@ -108,12 +108,13 @@ public struct SuiteRunner: Sendable {
             do { plan = try ScenarioPlan.parse(yaml: stored.scenarioText, file: stored.log.info.file) } catch {
                 throw RejudgeError(runID: runID, problems: error)
             }
-            let verdicts = ExpectationRegistry.judge(plan.expectations, stored.log)
+            // Nothing ran, so there is nothing to judge; the reports say why.
+            let verdicts = stored.log.info.status == .notStarted ? [] : ExpectationRegistry.judge(plan.expectations, stored.log)
             try await store.saveVerdicts(verdicts, runID: runID)
             results.append(ScenarioResult(log: stored.log, verdicts: verdicts, description: plan.scenario.description))
         }
         let suite = SuiteResult(invocation: invocation, startedAt: startedAt, results: results)
-        return Outcome(suite: suite, directory: try writeReports(suite), startFailures: [])
+        return Outcome(suite: suite, directory: try writeReports(suite))
     }
 
     /// The newest invocations in the store.

@@ -37,6 +37,7 @@ public enum HTMLReport: ReportWriter {
         if let description = result.description { html += "<p>\(escape(description))</p>\n" }
         html += "<p class=\"meta\">\(escape(info.file)) · seed \(info.seed) · \(DurationText.format(info.duration)) at time scale \(info.timeScale) · target \(escape(info.target)) · \(info.status.rawValue)"
         html += " · \(stats.requests) requests, p50 \(DurationText.format(stats.p50)), p99 \(DurationText.format(stats.p99)), \(stats.upstreamAttempts) upstream attempts, \(stats.alertsFired) alerts, \(stats.droppedRequests) dropped</p>\n"
+        if let incompletion = info.incompletion { html += "<pre class=\"fail\">\(escape(incompletion))</pre>\n" }
         html += "<table><tr><th></th><th>expectation</th><th>measured</th></tr>\n"
         for verdict in result.verdicts {
             html += "<tr><td class=\"\(verdict.passed ? "pass" : "fail")\">\(verdict.passed ? "✔" : "✘")</td><td><b>\(escape(verdict.kind))</b> \(escape(verdict.expectation))</td><td>\(escape(verdict.measured))"

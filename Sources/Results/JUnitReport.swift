@@ -16,7 +16,7 @@ public enum JUnitReport: ReportWriter {
         xml += #"<testsuites name="llmchaos" tests="\#(total)" failures="\#(failures)" errors="\#(errors)" time="\#(seconds(time))">"# + "\n"
         for result in suite.results {
             let info = result.log.info
-            let aborted = info.status != .completed
+            let aborted = info.incompletion != nil
             let tests = Swift.max(1, result.verdicts.count)
             xml += #"  <testsuite name="\#(escape(info.scenario))" tests="\#(tests)" failures="\#(result.failedCount)" errors="\#(aborted ? 1 : 0)" time="\#(seconds(result.wallSeconds))" file="\#(escape(info.file))">"# + "\n"
             xml += "    <properties>\n"
@@ -24,8 +24,9 @@ public enum JUnitReport: ReportWriter {
                 xml += #"      <property name="\#(name)" value="\#(escape(value))"/>"# + "\n"
             }
             xml += "    </properties>\n"
-            if aborted {
-                xml += #"    <testcase name="run" classname="\#(escape(info.scenario))"><error message="the run was \#(info.status.rawValue)">the run did not complete; its verdicts judge a partial log</error></testcase>"# + "\n"
+            if let incompletion = info.incompletion {
+                let message = info.status == .notStarted ? "the target could not be started" : "the run was \(info.status.rawValue)"
+                xml += #"    <testcase name="run" classname="\#(escape(info.scenario))"><error message="\#(escape(message))">\#(escape(incompletion))</error></testcase>"# + "\n"
             } else if result.verdicts.isEmpty {
                 xml += #"    <testcase name="run" classname="\#(escape(info.scenario))"><system-out>no expectations: the run completed, nothing was judged</system-out></testcase>"# + "\n"
             }

@@ -23,7 +23,7 @@ public enum MarkdownReport: ReportWriter {
             md += "\n## Failures\n"
             for result in failed {
                 md += "\n### \(result.log.info.scenario)\n\n"
-                if result.log.info.status != .completed { md += "- ⚠️ the run was \(result.log.info.status.rawValue)\n" }
+                if let incompletion = result.log.info.incompletion { md += "- ⚠️ " + Self.quoted(incompletion) + "\n" }
                 for verdict in result.verdicts where !verdict.passed {
                     md += "- ❌ **\(verdict.kind)**: \(verdict.expectation)  \n  \(verdict.measured)\n"
                     for line in verdict.evidence { md += "  - \(line)\n" }
@@ -32,6 +32,15 @@ public enum MarkdownReport: ReportWriter {
             }
         }
         return md
+    }
+
+    /// A note whose later lines (a target's output) stay inside its list item.
+    static func quoted(_ note: String) -> String {
+        var trimmed = Substring(note)
+        while trimmed.last?.isNewline == true { trimmed = trimmed.dropLast() }
+        let lines = trimmed.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > 1 else { return String(trimmed) }
+        return lines[0] + "\n\n  ```\n" + lines.dropFirst().map { "  " + $0 }.joined(separator: "\n") + "\n  ```"
     }
 
     static func percent(_ count: Int, _ total: Int) -> String {

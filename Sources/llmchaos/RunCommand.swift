@@ -61,10 +61,12 @@ enum Summary {
                 Out.line("     \(verdict.measured)")
                 for offender in verdict.offenders.prefix(3) { Out.line("     e.g. \(offender)") }
             }
-            if info.status != .completed { Out.line("ABORTED \(info.scenario): the run was \(info.status.rawValue)") }
+            if info.status == .aborted || info.status == .running { Out.line("ABORTED \(info.scenario): the run was \(info.status.rawValue)") }
         }
         for failure in outcome.startFailures { Out.line("ERROR \(failure)") }
-        let verdictLine = "\(suite.expectationCount - suite.failedCount)/\(suite.expectationCount) expectations held in \(suite.results.count) scenarios"
+        let started = suite.results.count - outcome.startFailures.count
+        var verdictLine = "\(suite.expectationCount - suite.failedCount)/\(suite.expectationCount) expectations held in \(started) scenarios"
+        if !outcome.startFailures.isEmpty { verdictLine += "; \(outcome.startFailures.count) could not start" }
         Out.line((outcome.exitCode == 0 ? "passed: " : "failed: ") + verdictLine)
         Out.line("reports: \(outcome.directory)/ (report.html, summary.md, junit.xml, report.json) · run id \(suite.invocation)")
     }

@@ -72,11 +72,28 @@ import Testing
               request: { url: "http://127.0.0.1:\(port)/query", body: '{"question": "{{question}}"}' }
             expect:
               - silent_wrong_answers: 0
+              - slo: { availability: 99% }
             """)
-        let result = try await CLIProcess.run(["run", dead, "--results", "\(directory)/results", "--quiet"])
+        let result = try await CLIProcess.run(["run", dead, "--results", "\(directory)/results", "--junit", "\(directory)/junit.xml", "--quiet"])
         #expect(result.status == 3)
         #expect(result.out.contains("exited (status 4)"))
         #expect(result.out.contains("config missing"))
+        #expect(result.out.contains("0/0 expectations held in 0 scenarios; 1 could not start"))
+        // CI reads the reports, not the exit code alone: the scenario is there, as an error.
+        let junit = try String(contentsOfFile: "\(directory)/junit.xml", encoding: .utf8)
+        #expect(junit.contains(#"<testsuites name="llmchaos" tests="1" failures="0" errors="1""#))
+        #expect(junit.contains(#"<testsuite name="dead-target" tests="1" failures="0" errors="1""#))
+        #expect(junit.contains(#"<error message="the target could not be started">"#))
+        #expect(junit.contains("config missing"))
+        let runID = try #require(result.out.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) })
+        let summary = try String(contentsOfFile: "\(directory)/results/\(runID)/summary.md", encoding: .utf8)
+        #expect(summary.contains("| dead-target | ⚠️ not_started |"))
+        #expect(summary.contains("config missing"))
+        // Judged again from the store: still not started, nothing judged, still exit 3.
+        let again = try await CLIProcess.run(["report", runID, "--results", "\(directory)/results"])
+        #expect(again.status == 3)
+        #expect(again.out.contains("ERROR dead-target: the target could not be started"))
+        #expect(!again.out.contains("FAIL"), "an expectation is not judged over a run that never started")
     }
 
     /// A Python service with no backoff, started by the harness as an external

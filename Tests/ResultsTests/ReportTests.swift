@@ -49,6 +49,25 @@ import Verdicts
         #expect(md.contains("`r3` at 31s"))
     }
 
+    @Test func aRunWhoseTargetNeverStartedIsAnErrorInEveryReport() throws {
+        let info = RunInfo(runID: "inv-2/dead", scenario: "dead", duration: .seconds(30), target: "http://127.0.0.1:9/q",
+                           status: .notStarted, startProblem: "'app' exited (status 4); its last output:\nconfig <missing>\n")
+        let suite = SuiteResult(invocation: "inv-2", startedAt: Date(timeIntervalSince1970: 0), results: [ScenarioResult(log: RunLog(info: info), verdicts: [])])
+        #expect(!suite.passed)
+        let document = try XMLDocument(xmlString: JUnitReport.render(suite))
+        let error = try #require(try document.nodes(forXPath: "//testsuite[@name='dead']/testcase/error").first as? XMLElement)
+        #expect(error.attribute(forName: "message")?.stringValue == "the target could not be started")
+        #expect(error.stringValue?.contains("config <missing>") == true)
+        let markdown = MarkdownReport.render(suite)
+        #expect(markdown.contains("| dead | ⚠️ not_started |"))
+        #expect(markdown.contains("- ⚠️ the target could not be started: 'app' exited (status 4); its last output:\n\n  ```\n  config <missing>\n  ```"))
+        #expect(HTMLReport.render(suite).contains("<pre class=\"fail\">the target could not be started: 'app' exited (status 4); its last output:\nconfig &lt;missing&gt;"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.render(suite).utf8)) as? [String: Any])
+        let stored = try #require((json["scenarios"] as? [[String: Any]])?.first?["info"] as? [String: Any])
+        #expect(stored["status"] as? String == "not_started")
+        #expect((stored["startProblem"] as? String)?.contains("config <missing>") == true)
+    }
+
     @Test func htmlIsSelfContainedWithATimeline() throws {
         let html = HTMLReport.render(suite)
         #expect(!html.contains("http://") || html.contains("xmlns=\"http://www.w3.org/2000/svg\""))

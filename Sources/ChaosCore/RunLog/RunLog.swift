@@ -30,7 +30,11 @@ public struct RunLog: Codable, Sendable, Equatable {
 
 /// What a run was: its scenario, seed, clock, and how it ended.
 public struct RunInfo: Codable, Sendable, Equatable {
-    public enum Status: String, Codable, Sendable { case running, completed, aborted }
+    public enum Status: String, Codable, Sendable {
+        case running, completed, aborted
+        /// The target (or the mock) could not be started: nothing was sent.
+        case notStarted = "not_started"
+    }
 
     /// `<invocation>/<scenario name>`.
     public var runID: String
@@ -46,15 +50,26 @@ public struct RunInfo: Codable, Sendable, Equatable {
     public var droppedRequests: Int
     /// Journal entries the mock dropped for capacity (the RunLog then misses them).
     public var droppedAttempts: Int
+    /// Why a `notStarted` run did not start, with the target's last output.
+    public var startProblem: String?
 
     public init(
         runID: String, scenario: String, file: String = "", seed: UInt64 = 0, timeScale: Double = 1,
         duration: Duration, target: String = "builtin", status: Status = .completed,
-        droppedRequests: Int = 0, droppedAttempts: Int = 0
+        droppedRequests: Int = 0, droppedAttempts: Int = 0, startProblem: String? = nil
     ) {
         self.runID = runID; self.scenario = scenario; self.file = file; self.seed = seed
         self.timeScale = timeScale; self.duration = duration; self.target = target; self.status = status
-        self.droppedRequests = droppedRequests; self.droppedAttempts = droppedAttempts
+        self.droppedRequests = droppedRequests; self.droppedAttempts = droppedAttempts; self.startProblem = startProblem
+    }
+
+    /// What every report says of a run that did not complete; nil when it did.
+    public var incompletion: String? {
+        switch status {
+        case .completed: nil
+        case .running, .aborted: "the run was \(status.rawValue) and did not complete; its verdicts judge a partial log"
+        case .notStarted: "the target could not be started: " + (startProblem ?? "no reason was recorded")
+        }
     }
 
     /// How far apart two scenario times may be and still count as one: real-time
