@@ -88,18 +88,27 @@ struct ExternalRun {
         while ContinuousClock.now < deadline {
             try Task.checkCancellation()
             if let process, !process.isRunning {
-                throw TargetStartError(scenario: plan.scenario.name, reason: "'\(spec.command ?? "")' exited (status \(process.process.terminationStatus)) before \(url) answered; its last output:\n\(process.tail())")
+                throw TargetStartError(scenario: plan.scenario.name, reason: "'\(spec.command ?? "")' \(process.ending.map(String.init(describing:)) ?? "exited") before \(url) answered; its last output:\n\(process.tail())")
             }
             do {
                 let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(2))
                 if (200..<300).contains(response.status.code) { return }
                 last = "HTTP \(response.status.code)"
             } catch {
-                last = "\(error)"
+                last = Self.describe(probeError: error)
             }
             try await Task.sleep(for: .milliseconds(100))
         }
         let output = process.map { "; its last output:\n\($0.tail())" } ?? ""
         throw TargetStartError(scenario: plan.scenario.name, reason: "\(url) did not answer 2xx within \(DurationText.format(spec.readyTimeout)) (last: \(last)); raise target.ready_timeout or check the command\(output)")
+    }
+
+    /// NIO's words for a refused connection ("connection reset (error set): Connection
+    /// refused (errno: 111)") say the opposite of what happened.
+    static func describe(probeError error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("Connection refused") { return "connection refused: nothing listens there yet" }
+        if let error = error as? HTTPClientError, error == .deadlineExceeded { return "no answer within 2s" }
+        return text
     }
 }

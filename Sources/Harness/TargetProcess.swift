@@ -1,29 +1,57 @@
 import Foundation
+import Synchronization
 
 /// The user's service, started by the harness and always stopped by it: SIGTERM,
 /// then SIGKILL if it has not gone within a few seconds. Its output goes to a log
 /// file whose tail is shown when it fails to start.
+///
+/// Spawned with `posix_spawn` rather than `Process`: a child inherits the blocked
+/// signals of the thread that starts it, and the threads of a Swift process block
+/// SIGTERM, so a service started through `Process` never saw the harness's SIGTERM,
+/// had no graceful shutdown, and was killed five seconds later. Here the child
+/// starts with no signal blocked and every signal at its default, in a process
+/// group of its own, so that the signals reach what a shell command starts too.
 final class TargetProcess: Sendable {
-    let process: Process
+    /// How the process ended.
+    enum Ending: Equatable, CustomStringConvertible {
+        case exited(Int32)
+        case signalled(Int32)
+
+        var description: String {
+            switch self {
+            case let .exited(status): "exited (status \(status))"
+            case let .signalled(signal): "was killed by signal \(signal)"
+            }
+        }
+    }
+
+    let pid: pid_t
     let logPath: String
+    private let ended = Mutex<Ending?>(nil)
 
     /// Starts `command` with a shell (`exec`, so the signal reaches the command itself).
     init(command: String, environment: [String: String], logPath: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "exec " + command]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        pid = try Self.spawn(["/bin/sh", "-c", "exec " + command], environment: merged.map { "\($0.key)=\($0.value)" }, logPath: logPath)
         self.logPath = logPath
     }
 
-    var isRunning: Bool { process.isRunning }
+    /// Whether it is still running; reaps it once it has ended.
+    var isRunning: Bool { ending == nil }
+
+    /// How it ended, or nil while it runs.
+    var ending: Ending? {
+        ended.withLock { ended in
+            if let ended { return ended }
+            var status: Int32 = 0
+            guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
+            // The <sys/wait.h> macros, which Swift does not import.
+            let signal = status & 0x7F
+            ended = signal == 0 ? .exited((status >> 8) & 0xFF) : .signalled(signal)
+            return ended
+        }
+    }
 
     /// The last lines it printed.
     func tail(lines: Int = 12) -> String {
@@ -31,13 +59,53 @@ final class TargetProcess: Sendable {
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }
 
-    /// Stops it and waits until it has gone.
+    /// Stops it and what it started, and waits until it has gone.
     func stop() async {
-        guard process.isRunning else { return }
-        process.terminate()
+        guard isRunning else { return }
+        kill(-pid, SIGTERM)
         // Process exit is a real-world event, outside scenario time.
-        for _ in 0..<50 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        for _ in 0..<50 where isRunning { try? await Task.sleep(for: .milliseconds(100)) }
+        kill(-pid, SIGKILL)
+        while isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    private static func spawn(_ arguments: [String], environment: [String], logPath: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_APPEND, 0)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // The harness's sockets and files are not the service's to hold: a listening
+        // socket inherited would outlive the mock. (`addclosefrom_np` would say it in
+        // one call, but Swift's Glibc module does not export it; closing a descriptor
+        // that has gone since is not an error in the child.)
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in open.compactMap(Int32.init) where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        var pid: pid_t = 0
+        let result = withCStrings(arguments) { argv in
+            withCStrings(environment) { envp in posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp) }
+        }
+        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
+        return pid
+    }
+
+    /// A NULL-terminated array of C strings, alive for the call.
+    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+        let pointers = strings.map { strdup($0) } + [nil]
+        defer { pointers.forEach { free($0) } }
+        return body(pointers)
     }
 }

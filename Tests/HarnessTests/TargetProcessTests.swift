@@ -1,0 +1,77 @@
+import Foundation
+@testable import Harness
+import Testing
+
+/// The user's service is started so that it can shut down gracefully, and stopped
+/// with everything it started.
+@Suite struct TargetProcessTests {
+    let folder: String = {
+        let path = NSTemporaryDirectory() + "target-process-\(UUID())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    func start(_ command: String, environment: [String: String] = [:]) throws -> TargetProcess {
+        try TargetProcess(command: command, environment: environment, logPath: folder + "/log")
+    }
+
+    /// Polls the service's log for a line; the service writes it once it is set up.
+    func waitForOutput(_ text: String, of process: TargetProcess) async throws {
+        for _ in 0..<200 where !process.tail().contains(text) { try await Task.sleep(for: .milliseconds(25)) }
+        try #require(process.tail().contains(text), "log: \(process.tail())")
+    }
+
+    @Test func aServiceGetsSIGTERMAndShutsDownGracefully() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let marker = folder + "/graceful"
+        let process = try start("""
+            python3 -c 'import signal, sys, time
+            def bye(*_):
+                open(sys.argv[1], "w").write("bye"); sys.exit(0)
+            signal.signal(signal.SIGTERM, bye)
+            print("up", flush=True)
+            time.sleep(30)' \(marker)
+            """)
+        try await waitForOutput("up", of: process)
+        #expect(process.isRunning)
+        await process.stop()
+        #expect(process.ending == .exited(0), "the handler ran and exited; SIGKILL would read as signal 9")
+        #expect(FileManager.default.fileExists(atPath: marker))
+    }
+
+    @Test func aServiceStartsWithNoSignalBlockedNoHarnessDescriptorAndItsEnvironment() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let process = try start(#"""
+            python3 -c 'import os, signal
+            print("blocked", sorted(signal.pthread_sigmask(signal.SIG_BLOCK, [])))
+            print("fds", sorted(int(f) for f in os.listdir("/proc/self/fd") if int(f) > 2 and os.path.exists("/proc/self/fd/" + f)))
+            print("group", os.getpgid(0) == os.getpid(), os.environ["LLMCHAOS_PROBE"])'
+            """#, environment: ["LLMCHAOS_PROBE": "seen"])
+        for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(25)) }
+        #expect(process.ending == .exited(0), "\(process.tail())")
+        let log = process.tail()
+        #expect(log.contains("blocked []"))
+        #expect(log.contains("fds []"), "only stdin, stdout and stderr")
+        #expect(log.contains("group True seen"))
+    }
+
+    @Test func stoppingAShellCommandStopsWhatItStarted() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let pidFile = folder + "/child"
+        let process = try start("sh -c 'sleep 60 & echo $! > \(pidFile); echo up; wait'")
+        try await waitForOutput("up", of: process)
+        let child = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(Self.isAlive(child))
+        await process.stop()
+        #expect(process.ending == .signalled(SIGTERM))
+        for _ in 0..<100 where Self.isAlive(child) { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!Self.isAlive(child), "the background child got the signal too")
+    }
+
+    /// Alive and not a zombie: an orphan is reaped by whatever is PID 1, perhaps late.
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+        let state = stat.split(separator: ")").last?.split(separator: " ").first
+        return state != "Z" && state != "X"
+    }
+}
