@@ -19,8 +19,11 @@ struct PipelineCommand: AsyncParsableCommand {
             discussion: "Example: llmchaos pipeline serve --upstream http://127.0.0.1:8787 --port 9000 --spans traces.jsonl"
         )
 
-        @Option(help: "The Anthropic-compatible base URL to call (the mock, usually).")
-        var upstream: String
+        @Option(help: "The Anthropic-compatible base URL to call, the mock usually (default: $ANTHROPIC_BASE_URL).")
+        var upstream: String?
+
+        /// `--upstream`, else `ANTHROPIC_BASE_URL`, as every Anthropic SDK reads it.
+        var baseURL: String? { upstream ?? ProcessInfo.processInfo.environment["ANTHROPIC_BASE_URL"] }
 
         @Option(help: "Address to listen on.")
         var host = "127.0.0.1"
@@ -59,11 +62,15 @@ struct PipelineCommand: AsyncParsableCommand {
         var allowRemote = false
 
         func validate() throws {
-            guard let url = URL(string: upstream), let scheme = url.scheme, ["http", "https"].contains(scheme), let host = url.host else {
-                throw ValidationError("--upstream must be a URL such as http://127.0.0.1:8787")
+            let source = upstream == nil ? "ANTHROPIC_BASE_URL" : "--upstream"
+            guard let baseURL else {
+                throw ValidationError("name the API to call: --upstream http://127.0.0.1:8787 (the mock's address), or set ANTHROPIC_BASE_URL")
+            }
+            guard let url = URL(string: baseURL), let scheme = url.scheme, ["http", "https"].contains(scheme), let host = url.host else {
+                throw ValidationError("\(source) must be a URL such as http://127.0.0.1:8787, not '\(baseURL)'")
             }
             if !allowRemote, !["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) {
-                throw ValidationError("--upstream \(host) is not on this machine; add --allow-remote to call it")
+                throw ValidationError("\(source) \(host) is not on this machine; add --allow-remote to call it")
             }
             if timeScale <= 0 { throw ValidationError("--time-scale must be greater than 0") }
         }
@@ -98,7 +105,7 @@ struct PipelineCommand: AsyncParsableCommand {
             }
             let key = apiKey ?? ProcessInfo.processInfo.environment["ANTHROPIC_API_KEY"] ?? "sk-llmchaos-local"
             let pipeline = AnalyticsPipeline(
-                configuration: configuration, client: ModelClient(baseURL: upstream, apiKey: key, clock: clock), dataset: try AnalyticsDataset()
+                configuration: configuration, client: ModelClient(baseURL: baseURL ?? "", apiKey: key, clock: clock), dataset: try AnalyticsDataset()
             )
             let running: RunningPipeline
             do {
@@ -108,7 +115,7 @@ struct PipelineCommand: AsyncParsableCommand {
                 printError(text.contains("Address already in use") ? "error: port \(port) on \(host) is in use: pick another with --port" : "error: \(text)")
                 throw Exit.usage
             }
-            Out.line("llmchaos pipeline listening on \(running.baseURL), upstream \(upstream)")
+            Out.line("llmchaos pipeline listening on \(running.baseURL), upstream \(baseURL ?? "")")
             Out.line("  curl -s \(running.baseURL)/query -d '{\"question\": \"What is the total revenue by region?\"}'")
             try await running.wait()
         }

@@ -21,7 +21,8 @@ final class CLIProcess: Sendable {
 
     /// With `softOpenFileLimit`, the binary starts with that soft limit on open
     /// files (a shell lowers it, then becomes the binary).
-    init(_ arguments: [String], softOpenFileLimit: Int? = nil) throws {
+    /// `environment` is added to the test's own; a nil value removes a variable.
+    init(_ arguments: [String], softOpenFileLimit: Int? = nil, environment: [String: String?] = [:]) throws {
         if let softOpenFileLimit {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "ulimit -S -n \(softOpenFileLimit) && exec \"$0\" \"$@\"", Self.binary.path] + arguments
@@ -30,6 +31,9 @@ final class CLIProcess: Sendable {
             process.arguments = arguments
         }
         process.currentDirectoryURL = Self.root
+        var inherited = ProcessInfo.processInfo.environment
+        for (name, value) in environment { inherited[name] = value }
+        process.environment = inherited
         let outPipe = Pipe(), errPipe = Pipe()
         process.standardOutput = outPipe
         process.standardError = errPipe
@@ -44,8 +48,8 @@ final class CLIProcess: Sendable {
     }
 
     /// Runs to the end and returns (status, stdout, stderr).
-    static func run(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
-        let cli = try CLIProcess(arguments)
+    static func run(_ arguments: [String], environment: [String: String?] = [:]) async throws -> (status: Int32, out: String, err: String) {
+        let cli = try CLIProcess(arguments, environment: environment)
         let status = await cli.status()
         return (status, cli.stdout, cli.stderr)
     }

@@ -116,6 +116,16 @@ extension CLITests {
         #expect(result.err.contains("Error:") || result.err.contains("error:"), "\(result.err)")
     }
 
+    @Test func pipelineServeNeedsAnUpstreamAndSaysWhereItCanComeFrom() async throws {
+        let result = try await CLIProcess.run(["pipeline", "serve", "--port", "0"], environment: ["ANTHROPIC_BASE_URL": nil])
+        #expect(result.status == 2)
+        #expect(result.err.contains("--upstream http://127.0.0.1:8787"))
+        #expect(result.err.contains("or set ANTHROPIC_BASE_URL"))
+        let remote = try await CLIProcess.run(["pipeline", "serve", "--port", "0"], environment: ["ANTHROPIC_BASE_URL": "http://10.0.0.1:1"])
+        #expect(remote.status == 2)
+        #expect(remote.err.contains("ANTHROPIC_BASE_URL 10.0.0.1 is not on this machine"))
+    }
+
     @Test func helpExits0() async throws {
         let result = try await CLIProcess.run(["--help"])
         #expect(result.status == 0)
@@ -129,7 +139,8 @@ extension CLITests {
         let mock = try CLIProcess(["mock", "--port", "0", "--quiet"])
         let mockLine = try #require(await mock.line(containing: "listening on "))
         let mockURL = try #require(mockLine.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init))
-        let pipeline = try CLIProcess(["pipeline", "serve", "--upstream", mockURL, "--port", "0", "--log"])
+        // The upstream as every Anthropic SDK takes it, from ANTHROPIC_BASE_URL.
+        let pipeline = try CLIProcess(["pipeline", "serve", "--port", "0", "--log"], environment: ["ANTHROPIC_BASE_URL": mockURL])
         let pipelineLine = try #require(await pipeline.line(containing: "llmchaos pipeline listening on "))
         let base = try #require(pipelineLine.split(separator: " ").first { $0.hasPrefix("http://") }.map { String($0.dropLast($0.hasSuffix(",") ? 1 : 0)) })
 
