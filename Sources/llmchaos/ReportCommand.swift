@@ -10,8 +10,8 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Judge a stored run again, from the RunLog alone, and rewrite its reports.",
         discussion: """
             Without a run id, lists the newest runs in the store.
-            --compare A B puts two stored sweeps side by side (before and after a change), level by level,
-            and writes <results>/compare-A-B.md.
+            --compare A B puts two stored sweeps side by side (before and after a change), \
+            level by level, and writes <results>/compare-A-B.md.
             """
     )
 

@@ -11,8 +11,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Reports go to <results>/<run-id>/: report.json, junit.xml, summary.md, report.html.
             Every run is stored in <results>/runlog.sqlite; `llmchaos report <run-id>` judges it again.
-            Exit codes: 0 every expectation held, 1 one failed (or a run was interrupted), 2 a scenario
-            has problems, 3 a target could not be started.
+            Exit codes: 0 every expectation held, 1 one failed (or a run was interrupted), \
+            2 a scenario has problems, 3 a target could not be started.
             """
     )
 

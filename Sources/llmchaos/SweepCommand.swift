@@ -8,15 +8,16 @@ struct SweepCommand: AsyncParsableCommand {
         commandName: "sweep",
         abstract: "Run one scenario at rising load and find the highest level that meets its SLO.",
         discussion: """
-            Each level runs the whole scenario (same seed, same faults) with a fresh mock and pipeline,
-            swapping only the load: --concurrency for a closed model (users), --rate for an open one
-            (a range spaced on a log scale over --steps levels, or a list). The knee is the last level,
-            counting up from the lowest, at which every slo expectation holds (every expectation when
+            Each level runs the whole scenario (same seed, same faults) with a fresh mock and pipeline, \
+            swapping only the load: --concurrency for a closed model (users), --rate for an open one \
+            (a range spaced on a log scale over --steps levels, or a list). The knee is the last level, \
+            counting up from the lowest, at which every slo expectation holds (every expectation when \
             there is no slo); the report names what bound it.
-            Reports go to <results>/<sweep-id>/: sweep.csv, sweep.json, sweep.md, sweep.html. Each level
-            is stored in <results>/runlog.sqlite; `llmchaos report <sweep-id>` judges them again.
-            Exit codes: 0 the sweep ran and the lowest level met the SLO, 1 not even that (or a level was
-            interrupted), 2 a usage or scenario error, 3 the target could not be started.
+
+            Reports go to <results>/<sweep-id>/: sweep.csv, sweep.json, sweep.md, sweep.html. \
+            Each level is stored in <results>/runlog.sqlite; `llmchaos report <sweep-id>` judges them again.
+            Exit codes: 0 the sweep ran and the lowest level met the SLO, 1 not even that \
+            (or a level was interrupted), 2 a usage or scenario error, 3 the target could not be started.
             """
     )
 
