@@ -11,7 +11,7 @@ import Synchronization
 /// had no graceful shutdown, and was killed five seconds later. Here the child
 /// starts with no signal blocked and every signal at its default, in a process
 /// group of its own, so that the signals reach what a shell command starts too.
-final class TargetProcess: Sendable {
+public final class TargetProcess: Sendable {
     /// How the process ended.
     enum Ending: Equatable, CustomStringConvertible {
         case exited(Int32)
@@ -29,12 +29,23 @@ final class TargetProcess: Sendable {
     let logPath: String
     private let ended = Mutex<Ending?>(nil)
 
+    /// Process groups of the services running now. A service is in a group of its
+    /// own, out of reach of the terminal's Ctrl-C, so a harness quitting at once
+    /// (a second Ctrl-C) must end them itself or leave them holding their ports.
+    private static let running = Mutex<Set<pid_t>>([])
+
+    /// Sends SIGKILL to every service still running, and what each started.
+    public static func killAll() {
+        for group in running.withLock({ $0 }) { kill(-group, SIGKILL) }
+    }
+
     /// Starts `command` with a shell (`exec`, so the signal reaches the command itself).
     init(command: String, environment: [String: String], logPath: String) throws {
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         pid = try Self.spawn(["/bin/sh", "-c", "exec " + command], environment: merged.map { "\($0.key)=\($0.value)" }, logPath: logPath)
         self.logPath = logPath
+        _ = Self.running.withLock { $0.insert(pid) }
     }
 
     /// Whether it is still running; reaps it once it has ended.
@@ -49,6 +60,7 @@ final class TargetProcess: Sendable {
             // The <sys/wait.h> macros, which Swift does not import.
             let signal = status & 0x7F
             ended = signal == 0 ? .exited((status >> 8) & 0xFF) : .signalled(signal)
+            _ = Self.running.withLock { $0.remove(pid) }
             return ended
         }
     }
@@ -63,10 +75,14 @@ final class TargetProcess: Sendable {
     func stop() async {
         guard isRunning else { return }
         kill(-pid, SIGTERM)
-        // Process exit is a real-world event, outside scenario time.
-        for _ in 0..<50 where isRunning { try? await Task.sleep(for: .milliseconds(100)) }
-        kill(-pid, SIGKILL)
-        while isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        // Process exit is a real-world event, outside scenario time. The stop most
+        // often comes from a cancelled run (Ctrl-C), where `Task.sleep` returns at
+        // once: the grace period is waited in a task of its own, or it would be none.
+        await Task {
+            for _ in 0..<50 where isRunning { try? await Task.sleep(for: .milliseconds(100)) }
+            kill(-pid, SIGKILL)
+            while isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        }.value
     }
 
     private static func spawn(_ arguments: [String], environment: [String], logPath: String) throws -> pid_t {

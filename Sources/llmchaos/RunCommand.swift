@@ -80,7 +80,10 @@ enum Interrupts {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
-                if seen.increment() > 0 { Foundation.exit(130) }
+                if seen.increment() > 0 {
+                    TargetProcess.killAll()
+                    Foundation.exit(130)
+                }
                 handler()
             }
             source.resume()

@@ -4,7 +4,8 @@ import Testing
 
 /// The user's service is started so that it can shut down gracefully, and stopped
 /// with everything it started.
-@Suite struct TargetProcessTests {
+// Serialized: killAll reaches every service this process started.
+@Suite(.serialized) struct TargetProcessTests {
     let folder: String = {
         let path = NSTemporaryDirectory() + "target-process-\(UUID())"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -66,6 +67,15 @@ import Testing
         #expect(process.ending == .signalled(SIGTERM))
         for _ in 0..<100 where Self.isAlive(child) { try await Task.sleep(for: .milliseconds(20)) }
         #expect(!Self.isAlive(child), "the background child got the signal too")
+    }
+
+    @Test func killAllEndsEveryServiceStillRunning() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let process = try start("sh -c 'echo up; sleep 60'")
+        try await waitForOutput("up", of: process)
+        TargetProcess.killAll()
+        for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(process.ending == .signalled(SIGKILL))
     }
 
     /// Alive and not a zombie: an orphan is reaped by whatever is PID 1, perhaps late.

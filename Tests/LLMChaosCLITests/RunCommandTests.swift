@@ -96,6 +96,75 @@ import Testing
         #expect(!again.out.contains("FAIL"), "an expectation is not judged over a run that never started")
     }
 
+    /// The service runs in a process group of its own, out of reach of the
+    /// terminal's Ctrl-C. On the first Ctrl-C the harness sends it SIGTERM and
+    /// gives it time to shut down; on the second it ends it at once; either way it
+    /// never leaves it holding its port.
+    @Test(arguments: [1, 2])
+    func ctrlCStopsTheServiceTheHarnessStarted(interrupts: Int) async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = ExternalTool.freeLoopbackPort()
+        let script = CLIProcess.root.appendingPathComponent("Tests/fixtures/naive_target.py").path
+        let pidFile = "\(directory)/service.pid", marker = "\(directory)/shut-down"
+        // The naive service, with a shutdown that takes three seconds (the harness
+        // waits five).
+        let wrapper = "\(directory)/graceful_target.py"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try """
+            import os, runpy, signal, sys, time
+            def shut_down(*_):
+                time.sleep(3)
+                open("\(marker)", "w").write("done")
+                os._exit(0)
+            signal.signal(signal.SIGTERM, shut_down)
+            open("\(pidFile)", "w").write(str(os.getpid()))
+            runpy.run_path("\(script)", run_name="__main__")
+            """.write(toFile: wrapper, atomically: true, encoding: .utf8)
+        let long = try scenario("long", """
+            name: long-external
+            duration: 10m
+            time_scale: 1
+            target:
+              command: python3 \(wrapper)
+              env: { PORT: "\(port)" }
+              ready: http://127.0.0.1:\(port)/health
+              request: { method: POST, url: "http://127.0.0.1:\(port)/query", body: '{"question": "{{question}}"}' }
+            load: { arrival: { rate: 2/s } }
+            """)
+        let run = try CLIProcess(["run", long, "--results", "\(directory)/results", "--quiet"])
+        var service: Int32?
+        for _ in 0..<300 where service == nil {
+            try await Task.sleep(for: .milliseconds(50))
+            service = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { Int32($0) }
+        }
+        let pid = try #require(service, "the service never started")
+        // Until it answers, the harness is still starting it; interrupt a running run.
+        for _ in 0..<300 where (try? await CLIProcess.curl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/health"])) != "200" {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        run.signal(SIGINT)
+        if interrupts == 2 {
+            // Apart, or the two would merge into one pending signal; well inside the
+            // service's three seconds of shutting down.
+            try await Task.sleep(for: .milliseconds(300))
+            run.signal(SIGINT)
+        }
+        let status = await run.status()
+        #expect(status == (interrupts == 1 ? 1 : 130), "one Ctrl-C stores the run as aborted; two quit at once")
+        // Within a second: less than what is left of its own shutdown after a second Ctrl-C.
+        for _ in 0..<50 where kill(pid, 0) == 0 && !Self.isZombie(pid) { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(kill(pid, 0) != 0 || Self.isZombie(pid), "the service outlived the harness")
+        if interrupts == 1 {
+            #expect(FileManager.default.fileExists(atPath: marker), "the service was not given time to shut down")
+        }
+    }
+
+    static func isZombie(_ pid: Int32) -> Bool {
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+    }
+
     /// A Python service with no backoff, started by the harness as an external
     /// target: the backoff verdict must fail and say why. At time scale 1, because
     /// its retries come back to back, a few real milliseconds apart: compressed,
