@@ -20,6 +20,7 @@ public enum HTMLReport: ReportWriter {
         section { border-top: 2px solid #eee; margin-top: 2em; padding-top: 1em; }
         .meta { color: #666; font-size: 13px; }
         details { font-size: 13px; color: #444; }
+        pre { white-space: pre-wrap; font-size: 13px; }
         </style></head><body>
         <h1 class="\(suite.passed ? "pass" : "fail")">llmchaos: \(suite.passed ? "passed" : "failed")</h1>
         <p class="meta">run \(escape(suite.invocation)) · \(suite.results.count) scenarios · \(suite.expectationCount) expectations · \(suite.failedCount) failed</p>
@@ -36,6 +37,8 @@ public enum HTMLReport: ReportWriter {
         html += "<h2 class=\"\(result.passed ? "pass" : "fail")\">\(result.passed ? "✔" : "✘") \(escape(info.scenario))</h2>\n"
         if let description = result.description { html += "<p>\(escape(description))</p>\n" }
         html += "<p class=\"meta\">\(escape(info.file)) · seed \(info.seed) · \(DurationText.format(info.duration)) at time scale \(info.timeScale) · target \(escape(info.target)) · \(info.status.rawValue)"
+        // Nothing ran: empty statistics, tables and charts would only bury the reason.
+        if info.status == .notStarted { return html + "</p>\n<pre class=\"fail\">\(escape(info.incompletion ?? ""))</pre>\n</section>\n" }
         html += " · \(stats.requests) requests, p50 \(DurationText.format(stats.p50)), p99 \(DurationText.format(stats.p99)), \(stats.upstreamAttempts) upstream attempts, \(stats.alertsFired) alerts, \(stats.droppedRequests) dropped</p>\n"
         if let incompletion = info.incompletion { html += "<pre class=\"fail\">\(escape(incompletion))</pre>\n" }
         html += "<table><tr><th></th><th>expectation</th><th>measured</th></tr>\n"
