@@ -104,11 +104,10 @@ struct ExternalRun {
     }
 
     /// NIO's words for a refused connection ("connection reset (error set): Connection
-    /// refused (errno: 111)") say the opposite of what happened.
+    /// refused (errno: 111)") name a reset that never happened.
     static func describe(probeError error: any Error) -> String {
-        let text = "\(error)"
-        if text.contains("Connection refused") { return "connection refused: nothing listens there yet" }
+        if let problem = LoadHTTPClient.Failure.connectProblem(error) { return problem }
         if let error = error as? HTTPClientError, error == .deadlineExceeded { return "no answer within 2s" }
-        return text
+        return "\(error)"
     }
 }

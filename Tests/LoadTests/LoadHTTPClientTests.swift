@@ -163,6 +163,15 @@ import TestSupport
         #expect(server.connections == 1)
     }
 
+    @Test func aPortNobodyListensOnIsACannotConnectThatSaysSo() async throws {
+        let port = ExternalTool.freeLoopbackPort()
+        let client = LoadHTTPClient()
+        defer { Task { await client.shutdown() } }
+        await #expect(throws: LoadHTTPClient.Failure.cannotConnect("127.0.0.1:\(port)", "connection refused (nothing listens there)")) {
+            try await post(client, "http://127.0.0.1:\(port)/")
+        }
+    }
+
     @Test func anAnswerCutShortIsAFailureNotAShortBody() async throws {
         let server = try ScriptedServer { connection, _ in
             _ = connection.readRequest()

@@ -39,6 +39,7 @@ public final class LoadHTTPClient: Sendable {
         case busy
         case malformedAnswer(String)
         case badHeader(String)
+        case cannotConnect(String, String)
 
         public var description: String {
             switch self {
@@ -50,6 +51,7 @@ public final class LoadHTTPClient: Sendable {
             case .busy: "internal: a request was sent on a connection still in use"
             case let .malformedAnswer(why): "the answer is not HTTP/1.1: \(why)"
             case let .badHeader(name): "the request header '\(name)' has a name that is not a token, or CR, LF or NUL in its value"
+            case let .cannotConnect(address, why): "cannot connect to \(address): \(why)"
             }
         }
     }
@@ -217,7 +219,7 @@ public final class LoadHTTPClient: Sendable {
         let channel: any Channel
         do { channel = try await bootstrap.connect(host: origin.host, port: origin.port).get() } catch {
             handshake.fail(error)
-            throw error
+            throw Failure.connectProblem(error).map { Failure.cannotConnect("\(origin.host):\(origin.port)", $0) } ?? error
         }
         guard origin.tls else {
             handshake.succeed()
