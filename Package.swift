@@ -174,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: [
-                "Pipeline", "MockClaude", "Faults", "Scenario", "ChaosCore", "AnthropicAPI", "Workload",
+                "Pipeline", "MockClaude", "Faults", "Scenario", "ChaosCore", "AnthropicAPI", "Workload", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -15,12 +15,26 @@ public struct ModelClient: Sendable {
     public let clock: any ScenarioClock
     let http: HTTPClient
 
-    public init(baseURL: String, apiKey: String, clock: any ScenarioClock, http: HTTPClient = .shared) {
+    public init(baseURL: String, apiKey: String, clock: any ScenarioClock, http: HTTPClient = ModelClient.sharedHTTP) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.clock = clock
         self.http = http
     }
+
+    /// How the pipeline's HTTP client is set up. A refused connection fails the
+    /// call at once, as it does in a real outage, and the pipeline's own retries take
+    /// it from there, with the backoff the verdicts judge. AsyncHTTPClient's default
+    /// retries connecting, unseen, until the request's deadline: a down upstream
+    /// then looked like a 30 s timeout on every attempt, three minutes an answer.
+    public static func httpConfiguration() -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return configuration
+    }
+
+    /// The client calls share unless given their own.
+    public static let sharedHTTP = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration())
 
     /// A model's answer.
     public struct Reply: Sendable, Equatable {
@@ -54,6 +68,14 @@ public struct ModelClient: Sendable {
             group.cancelAll()
             return result
         }
+    }
+
+    /// NIO's words for a refused connection, "connection reset (error set):
+    /// Connection refused (errno: 111)", name a reset that never happened.
+    static func describe(connectionError error: any Error) -> String {
+        guard let error = error as? IOError else { return "\(error)" }
+        let words = String(cString: strerror(error.errnoCode)).lowercased()
+        return error.errnoCode == ECONNREFUSED ? words + " (nothing listens there)" : words
     }
 
     private static let encoder = JSONEncoder()
@@ -95,7 +117,7 @@ public struct ModelClient: Sendable {
         } catch is CancellationError {
             return .failure(.timeout(timeout))
         } catch {
-            return .failure(.connection("\(error)"))
+            return .failure(.connection(Self.describe(connectionError: error)))
         }
     }
 

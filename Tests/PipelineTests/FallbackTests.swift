@@ -1,11 +1,25 @@
+import AnthropicAPI
 import ChaosCore
 import Testing
+import TestSupport
 import Workload
 @testable import Pipeline
 
 @Suite("Tiered fallback against the mock over loopback")
 struct FallbackTests {
     let q = PipelineFixture.question("revenue-by-region")
+
+    /// A refused connection is an outage the pipeline must see at once, to retry
+    /// with its own backoff and fall back; the HTTP client retrying it unseen until
+    /// the deadline made every attempt a timeout. (The call's 5 s is shorter than
+    /// the client's own 10 s connect timeout, so a regression shows as a timeout.)
+    @Test func aDownUpstreamIsAConnectionFailureAtOnceNotATimeout() async throws {
+        let port = ExternalTool.freeLoopbackPort()
+        let client = ModelClient(baseURL: "http://127.0.0.1:\(port)", apiKey: "k", clock: ScaledClock(timeScale: 1))
+        let request = MessagesRequest(model: "claude-opus-4-7", maxTokens: 10, messages: [Message(role: .user, text: "hi")])
+        let result = await client.send(request, requestID: "down-1", attempt: 1, timeout: .seconds(5))
+        #expect(result == .failure(.connection("connection refused (nothing listens there)")))
+    }
 
     @Test func aHealthyPrimaryServesTheRightSQL() async throws {
         try await PipelineFixture.with { pipeline, mock in
