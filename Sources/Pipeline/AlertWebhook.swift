@@ -10,7 +10,9 @@ public struct AlertWebhook: Sendable {
     let http: HTTPClient
     let clock: any ScenarioClock
 
-    public init(url: String, clock: any ScenarioClock, http: HTTPClient = .shared) {
+    /// The default client fails at once on a refused connection: a receiver that
+    /// is down costs nothing, rather than a connect retried for the whole timeout.
+    public init(url: String, clock: any ScenarioClock, http: HTTPClient = ModelClient.sharedHTTP) {
         self.url = url; self.clock = clock; self.http = http
     }
 

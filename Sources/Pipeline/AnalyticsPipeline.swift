@@ -63,10 +63,11 @@ public final class AnalyticsPipeline: Sendable {
         let changes = alerts.evaluate(at: clock.now())
         for change in changes {
             emit(.alert(change))
-            await webhook?.deliver(change)
+            // Before the delivery: a slow alert receiver must not hold up the rollback.
             if change.state == .firing, let canary, canary.rollBack(at: change.at, reason: "\(change.name) fired") {
                 emit(.canaryRolledBack(at: change.at, reason: "\(change.name) fired"))
             }
+            await webhook?.deliver(change)
         }
         return changes
     }

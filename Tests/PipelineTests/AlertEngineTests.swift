@@ -1,6 +1,9 @@
 import ChaosCore
-import Testing
+import Foundation
+import NIOCore
 @testable import Pipeline
+import Testing
+import TestSupport
 
 @Suite struct AlertEngineTests {
     func call(_ at: Int, ok: Bool) -> ModelCallRecord {
@@ -24,6 +27,17 @@ import Testing
         #expect(engine.firing == ["HighErrorRate"])
         for t in 17..<20 { engine.observe(call: call(t, ok: true)) }
         #expect(engine.evaluate(at: .seconds(19)).map(\.state) == [.resolved])
+    }
+
+    /// A receiver that is down costs a refused connection, not a connect retried
+    /// for the delivery's whole 5 s timeout, which ends in the same error. Half the
+    /// timeout is the bound: what is asserted is "at once, not at the deadline".
+    @Test func anAlertReceiverThatIsDownFailsTheDeliveryAtOnce() async {
+        let webhook = AlertWebhook(url: "http://127.0.0.1:\(ExternalTool.freeLoopbackPort())/", clock: ScaledClock(timeScale: 1))
+        let started = ContinuousClock.now
+        let error = await webhook.deliver(AlertEvent(name: "HighErrorRate", state: .firing, at: .seconds(1), value: 0.5, threshold: 0.1))
+        #expect(ContinuousClock.now - started < .milliseconds(2500))
+        #expect((error as? IOError)?.errnoCode == ECONNREFUSED, "\(String(describing: error))")
     }
 
     @Test func tooFewSamplesNeverPage() {
