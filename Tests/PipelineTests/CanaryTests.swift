@@ -1,6 +1,8 @@
 import ChaosCore
-import Testing
 @testable import Pipeline
+import Synchronization
+import Testing
+import TestSupport
 
 @Suite struct CanaryTests {
     @Test func theShareRisesInStepsAndRollbackIsFinal() {
@@ -46,6 +48,40 @@ import Testing
             // Once rolled back, nothing more goes to the canary, and v1 answers first time.
             let after = outcomes.suffix(10)
             #expect(after.allSatisfy { !$0.canary && $0.promptVersion == "v1" && $0.servedBy == "claude-opus-4-7" })
+        }
+    }
+
+    /// The rollback does not wait on the alert's delivery: when the receiver
+    /// first sees the alert, the canary is already rolled back.
+    @Test func theRollbackComesBeforeTheAlertIsDelivered() async throws {
+        let clock = ManualClock()
+        let pipelineBox = Mutex<AnalyticsPipeline?>(nil)
+        let rolledBackWhenDelivered = Mutex<[Bool]>([])
+        let receiver = try ScriptedServer { connection, _ in
+            guard connection.readRequest() != nil else { return }
+            let rolledBack = pipelineBox.withLock { $0?.canary?.rollback != nil }
+            rolledBackWhenDelivered.withLock { $0.append(rolledBack) }
+        }
+        try await PipelineFixture.with(
+            faults: "- { name: bad-v2, match: { header: { x-llmchaos-prompt-version: v2 } }, inject: { quality: { mode: hallucinated_table } } }",
+            clock: clock,
+            configure: {
+                $0.prompts = PromptRegistry(versions: ["v1": PromptRegistry.builtIn, "v2": "New prompt. {{schema}}"], active: "v1")
+                $0.canary = Canary.Plan(target: .promptVersion("v2"), steps: [0.5, 1.0], stepEvery: .seconds(3600))
+                $0.alertRules = [AlertRule(name: "ValidationFailures", metric: .validationFailureRate, threshold: 0.2, window: .seconds(60), minSamples: 4)]
+                $0.alertWebhook = receiver.url + "/"
+                $0.qualityMonitor.every = 0
+                $0.retry = RetryPolicy(maxAttempts: 1)
+            }
+        ) { pipeline, _ in
+            pipelineBox.withLock { $0 = pipeline }
+            let question = PipelineFixture.question("revenue-by-channel").question
+            for i in 0..<30 where pipeline.canary?.rollback == nil {
+                _ = await pipeline.answer(question: question, requestID: "d\(i)")
+                clock.advance(by: .seconds(1))
+            }
+            #expect(pipeline.canary?.rollback?.reason == "ValidationFailures fired")
+            #expect(rolledBackWhenDelivered.withLock { $0 }.first == true, "the receiver saw the alert before the rollback")
         }
     }
 }
