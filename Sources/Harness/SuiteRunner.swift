@@ -118,7 +118,7 @@ public struct SuiteRunner: Sendable {
     }
 
     /// The newest invocations in the store.
-    public func recentInvocations() async throws -> [String] {
+    public func recentInvocations() async throws -> [StoredInvocation] {
         try await RunStore(path: storePath).recentInvocations()
     }
 }

@@ -156,9 +156,22 @@ public final class RunStore: Sendable {
     }
 
     /// The newest invocations, newest first.
-    public func recentInvocations(limit: Int = 20) async throws -> [String] {
+    public func recentInvocations(limit: Int = 20) async throws -> [StoredInvocation] {
         try await pool.read { db in
-            try String.fetchAll(db, sql: "SELECT invocation FROM runs GROUP BY invocation ORDER BY MAX(started_at) DESC LIMIT ?", arguments: [limit])
+            try Row.fetchAll(db, sql: """
+                SELECT r.invocation, MIN(r.started_at) AS started, GROUP_CONCAT(r.scenario, ', ') AS scenarios, COUNT(*) AS runs,
+                       SUM(r.status NOT IN ('completed', 'not_started')) AS unfinished, SUM(r.status = 'not_started') AS not_started,
+                       (SELECT COUNT(*) FROM verdicts v JOIN runs w ON v.run_id = w.id WHERE w.invocation = r.invocation) AS verdicts,
+                       (SELECT COUNT(*) FROM verdicts v JOIN runs w ON v.run_id = w.id
+                        WHERE w.invocation = r.invocation AND json_extract(v.payload, '$.passed') = 0) AS failed
+                FROM (SELECT * FROM runs ORDER BY started_at, rowid) r
+                GROUP BY r.invocation ORDER BY MAX(r.started_at) DESC LIMIT ?
+                """, arguments: [limit]).map { row in
+                StoredInvocation(
+                    id: row["invocation"], startedAt: row["started"], scenarios: row["scenarios"], runs: row["runs"],
+                    unfinished: row["unfinished"], notStarted: row["not_started"], verdicts: row["verdicts"], failed: row["failed"]
+                )
+            }
         }
     }
 
@@ -168,4 +181,36 @@ public final class RunStore: Sendable {
             try db.execute(sql: "UPDATE runs SET status = 'aborted' WHERE status = 'running'")
         }
     }
+}
+
+/// One `llmchaos run` (or sweep) in the store, as `llmchaos report` lists it.
+public struct StoredInvocation: Sendable, Equatable, CustomStringConvertible {
+    public var id: String
+    public var startedAt: Date
+    /// Scenario names, comma-separated, in the order they ran.
+    public var scenarios: String
+    public var runs: Int
+    /// Runs aborted, or left running by a harness that is gone.
+    public var unfinished: Int
+    public var notStarted: Int
+    public var verdicts: Int
+    public var failed: Int
+
+    /// `20261123-101530-3f2a  2026-11-23 10:15 UTC  5/6 held, 1 aborted  opus-overloaded, calm-baseline`
+    /// (no pass or fail: a sweep's levels past the knee fail by design).
+    public var description: String {
+        var result = "\(verdicts - failed)/\(verdicts) held"
+        if unfinished > 0 { result += ", \(unfinished) aborted" }
+        if notStarted > 0 { result += ", \(notStarted) not started" }
+        let names = scenarios.count > 60 ? String(scenarios.prefix(57)) + "…" : scenarios
+        return "\(id)  \(Self.minute.string(from: startedAt)) UTC  \(result)  \(names)"
+    }
+
+    private static let minute: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        return formatter
+    }()
 }

@@ -40,7 +40,7 @@ struct ReportCommand: AsyncParsableCommand {
         guard let runID else {
             let recent = try await runner.recentInvocations()
             if recent.isEmpty { Out.line("no runs stored in \(results)/runlog.sqlite") }
-            for id in recent { Out.line(id) }
+            for invocation in recent { Out.line(invocation.description) }
             return
         }
         let outcome = try await stored(

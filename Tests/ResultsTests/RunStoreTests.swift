@@ -20,6 +20,29 @@ func sampleLog(runID: String = "inv/sample") -> RunLog {
 }
 
 @Suite struct RunStoreTests {
+    @Test func storedInvocationsAreListedNewestFirstWithWhatHeld() async throws {
+        let path = NSTemporaryDirectory() + "llmchaos-store-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try RunStore(path: path)
+        let held = Verdict(kind: "slo", expectation: "p99 ≤ 1s", passed: true, measured: "p99 0.5s")
+        let missed = Verdict(kind: "slo", expectation: "p99 ≤ 1s", passed: false, measured: "p99 1.5s")
+        let runs: [(String, String, RunInfo.Status, [Verdict], TimeInterval)] = [
+            ("20261123-100000-aaaa", "calm", .completed, [held, held], 0),
+            ("20261123-100000-aaaa", "storm", .aborted, [missed, held], 60),
+            ("20261123-110000-bbbb", "dead", .notStarted, [], 3600),
+        ]
+        for (invocation, scenario, status, verdicts, offset) in runs {
+            let info = RunInfo(runID: "\(invocation)/\(scenario)", scenario: scenario, duration: .seconds(60), status: status)
+            try await store.begin(info, invocation: invocation, scenarioText: "name: \(scenario)\n", startedAt: Date(timeIntervalSince1970: 1_795_000_000 + offset))
+            try await store.saveVerdicts(verdicts, runID: info.runID)
+        }
+        let listed = try await store.recentInvocations()
+        #expect(listed.map(\.description) == [
+            "20261123-110000-bbbb  2026-11-18 12:06 UTC  0/0 held, 1 not started  dead",
+            "20261123-100000-aaaa  2026-11-18 11:06 UTC  3/4 held, 1 aborted  calm, storm",
+        ])
+    }
+
     @Test func aRunReadsBackAsItWasWritten() async throws {
         let path = NSTemporaryDirectory() + "llmchaos-store-\(UUID().uuidString).sqlite"
         defer { try? FileManager.default.removeItem(atPath: path) }
