@@ -5,6 +5,18 @@ import Testing
 import TestSupport
 
 @Suite struct CanaryTests {
+    /// v2's SQL fails validation on every model: the fault follows the prompt header.
+    static let badV2 = "- { name: bad-v2, match: { header: { x-llmchaos-prompt-version: v2 } }, inject: { quality: { mode: hallucinated_table } } }"
+
+    /// Half the traffic on v2, rolled back when validation failures page.
+    static func canaryOfV2(_ configuration: inout PipelineConfiguration) {
+        configuration.prompts = PromptRegistry(versions: ["v1": PromptRegistry.builtIn, "v2": "New prompt. {{schema}}"], active: "v1")
+        configuration.canary = Canary.Plan(target: .promptVersion("v2"), steps: [0.5, 1.0], stepEvery: .seconds(3600))
+        configuration.alertRules = [AlertRule(name: "ValidationFailures", metric: .validationFailureRate, threshold: 0.2, window: .seconds(60), minSamples: 4)]
+        configuration.qualityMonitor.every = 0
+        configuration.retry = RetryPolicy(maxAttempts: 1)
+    }
+
     @Test func theShareRisesInStepsAndRollbackIsFinal() {
         let canary = Canary(plan: .init(target: .promptVersion("v2"), steps: [0.05, 0.5, 1.0], stepEvery: .seconds(60)))
         #expect(canary.share(at: .seconds(10)) == 0.05)
@@ -21,15 +33,7 @@ import TestSupport
     @Test func aBadPromptInTheCanaryIsRolledBackWhenItsAlertFires() async throws {
         let clock = ManualClock()
         try await PipelineFixture.with(
-            faults: "- { name: bad-v2, match: { header: { x-llmchaos-prompt-version: v2 } }, inject: { quality: { mode: hallucinated_table } } }",
-            clock: clock,
-            configure: {
-                $0.prompts = PromptRegistry(versions: ["v1": PromptRegistry.builtIn, "v2": "New prompt. {{schema}}"], active: "v1")
-                $0.canary = Canary.Plan(target: .promptVersion("v2"), steps: [0.5, 1.0], stepEvery: .seconds(3600))
-                $0.alertRules = [AlertRule(name: "ValidationFailures", metric: .validationFailureRate, threshold: 0.2, window: .seconds(60), minSamples: 4)]
-                $0.qualityMonitor.every = 0
-                $0.retry = RetryPolicy(maxAttempts: 1)
-            }
+            faults: Self.badV2, clock: clock, configure: Self.canaryOfV2
         ) { pipeline, _ in
             let question = PipelineFixture.question("revenue-by-channel").question
             var outcomes: [PipelineOutcome] = []
@@ -63,15 +67,9 @@ import TestSupport
             rolledBackWhenDelivered.withLock { $0.append(rolledBack) }
         }
         try await PipelineFixture.with(
-            faults: "- { name: bad-v2, match: { header: { x-llmchaos-prompt-version: v2 } }, inject: { quality: { mode: hallucinated_table } } }",
-            clock: clock,
-            configure: {
-                $0.prompts = PromptRegistry(versions: ["v1": PromptRegistry.builtIn, "v2": "New prompt. {{schema}}"], active: "v1")
-                $0.canary = Canary.Plan(target: .promptVersion("v2"), steps: [0.5, 1.0], stepEvery: .seconds(3600))
-                $0.alertRules = [AlertRule(name: "ValidationFailures", metric: .validationFailureRate, threshold: 0.2, window: .seconds(60), minSamples: 4)]
+            faults: Self.badV2, clock: clock, configure: {
+                Self.canaryOfV2(&$0)
                 $0.alertWebhook = receiver.url + "/"
-                $0.qualityMonitor.every = 0
-                $0.retry = RetryPolicy(maxAttempts: 1)
             }
         ) { pipeline, _ in
             pipelineBox.withLock { $0 = pipeline }
