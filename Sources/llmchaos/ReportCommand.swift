@@ -27,6 +27,10 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Compare two stored sweeps: --compare A B (sweep ids as `llmchaos sweep` printed them).", valueName: "sweep-id"))
     var compare: [String] = []
 
+    func validate() throws {
+        if let junit { try Writable.file(junit, flag: "--junit") }
+    }
+
     func run() async throws {
         var options = SuiteRunner.Options()
         options.resultsDirectory = results

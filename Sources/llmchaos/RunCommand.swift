@@ -24,6 +24,10 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var output: RunOutputOptions
 
+    func validate() throws {
+        if let junit { try Writable.file(junit, flag: "--junit") }
+    }
+
     func run() async throws {
         let (plans, problems) = SuiteRunner.loadPlans(paths)
         guard problems.isEmpty else {
@@ -42,11 +46,20 @@ struct RunCommand: AsyncParsableCommand {
         defer { signals.forEach { $0.cancel() } }
         let outcome: SuiteRunner.Outcome
         do { outcome = try await task.value } catch {
-            printError("error: \(error)")
+            printError("error: \(Self.describe(error))")
             throw Exit.failed
         }
         Summary.print(outcome)
         throw ExitCode(outcome.exitCode)
+    }
+}
+
+extension RunCommand {
+    /// Foundation's errors print as `Error Domain=NSCocoaErrorDomain Code=4 …`;
+    /// the sentence and the path are what a user can act on.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? CocoaError else { return "\(error)" }
+        return error.localizedDescription + (error.filePath.map { " (\($0))" } ?? "")
     }
 }
 

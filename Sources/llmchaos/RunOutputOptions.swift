@@ -9,6 +9,10 @@ struct RunOutputOptions: ParsableArguments {
     @Flag(help: "No progress output; only the final summary.")
     var quiet = false
 
+    func validate() throws {
+        try Writable.folder(results, flag: "--results")
+    }
+
     var runnerOptions: SuiteRunner.Options {
         var options = SuiteRunner.Options()
         options.resultsDirectory = results

@@ -126,6 +126,17 @@ extension CLITests {
         #expect(remote.err.contains("ANTHROPIC_BASE_URL 10.0.0.1 is not on this machine"))
     }
 
+    /// A report that cannot be written stops the suite before it starts, naming the flag.
+    @Test(arguments: [(["--junit", "/proc/junit.xml"], "--junit /proc: cannot write in that folder"),
+                      (["--junit", "/tmp"], "--junit /tmp is a folder"),
+                      (["--results", "/proc/llmchaos"], "--results /proc/llmchaos: cannot create that folder")])
+    func anOutputThatCannotBeWrittenIsAUsageErrorBeforeAnythingRuns(flags: [String], message: String) async throws {
+        let result = try await CLIProcess.run(["run", "scenarios/calm-baseline.yaml", "--quiet"] + flags)
+        #expect(result.status == 2)
+        #expect(result.err.contains(message), "\(result.err)")
+        #expect(!result.out.contains("expectations held"), "nothing ran")
+    }
+
     @Test func helpExits0() async throws {
         let result = try await CLIProcess.run(["--help"])
         #expect(result.status == 0)
