@@ -38,6 +38,9 @@ struct ExternalRun {
             await load.shutdown()
         }
         do {
+            if let command = spec.command, let ready = spec.ready, await answers(ready, http: http) {
+                throw TargetStartError(scenario: name, reason: "\(ready) answers before '\(command)' has started: another process (one left running?) holds its port, and the load would go to it; stop it, or give the service another port")
+            }
             if let command = spec.command {
                 let environment = spec.environment.merging([
                     "ANTHROPIC_BASE_URL": mock.baseURL,
@@ -78,6 +81,11 @@ struct ExternalRun {
             await cleanUp()
             throw error
         }
+    }
+
+    /// Whether anything answers HTTP at `url` now.
+    func answers(_ url: String, http: HTTPClient) async -> Bool {
+        (try? await http.execute(HTTPClientRequest(url: url), timeout: .seconds(2))) != nil
     }
 
     /// Polls the readiness URL until it answers 2xx. Startup is a real-world wait,

@@ -160,6 +160,29 @@ import Testing
         }
     }
 
+    /// A service left running on the port would answer the readiness probe and
+    /// take the load, while the new one fails to bind: refused before it starts.
+    @Test func aPortAlreadyAnsweringBeforeTheServiceStartsIsRefused() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let stale = try ScriptedServer { connection, _ in
+            while connection.readRequest() != nil { connection.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok") }
+        }
+        let started = "\(directory)/started"
+        let clash = try scenario("clash", """
+            name: port-clash
+            duration: 30s
+            time_scale: 30
+            target:
+              command: touch \(started)
+              ready: \(stale.url)/health
+              request: { url: "\(stale.url)/query", body: '{"question": "{{question}}"}' }
+            """)
+        let result = try await CLIProcess.run(["run", clash, "--results", "\(directory)/results", "--quiet"])
+        #expect(result.status == 3)
+        #expect(result.out.contains("\(stale.url)/health answers before 'touch \(started)' has started"), "\(result.out)")
+        #expect(!FileManager.default.fileExists(atPath: started), "the command was not run")
+    }
+
     static func isZombie(_ pid: Int32) -> Bool {
         let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
         return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
