@@ -53,7 +53,8 @@ public struct SweepRunner: Sendable {
                 levels.append(measured)
                 options.progress.finish(Self.summary(measured))
             } catch let error as TargetStartError {
-                options.progress.finish("✘ \(error)")
+                // Stored, so that the store's listing and `report` show the level that never ran.
+                _ = try await runner.notStarted(error)
                 startFailures.append(error.description)
                 break
             }

@@ -146,6 +146,7 @@ public struct SweepResult: Codable, Sendable, Equatable {
     /// The one line a capacity planner asks for.
     public var headline: String {
         guard let knee else {
+            if levels.isEmpty { return "no level ran" }
             let lowest = levels.min { $0.value < $1.value }
             return "no level met the SLO; even \(lowest?.label ?? "the lowest") failed" + (bindingConstraint.map { ": \($0)" } ?? "")
         }

@@ -33,6 +33,31 @@ struct SweepCommandTests {
         #expect(unknown.err.contains("--compare: no sweep 'nope'"), "\(unknown.err)")
     }
 
+    @Test func aSweepWhoseTargetCannotStartSaysNoLevelRanAndStoresIt() async throws {
+        let results = NSTemporaryDirectory() + "llmchaos-sweep-dead-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: results) }
+        try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
+        let scenario = "\(results)/dead.yaml"
+        try """
+            name: sweep-dead
+            duration: 10s
+            time_scale: 10
+            target:
+              command: "python3 -c 'print(\\"no config\\"); raise SystemExit(4)'"
+              ready: http://127.0.0.1:9/health
+              request: { url: "http://127.0.0.1:9/q", body: '{}' }
+            expect:
+              - slo: { availability: 99% }
+            """.write(toFile: scenario, atomically: true, encoding: .utf8)
+        let result = try await CLIProcess.run(["sweep", scenario, "--rate", "1/s,2/s", "--results", results, "--quiet"])
+        #expect(result.status == 3)
+        #expect(result.out.contains("ERROR sweep-dead@1rps: the target could not be started"), "\(result.out)")
+        #expect(result.out.contains("no config"))
+        #expect(result.out.contains("no level ran"), "not 'no level met the SLO': \(result.out)")
+        let listed = try await CLIProcess.run(["report", "--results", results])
+        #expect(listed.out.contains("0/0 held, 1 not started  sweep-dead@1rps"), "\(listed.out)")
+    }
+
     @Test func aSweepWithoutLevelsIsAUsageError() async throws {
         let result = try await CLIProcess.run(["sweep", "scenarios/capacity/rate-limit-knee.yaml"])
         #expect(result.status == 2)

@@ -62,6 +62,7 @@ import Verdicts
         let none = SweepResult(sweepID: "s", scenario: "s", dimension: "rate", levels: [level(1, slo: false)])
         #expect(none.knee == nil)
         #expect(none.headline.hasPrefix("no level met the SLO; even 1/s failed"))
+        #expect(SweepResult(sweepID: "s", scenario: "s", dimension: "rate", levels: []).headline == "no level ran")
     }
 }
 
