@@ -16,11 +16,14 @@ public final class TargetProcess: Sendable {
     enum Ending: Equatable, CustomStringConvertible {
         case exited(Int32)
         case signalled(Int32)
+        /// Reaped by someone else: gone, how unknown.
+        case gone
 
         var description: String {
             switch self {
             case let .exited(status): "exited (status \(status))"
             case let .signalled(signal): "was killed by signal \(signal)"
+            case .gone: "ended"
             }
         }
     }
@@ -56,10 +59,17 @@ public final class TargetProcess: Sendable {
         ended.withLock { ended in
             if let ended { return ended }
             var status: Int32 = 0
-            guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
-            // The <sys/wait.h> macros, which Swift does not import.
-            let signal = status & 0x7F
-            ended = signal == 0 ? .exited((status >> 8) & 0xFF) : .signalled(signal)
+            switch waitpid(pid, &status, WNOHANG) {
+            case pid:
+                // The <sys/wait.h> macros, which Swift does not import.
+                let signal = status & 0x7F
+                ended = signal == 0 ? .exited((status >> 8) & 0xFF) : .signalled(signal)
+            case -1 where errno == ECHILD:
+                // Not ours to wait for any more: waiting on would never end.
+                ended = .gone
+            default:
+                return nil
+            }
             _ = Self.running.withLock { $0.remove(pid) }
             return ended
         }
@@ -81,7 +91,8 @@ public final class TargetProcess: Sendable {
         await Task {
             for _ in 0..<50 where isRunning { try? await Task.sleep(for: .milliseconds(100)) }
             kill(-pid, SIGKILL)
-            while isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+            // Bounded: a process stuck in the kernel (uninterruptible sleep) dies late.
+            for _ in 0..<500 where isRunning { try? await Task.sleep(for: .milliseconds(10)) }
         }.value
     }
 

@@ -78,6 +78,16 @@ import Testing
         #expect(process.ending == .signalled(SIGKILL))
     }
 
+    @Test func aProcessReapedElsewhereIsGoneAndStoppingItReturns() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let process = try start("true")
+        var status: Int32 = 0
+        #expect(waitpid(process.pid, &status, 0) == process.pid)
+        #expect(process.ending == .gone)
+        await process.stop()
+        #expect(!process.isRunning)
+    }
+
     /// Alive and not a zombie: an orphan is reaped by whatever is PID 1, perhaps late.
     static func isAlive(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
