@@ -46,6 +46,21 @@ public enum JUnitReport: ReportWriter {
         return xml
     }
 
+    /// A suite that could not start because its scenario files have problems: a
+    /// testsuite of errors, one per file, so that CI shows why rather than a
+    /// missing report. `problems` are `file:line: message` lines, by file.
+    public static func render(problemsByFile problems: [(file: String, lines: [String])]) -> String {
+        var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+        xml += #"<testsuites name="llmchaos" tests="\#(problems.count)" failures="0" errors="\#(problems.count)" time="0.000">"# + "\n"
+        xml += #"  <testsuite name="scenario files" tests="\#(problems.count)" failures="0" errors="\#(problems.count)" time="0.000">"# + "\n"
+        for (file, lines) in problems {
+            let message = "\(lines.count) problem\(lines.count == 1 ? "" : "s"); no scenario was run"
+            xml += #"    <testcase name="\#(escape(file))" classname="scenario files"><error message="\#(message)">\#(escape(lines.joined(separator: "\n")))</error></testcase>"# + "\n"
+        }
+        xml += "  </testsuite>\n</testsuites>\n"
+        return xml
+    }
+
     static func details(_ verdict: Verdict) -> String {
         var lines = [verdict.measured] + verdict.evidence
         if let tolerance = verdict.tolerance { lines.append("tolerance \(tolerance) (clock noise at this time scale)") }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Harness
+import Results
+import Scenario
 import Synchronization
 
 /// `llmchaos run [FILE|DIR…]`: plays scenarios and judges them.
@@ -33,6 +35,7 @@ struct RunCommand: AsyncParsableCommand {
         guard problems.isEmpty else {
             for problem in problems { printError(problem.description) }
             printError("no scenario was run: fix the problems above (llmchaos validate checks them)")
+            if let junit { writeProblems(problems, junit: junit) }
             throw Exit.usage
         }
         var options = output.runnerOptions
@@ -55,6 +58,23 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 extension RunCommand {
+    /// CI reads the JUnit file: it says why nothing ran, a file an error.
+    func writeProblems(_ problems: [ConfigProblem], junit: String) {
+        var byFile: [(file: String, lines: [String])] = []
+        for problem in problems {
+            if let index = byFile.firstIndex(where: { $0.file == problem.location.file }) {
+                byFile[index].lines.append(problem.description)
+            } else {
+                byFile.append((problem.location.file, [problem.description]))
+            }
+        }
+        do {
+            try JUnitReport.render(problemsByFile: byFile).write(toFile: junit, atomically: true, encoding: .utf8)
+        } catch {
+            printError("error: --junit \(junit): \(Self.describe(error))")
+        }
+    }
+
     /// Foundation's errors print as `Error Domain=NSCocoaErrorDomain Code=4 …`;
     /// the sentence and the path are what a user can act on.
     static func describe(_ error: any Error) -> String {

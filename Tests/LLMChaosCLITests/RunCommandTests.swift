@@ -53,9 +53,13 @@ import Testing
         #expect(report.out.contains("FAIL impossible · slo"))
 
         let broken = try scenario("broken", "name: broken\nduration: 30s\nload: { arrival: { rate: lots } }\n")
-        let usage = try await CLIProcess.run(["run", broken, "--results", "\(directory)/results"])
+        let usage = try await CLIProcess.run(["run", broken, "--results", "\(directory)/results", "--junit", "\(directory)/junit.xml"])
         #expect(usage.status == 2)
         #expect(usage.err.contains("broken.yaml:3: rate 'lots' is not a rate"))
+        // CI shows why nothing ran: the JUnit file has the problem as an error.
+        let problems = try String(contentsOfFile: "\(directory)/junit.xml", encoding: .utf8)
+        #expect(problems.contains(#"<testsuite name="scenario files" tests="1" failures="0" errors="1""#), "\(problems)")
+        #expect(problems.contains("broken.yaml:3: rate &apos;lots&apos; is not a rate"), "\(problems)")
     }
 
     @Test func aTargetThatNeverBecomesReadyExitsThree() async throws {
