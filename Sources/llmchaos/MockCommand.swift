@@ -78,6 +78,10 @@ struct MockCommand: AsyncParsableCommand {
         Out.line("llmchaos mock listening on \(running.baseURL)  (time scale \(scale), seed \(plan.seed), \(plan.faults.count) faults)")
         Out.line("  export ANTHROPIC_BASE_URL=\(running.baseURL)")
         Out.line("  journal: curl -s \(running.baseURL)/_chaos/journal")
+        if timeScale == nil, scale != 1 {
+            // A scenario compressed for CI plays in fast-forward against a person's app.
+            Out.line("  the scenario's time scale: 1 real second is \(DurationText.format(.seconds(scale))) of it; --time-scale 1 plays it in real time")
+        }
         for fault in plan.faults {
             let window = fault.spec.window
             Out.line("  fault \(fault.name) (\(fault.kind)) at \(DurationText.format(window.start))" + (window.length.map { " for \(DurationText.format($0))" } ?? " until stopped"))

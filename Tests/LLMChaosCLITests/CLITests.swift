@@ -57,6 +57,7 @@ struct CLITests {
         let mock = try CLIProcess(["mock", "--port", "0", "--scenario", scenario.path])
         let listening = try #require(await mock.line(containing: "listening on http://127.0.0.1:"))
         let port = try #require(listening.split(separator: ":").last?.split(separator: " ").first.flatMap { Int($0) })
+        #expect(await mock.line(containing: "1 real second is 3m20s of it; --time-scale 1 plays it in real time") != nil)
         #expect(await mock.line(containing: "▶ blip (overloaded) opens") != nil)
         #expect(await mock.line(containing: "■ blip closes") != nil)
 
