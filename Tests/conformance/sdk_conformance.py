@@ -171,6 +171,18 @@ def _():
         raise AssertionError("broken JSON was accepted")
 
 
+@check("404 NotFoundError for a base URL that already ends in /v1")
+def _():
+    doubled = anthropic.Anthropic(api_key="sk-conformance", base_url=BASE + "/v1", max_retries=0)
+    try:
+        doubled.messages.create(model=MODEL, max_tokens=5, messages=[{"role": "user", "content": "x"}])
+    except anthropic.NotFoundError as error:
+        assert error.body["error"]["type"] == "not_found_error", error.body
+        assert "ANTHROPIC_BASE_URL" in error.body["error"]["message"], error.body
+    else:
+        raise AssertionError("/v1/v1/messages was served")
+
+
 @check("count_tokens")
 def _():
     count = client().messages.count_tokens(model=MODEL, messages=[{"role": "user", "content": "How many regions do we operate in?"}])
