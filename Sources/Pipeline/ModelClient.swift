@@ -70,12 +70,8 @@ public struct ModelClient: Sendable {
         }
     }
 
-    /// NIO's words for a refused connection, "connection reset (error set):
-    /// Connection refused (errno: 111)", name a reset that never happened.
     static func describe(connectionError error: any Error) -> String {
-        guard let error = error as? IOError else { return "\(error)" }
-        let words = String(cString: strerror(error.errnoCode)).lowercased()
-        return error.errnoCode == ECONNREFUSED ? words + " (nothing listens there)" : words
+        (error as? IOError).map { ErrnoText.describe($0.errnoCode) } ?? "\(error)"
     }
 
     private static let encoder = JSONEncoder()

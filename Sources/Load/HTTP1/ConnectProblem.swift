@@ -1,5 +1,4 @@
 import ChaosCore
-import Foundation
 import NIOCore
 import NIOPosix
 
@@ -15,8 +14,7 @@ extension LoadHTTPClient.Failure {
             if let dns = error.dnsAError ?? error.dnsAAAAError { return "cannot resolve \(error.host): \(dns)" }
             return "no address for \(error.host)"
         case let error as IOError:
-            let words = String(cString: strerror(error.errnoCode)).lowercased()
-            return error.errnoCode == ECONNREFUSED ? words + " (nothing listens there)" : words
+            return ErrnoText.describe(error.errnoCode)
         case ChannelError.connectTimeout(let after):
             return "no connection within \(DurationText.format(.nanoseconds(after.nanoseconds)))"
         default:
