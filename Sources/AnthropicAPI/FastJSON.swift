@@ -256,6 +256,9 @@ extension MessagesRequest {
 
     private static func fast(_ root: FastJSON.Value) -> MessagesRequest? {
         guard case .object = root else { return nil }
+        // Tool schemas are JSON of any shape, numbers with fractions included,
+        // which this reader does not keep: the decoder reads them.
+        guard root["tools"] == nil, root["tool_choice"] == nil else { return nil }
         guard case let .string(model)? = root["model"] else { return nil }
         var maxTokens: Int?
         switch root["max_tokens"] {
@@ -322,6 +325,14 @@ extension ContentBlock {
             default: cacheControl = true
             }
             var text = ""
+            var toolUseID: String?
+            switch type {
+            case "tool_use": return nil  // its input is JSON of any shape
+            case "tool_result":
+                guard case let .string(id)? = value["tool_use_id"] else { return nil }
+                toolUseID = id
+            default: break
+            }
             if type == "text" {
                 guard case let .string(body)? = value["text"] else { return nil }
                 text = body
@@ -336,7 +347,7 @@ extension ContentBlock {
                 default: text = ""
                 }
             }
-            blocks.append(ContentBlock(type: type, text: text, cacheControl: cacheControl))
+            blocks.append(ContentBlock(type: type, text: text, cacheControl: cacheControl, toolUseID: toolUseID))
         }
         return blocks
     }

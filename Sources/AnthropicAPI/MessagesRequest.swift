@@ -1,6 +1,7 @@
+import ChaosCore
 /// A `POST /v1/messages` (or `/v1/messages/count_tokens`) request body, as far as a
 /// mock needs it: who is asked, what was said, how long the answer may be.
-/// Fields the mock does not use (temperature, tools, metadata, …) are accepted and
+/// Fields the mock does not use (temperature, metadata, thinking, …) are accepted and
 /// ignored, as a forward-compatible server must.
 public struct MessagesRequest: Codable, Sendable, Equatable {
     public var model: String
@@ -10,17 +11,21 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
     public var system: [ContentBlock]?
     public var stream: Bool?
     public var stopSequences: [String]?
+    public var tools: [ToolDefinition]?
+    public var toolChoice: ToolChoice?
 
     public init(
         model: String, maxTokens: Int?, messages: [Message], system: [ContentBlock]? = nil,
-        stream: Bool? = nil, stopSequences: [String]? = nil
+        stream: Bool? = nil, stopSequences: [String]? = nil, tools: [ToolDefinition]? = nil, toolChoice: ToolChoice? = nil
     ) {
         self.model = model; self.maxTokens = maxTokens; self.messages = messages
         self.system = system; self.stream = stream; self.stopSequences = stopSequences
+        self.tools = tools; self.toolChoice = toolChoice
     }
 
     enum CodingKeys: String, CodingKey {
         case model, maxTokens = "max_tokens", messages, system, stream, stopSequences = "stop_sequences"
+        case tools, toolChoice = "tool_choice"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -35,6 +40,8 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
         }
         stream = try c.decodeIfPresent(Bool.self, forKey: .stream)
         stopSequences = try c.decodeIfPresent([String].self, forKey: .stopSequences)
+        tools = try c.decodeIfPresent([ToolDefinition].self, forKey: .tools)
+        toolChoice = try c.decodeIfPresent(ToolChoice.self, forKey: .toolChoice)
     }
 
     /// Checks what decoding cannot: the rules the real API enforces with a 400.
@@ -46,7 +53,7 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
             if maxTokens < 1 { return "max_tokens: Input should be greater than or equal to 1" }
         }
         if messages.isEmpty { return "messages: at least one message is required" }
-        return nil
+        return toolProblem
     }
 
     /// All the text of the system prompt.
@@ -65,9 +72,12 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
         return blocks[...last].map(\.text).joined(separator: "\n")
     }
 
-    /// Every piece of text in the request, for counting input tokens.
+    /// Every piece of text in the request, for counting input tokens: tool
+    /// definitions count, as the model reads them.
     public var allText: [String] {
-        [systemText] + messages.map(\.text)
+        let prompt = [systemText] + messages.map(\.text)
+        guard let tools else { return prompt }
+        return prompt + tools.map(\.promptText)
     }
 }
 
@@ -103,16 +113,24 @@ public struct Message: Codable, Sendable, Equatable {
     public var text: String { content.map(\.text).joined(separator: "\n") }
 }
 
-/// A content block. Text is what a mock reads; other blocks (images, tool use,
-/// tool results, documents) are kept by type with whatever text they carry.
+/// A content block. Text is what a mock reads; other blocks (images, tool results,
+/// documents) are kept by type with whatever text they carry, and tool calls with
+/// their id, tool and input, which the mock answers with and checks the pairing of.
 public struct ContentBlock: Codable, Sendable, Equatable {
     public var type: String
     public var text: String
     /// Marks the end of a cacheable prompt prefix (`"cache_control": {"type": "ephemeral"}`).
     public var cacheControl: Bool
+    /// A `tool_use` block's `id`, or the `tool_use_id` a `tool_result` answers.
+    public var toolUseID: String?
+    /// A `tool_use` block's tool.
+    public var name: String?
+    /// A `tool_use` block's arguments.
+    public var input: JSONValue?
 
-    public init(type: String, text: String, cacheControl: Bool = false) {
+    public init(type: String, text: String, cacheControl: Bool = false, toolUseID: String? = nil, name: String? = nil, input: JSONValue? = nil) {
         self.type = type; self.text = text; self.cacheControl = cacheControl
+        self.toolUseID = toolUseID; self.name = name; self.input = input
     }
 
     /// A text block.
@@ -120,7 +138,19 @@ public struct ContentBlock: Codable, Sendable, Equatable {
         ContentBlock(type: "text", text: text, cacheControl: cacheControl)
     }
 
-    enum CodingKeys: String, CodingKey { case type, text, content, cacheControl = "cache_control" }
+    /// A call of a client tool.
+    public static func toolUse(id: String, name: String, input: JSONValue) -> ContentBlock {
+        ContentBlock(type: "tool_use", text: "", toolUseID: id, name: name, input: input)
+    }
+
+    /// The answer to a tool call.
+    public static func toolResult(id: String, text: String) -> ContentBlock {
+        ContentBlock(type: "tool_result", text: text, toolUseID: id)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, text, content, cacheControl = "cache_control", id, toolUseID = "tool_use_id", name, input
+    }
     private struct CacheControl: Codable { var type = "ephemeral" }
 
     public init(from decoder: any Decoder) throws {
@@ -136,12 +166,32 @@ public struct ContentBlock: Codable, Sendable, Equatable {
         } else {
             text = ""
         }
+        switch type {
+        case "tool_use":
+            toolUseID = try c.decode(String.self, forKey: .id)
+            name = try c.decode(String.self, forKey: .name)
+            input = try c.decode(JSONValue.self, forKey: .input)
+        case "tool_result":
+            toolUseID = try c.decode(String.self, forKey: .toolUseID)
+        default:
+            break
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(type, forKey: .type)
-        try c.encode(text, forKey: .text)
+        switch type {
+        case "tool_use":
+            try c.encodeIfPresent(toolUseID, forKey: .id)
+            try c.encodeIfPresent(name, forKey: .name)
+            try c.encode(input ?? .object([:]), forKey: .input)
+        case "tool_result":
+            try c.encodeIfPresent(toolUseID, forKey: .toolUseID)
+            try c.encode(text, forKey: .content)
+        default:
+            try c.encode(text, forKey: .text)
+        }
         if cacheControl { try c.encode(CacheControl(), forKey: .cacheControl) }
     }
 }

@@ -48,7 +48,11 @@ public struct MessagesResponse: Codable, Sendable, Equatable {
     public var usage: Usage
 
     public init(id: String, model: String, text: String, stopReason: StopReason, usage: Usage) {
-        self.id = id; self.model = model; self.content = [.text(text)]
+        self.init(id: id, model: model, content: [.text(text)], stopReason: stopReason, usage: usage)
+    }
+
+    public init(id: String, model: String, content: [ContentBlock], stopReason: StopReason, usage: Usage) {
+        self.id = id; self.model = model; self.content = content
         self.stopReason = stopReason; self.usage = usage
     }
 
@@ -74,7 +78,7 @@ public struct MessagesResponse: Codable, Sendable, Equatable {
 
     /// The body as the mock sends it: the same JSON as the `Codable` form with
     /// sorted keys, written by hand because `JSONEncoder` was the largest cost of a
-    /// mock request. Only text blocks carry over, which is all the mock answers.
+    /// mock request. Text and `tool_use` blocks carry over, which is all the mock answers.
     public var jsonText: String { String(decoding: jsonBytes, as: UTF8.self) }
 
     /// `jsonText` as UTF-8 bytes, which is what goes on the wire.
@@ -87,7 +91,13 @@ public struct MessagesResponse: Codable, Sendable, Equatable {
         raw(#"{"content":["#)
         for (i, block) in content.enumerated() {
             if i > 0 { raw(",") }
-            raw(#"{"text":"#); JSONText.appendQuoted(block.text, to: &out)
+            if block.type == "tool_use" {
+                raw(#"{"id":"#); JSONText.appendQuoted(block.toolUseID ?? "", to: &out)
+                raw(#","input":"#); (block.input ?? .object([:])).appendJSON(to: &out)
+                raw(#","name":"#); JSONText.appendQuoted(block.name ?? "", to: &out)
+            } else {
+                raw(#"{"text":"#); JSONText.appendQuoted(block.text, to: &out)
+            }
             raw(#","type":"#); JSONText.appendQuoted(block.type, to: &out); raw("}")
         }
         raw(#"],"id":"#); JSONText.appendQuoted(id, to: &out)

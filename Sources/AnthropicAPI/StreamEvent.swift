@@ -10,8 +10,12 @@ import ChaosCore
 public enum StreamEvent: Sendable, Equatable {
     case messageStart(id: String, model: String, inputTokens: Int, cacheCreation: Int = 0, cacheRead: Int = 0)
     case contentBlockStart(index: Int)
+    /// The start of a `tool_use` block; its input follows in ``inputJSONDelta``s.
+    case toolUseStart(index: Int, id: String, name: String)
     case ping
     case textDelta(index: Int, text: String)
+    /// A piece of a tool call's input JSON, which is only whole once the block stops.
+    case inputJSONDelta(index: Int, partialJSON: String)
     case contentBlockStop(index: Int)
     case messageDelta(stopReason: StopReason, outputTokens: Int)
     case messageStop
@@ -21,9 +25,9 @@ public enum StreamEvent: Sendable, Equatable {
     public var name: String {
         switch self {
         case .messageStart: "message_start"
-        case .contentBlockStart: "content_block_start"
+        case .contentBlockStart, .toolUseStart: "content_block_start"
         case .ping: "ping"
-        case .textDelta: "content_block_delta"
+        case .textDelta, .inputJSONDelta: "content_block_delta"
         case .contentBlockStop: "content_block_stop"
         case .messageDelta: "message_delta"
         case .messageStop: "message_stop"
@@ -74,6 +78,14 @@ public enum StreamEvent: Sendable, Equatable {
             out.append(contentsOf: #"{"type":"content_block_start","index":"#.utf8)
             JSONText.appendInteger(index, to: &out)
             out.append(contentsOf: #","content_block":{"type":"text","text":""}}"#.utf8)
+        case let .toolUseStart(index, id, name):
+            out.append(contentsOf: #"{"type":"content_block_start","index":"#.utf8)
+            JSONText.appendInteger(index, to: &out)
+            out.append(contentsOf: #","content_block":{"type":"tool_use","id":"#.utf8)
+            JSONText.appendQuoted(id, to: &out)
+            out.append(contentsOf: #","name":"#.utf8)
+            JSONText.appendQuoted(name, to: &out)
+            out.append(contentsOf: #","input":{}}}"#.utf8)
         case .ping:
             out.append(contentsOf: #"{"type":"ping"}"#.utf8)
         case let .textDelta(index, text):
@@ -81,6 +93,12 @@ public enum StreamEvent: Sendable, Equatable {
             JSONText.appendInteger(index, to: &out)
             out.append(contentsOf: #","delta":{"type":"text_delta","text":"#.utf8)
             JSONText.appendQuoted(text, to: &out)
+            out.append(contentsOf: "}}".utf8)
+        case let .inputJSONDelta(index, partialJSON):
+            out.append(contentsOf: #"{"type":"content_block_delta","index":"#.utf8)
+            JSONText.appendInteger(index, to: &out)
+            out.append(contentsOf: #","delta":{"type":"input_json_delta","partial_json":"#.utf8)
+            JSONText.appendQuoted(partialJSON, to: &out)
             out.append(contentsOf: "}}".utf8)
         case let .contentBlockStop(index):
             out.append(contentsOf: #"{"type":"content_block_stop","index":"#.utf8)

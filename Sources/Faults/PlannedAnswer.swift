@@ -1,4 +1,5 @@
 import AnthropicAPI
+import ChaosCore
 import Workload
 
 /// The answer a request gets, before or after a quality fault reshapes it.
@@ -11,16 +12,36 @@ public struct PlannedAnswer: Sendable, Equatable {
         case judge(JudgeVerdict)
         /// Anything else: prose.
         case generic
+        /// A request offering tools, where the honest answer calls this one.
+        case toolCall(String)
     }
 
     public var kind: Kind
-    /// The answer's text; its token count is kept in step with it.
+    /// The answer's text; its token count is kept in step with it. For a tool
+    /// call, its input as compact JSON, which may be cut short.
     public var text: String { didSet { outputTokens = TokenCounter.count(text) } }
     public var stopReason: StopReason
+    /// Set when the answer is a `tool_use` block calling this tool, not text. A
+    /// quality fault may turn a call into text (a refusal, prose instead of a call).
+    public var toolName: String?
 
     public init(kind: Kind, text: String, stopReason: StopReason = .endTurn) {
         self.kind = kind; self.text = text; self.stopReason = stopReason
         self.outputTokens = TokenCounter.count(text)
+    }
+
+    /// A call of `tool` with `input`.
+    public static func toolCall(_ tool: String, input: JSONValue) -> PlannedAnswer {
+        var answer = PlannedAnswer(kind: .toolCall(tool), text: input.jsonText, stopReason: .toolUse)
+        answer.toolName = tool
+        return answer
+    }
+
+    /// A tool call's input as the JSON answer carries it: an input cut short (at
+    /// `max_tokens`) keeps the arguments written whole before the cut, as the
+    /// API's does, so a required one can be missing.
+    public var toolInput: JSONValue {
+        JSONValue.parsing(completedPrefixOf: text)
     }
 
     /// Output tokens of the text, counted once per change of text: the mock reads
@@ -33,6 +54,7 @@ public struct PlannedAnswer: Sendable, Equatable {
         case let .golden(q): "golden:\(q.id)"
         case .judge: "judge"
         case .generic: "generic"
+        case let .toolCall(tool): "tool_call:\(tool)"
         }
     }
 

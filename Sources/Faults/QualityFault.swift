@@ -10,7 +10,10 @@ import Workload
 /// inject: { quality: { mode: [wrong_filter, wrong_aggregation] } }   # one per request, seeded
 /// ```
 /// SQL modes apply to golden questions only (the wrong SQL is derived from the
-/// golden SQL); `judge_lies` to judge calls only; the rest to any answer.
+/// golden SQL); `judge_lies` to judge calls only; the rest to any answer. On a
+/// tool call: `empty` calls it with `{}`, `truncated_max_tokens` cuts its input,
+/// `refusal`, `off_format` (the call written out as prose) and `gibberish` answer
+/// in text instead of calling.
 public struct QualityFault: Fault {
     public static let kind = "quality"
 
@@ -76,21 +79,27 @@ public struct QualityFault: Fault {
             guard case let .judge(verdict) = answer.kind else { return nil }
             out.text = verdict.inverted.json
         case .refusal:
+            out.toolName = nil
             out.text = AnswerText.refusal
             out.stopReason = .refusal
         case .empty:
-            out.text = ""
+            out.text = answer.toolName == nil ? "" : "{}"
         case .truncatedMaxTokens:
             let pieces = TokenCounter.pieces(of: answer.text)
             out.text = pieces.prefix(max(1, pieces.count / 2)).joined()
             out.stopReason = .maxTokens
         case .offFormat:
-            if case let .golden(question) = answer.kind {
+            if let tool = answer.toolName {
+                out.toolName = nil
+                out.stopReason = .endTurn
+                out.text = "Sure! I'll use the \(tool) tool with these arguments: \(answer.text)"
+            } else if case let .golden(question) = answer.kind {
                 out.text = AnswerText.offFormat(question.sql, isSQL: true)
             } else {
                 out.text = AnswerText.offFormat(answer.text, isSQL: false)
             }
         case .gibberish:
+            if answer.toolName != nil { out.toolName = nil; out.stopReason = .endTurn }
             out.text = AnswerText.gibberish(seed: seed, tokens: max(8, answer.outputTokens))
         default:
             return nil

@@ -1,3 +1,4 @@
+import ChaosCore
 import Faults
 import Foundation
 import Verdicts
@@ -134,34 +135,5 @@ public enum ScenarioSchema {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: encoder.encode(document), as: UTF8.self)) ?? "{}"
-    }
-}
-
-/// A JSON value written as Swift literals, so a schema reads like the JSON it is.
-public indirect enum JSONValue: Encodable, Sendable, ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral,
-    ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
-    case object([String: JSONValue])
-    case array([JSONValue])
-    case string(String)
-    case number(Double)
-    case bool(Bool)
-    case null
-
-    public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(Dictionary(elements) { $1 }) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int) { self = .number(Double(value)) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case let .object(value): try container.encode(value)
-        case let .array(value): try container.encode(value)
-        case let .string(value): try container.encode(value)
-        case let .number(value): if value == value.rounded() { try container.encode(Int(value)) } else { try container.encode(value) }
-        case let .bool(value): try container.encode(value)
-        case .null: try container.encodeNil()
-        }
     }
 }

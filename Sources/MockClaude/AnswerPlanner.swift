@@ -3,8 +3,8 @@ import ChaosCore
 import Faults
 import Workload
 
-/// The honest answer to a request: a judge's verdict from ground truth, a golden
-/// question's SQL, or deterministic prose.
+/// The honest answer to a request: a judge's verdict from ground truth, a tool
+/// call (``ToolCallPlanner``), a golden question's SQL, or deterministic prose.
 struct AnswerPlanner: Sendable {
     let matcher: QuestionMatcher
     let grader: ExecutionGrader
@@ -38,7 +38,11 @@ struct AnswerPlanner: Sendable {
     }
 
     private func plainAnswer(_ request: MessagesRequest, user: String) -> PlannedAnswer {
-        if let question = matcher.match(user) {
+        let question = matcher.match(user)
+        if request.tools != nil, let call = ToolCallPlanner.call(for: request, hints: .init(question: user, sql: question?.sql)) {
+            return call
+        }
+        if let question {
             return golden[question.id] ?? PlannedAnswer(kind: .golden(question), text: AnswerText.sql(question.sql))
         }
         let seed = StableHash.hash(request.model, request.systemText, user)

@@ -11,7 +11,7 @@ import AnthropicAPI
         let request = try decode("""
             {"model":"claude-opus-4-7","max_tokens":5,"temperature":0.2,"tools":[],
              "system":[{"type":"text","text":"be brief","cache_control":{"type":"ephemeral"}}],
-             "messages":[{"role":"user","content":"first"},{"role":"assistant","content":[{"type":"text","text":"ok"}]},
+             "messages":[{"role":"user","content":"first"},{"role":"assistant","content":[{"type":"text","text":"ok"},{"type":"tool_use","id":"t","name":"lookup","input":{"q":1.5}}]},
                          {"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"42"},{"type":"text","text":"last"}]}]}
             """)
         #expect(request.systemText == "be brief")

@@ -96,4 +96,22 @@ import Workload
         let judged = QualityFault.degrade(PlannedAnswer(kind: .judge(verdict), text: verdict.json), mode: .judgeLies, seed: 1)
         #expect(judged?.text.contains("\"incorrect\"") == true)
     }
+
+    @Test func aToolCallIsSpoiltAsAModelSpoilsOne() throws {
+        let call = PlannedAnswer.toolCall("lookup", input: ["city": "Lisbon", "days": 3, "detail": "a long description of what to look up"])
+        #expect(call.stopReason == .toolUse && call.toolName == "lookup")
+        #expect(QualityFault.degrade(call, mode: .hallucinatedColumn, seed: 1) == nil)
+        #expect(QualityFault.degrade(call, mode: .judgeLies, seed: 1) == nil)
+        let empty = try #require(QualityFault.degrade(call, mode: .empty, seed: 1))
+        #expect(empty.toolName == "lookup" && empty.toolInput == [:] && empty.stopReason == .toolUse)
+        let cut = try #require(QualityFault.degrade(call, mode: .truncatedMaxTokens, seed: 1))
+        #expect(cut.stopReason == .maxTokens && cut.toolName == "lookup")
+        #expect(cut.toolInput == ["city": "Lisbon", "days": 3], "the description is cut through: \(cut.text)")
+        for mode in [QualityFault.Mode.refusal, .offFormat, .gibberish] {
+            let text = try #require(QualityFault.degrade(call, mode: mode, seed: 1))
+            #expect(text.toolName == nil, "\(mode) still calls the tool")
+            #expect(text.stopReason == (mode == .refusal ? .refusal : .endTurn))
+            #expect(text.kindLabel == "tool_call:lookup")
+        }
+    }
 }

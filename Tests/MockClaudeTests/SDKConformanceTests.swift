@@ -23,6 +23,9 @@ struct SDKConformanceTests {
         "max_tokens stop_reason", "529 twice then success: 3 attempts, backed off", "429 with retry-after: 1 is honoured",
         "retries exhausted surface as APIStatusError 529", "event: error mid-stream raises", "400 for a malformed request",
         "404 NotFoundError for a base URL that already ends in /v1", "count_tokens", "models.list",
+        "tool_use: a forced call is a ToolUseBlock whose input the app's Pydantic model accepts",
+        "tool_use streamed: input_json_delta adds up to the same input", "tool_use agent loop: call, result, answer in text",
+        "400 for a tool_use without its tool_result",
     ]
 
     @Test(.enabled(if: python != nil || required, "no .venv-test: run scripts/setup-test-tools"), .timeLimit(.minutes(2)))

@@ -11,8 +11,10 @@ import sys
 import time
 import traceback
 import urllib.request
+from typing import Literal, Optional
 
 import anthropic
+import pydantic
 
 BASE = os.environ["ANTHROPIC_BASE_URL"]
 MODEL = "claude-opus-4-7"
@@ -181,6 +183,75 @@ def _():
         assert "ANTHROPIC_BASE_URL" in error.body["error"]["message"], error.body
     else:
         raise AssertionError("/v1/v1/messages was served")
+
+
+class Place(pydantic.BaseModel):
+    lat: float
+    exact: bool
+
+
+class Weather(pydantic.BaseModel):
+    """An app's own tool arguments; Pydantic writes the schema with $defs and $ref."""
+    city: str
+    unit: Literal["celsius", "fahrenheit"] = "celsius"
+    days: int = pydantic.Field(ge=3, le=7)
+    place: Optional[Place] = None
+
+
+WEATHER_TOOL = {"name": "get_weather", "description": "The weather in a city", "input_schema": Weather.model_json_schema()}
+QUESTION = [{"role": "user", "content": "What is the weather in Lisbon?"}]
+
+
+@check("tool_use: a forced call is a ToolUseBlock whose input the app's Pydantic model accepts")
+def _():
+    message = client().messages.create(model=MODEL, max_tokens=300, messages=QUESTION, tools=[WEATHER_TOOL],
+                                       tool_choice={"type": "tool", "name": "get_weather"})
+    assert message.stop_reason == "tool_use", message.stop_reason
+    block = message.content[0]
+    assert isinstance(block, anthropic.types.ToolUseBlock), block
+    assert block.name == "get_weather" and block.id.startswith("toolu_"), block
+    arguments = Weather.model_validate(block.input)
+    assert 3 <= arguments.days <= 7 and arguments.place is not None, arguments
+
+
+@check("tool_use streamed: input_json_delta adds up to the same input")
+def _():
+    expected = client().messages.create(model=MODEL, max_tokens=300, messages=QUESTION, tools=[WEATHER_TOOL],
+                                        tool_choice={"type": "any"}).content[0].input
+    with client().messages.stream(model=MODEL, max_tokens=300, messages=QUESTION, tools=[WEATHER_TOOL],
+                                  tool_choice={"type": "any"}) as stream:
+        partials = [event.partial_json for event in stream if event.type == "input_json"]
+        final = stream.get_final_message()
+    assert len(partials) > 3, partials
+    assert final.content[0].input == expected, (final.content[0].input, expected)
+    assert final.stop_reason == "tool_use", final.stop_reason
+
+
+@check("tool_use agent loop: call, result, answer in text")
+def _():
+    messages = list(QUESTION)
+    for turn in range(4):
+        reply = client().messages.create(model=MODEL, max_tokens=300, messages=messages, tools=[WEATHER_TOOL])
+        calls = [block for block in reply.content if block.type == "tool_use"]
+        if not calls:
+            break
+        messages += [{"role": "assistant", "content": reply.content},
+                     {"role": "user", "content": [{"type": "tool_result", "tool_use_id": c.id, "content": "18 C, clear"} for c in calls]}]
+    assert turn == 1, f"the loop took {turn + 1} calls"
+    assert reply.stop_reason == "end_turn" and reply.content[0].text, reply
+
+
+@check("400 for a tool_use without its tool_result")
+def _():
+    call = client().messages.create(model=MODEL, max_tokens=300, messages=QUESTION, tools=[WEATHER_TOOL],
+                                    tool_choice={"type": "any"})
+    dangling = QUESTION + [{"role": "assistant", "content": call.content}, {"role": "user", "content": "and tomorrow?"}]
+    try:
+        client(max_retries=0).messages.create(model=MODEL, max_tokens=300, messages=dangling, tools=[WEATHER_TOOL])
+    except anthropic.BadRequestError as error:
+        assert "`tool_use` ids were found without `tool_result` blocks" in error.body["error"]["message"], error.body
+    else:
+        raise AssertionError("a tool_use without its tool_result was accepted")
 
 
 @check("count_tokens")

@@ -72,9 +72,13 @@ struct AnswerRenderer: Sendable {
         return headers
     }
 
+    /// A tool call's id, derived like the message's from the attempt.
+    private var toolUseID: String { "toolu_" + exchange.requestID.dropFirst(4) }
+
     func jsonBody() -> ByteBuffer {
+        let content: ContentBlock = answer.toolName.map { .toolUse(id: toolUseID, name: $0, input: answer.toolInput) } ?? .text(answer.text)
         let message = MessagesResponse(
-            id: messageID, model: exchange.model ?? "", text: answer.text, stopReason: answer.stopReason,
+            id: messageID, model: exchange.model ?? "", content: [content], stopReason: answer.stopReason,
             usage: Usage(inputTokens: exchange.inputTokens, outputTokens: answer.outputTokens,
                          cacheCreationInputTokens: exchange.cacheCreationTokens, cacheReadInputTokens: exchange.cacheReadTokens)
         )
@@ -93,7 +97,7 @@ struct AnswerRenderer: Sendable {
         StreamScript(
             opening: .messageStart(id: messageID, model: exchange.model ?? "", inputTokens: exchange.inputTokens,
                                    cacheCreation: exchange.cacheCreationTokens, cacheRead: exchange.cacheReadTokens),
-            answer: answer, delays: delays, breakage: breakage,
+            toolUseID: answer.toolName == nil ? nil : toolUseID, answer: answer, delays: delays, breakage: breakage,
             tokensPerDelta: runtime.configuration.tokensPerDelta, pingInterval: runtime.configuration.pingInterval
         )
     }

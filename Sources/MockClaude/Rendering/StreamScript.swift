@@ -52,6 +52,8 @@ struct StreamScript: AnswerScript {
     private var position: String.Index
     private var due: (end: String.Index, pieces: Int)?
     private let opening: StreamEvent
+    /// Set when the answer is a tool call: its text is then the input JSON.
+    private let toolUse: (id: String, name: String)?
     private let stopReason: StopReason
     private let outputTokens: Int
     private let firstToken: Duration
@@ -64,7 +66,7 @@ struct StreamScript: AnswerScript {
     private var batch: ByteBuffer?
 
     init(
-        opening: StreamEvent, answer: PlannedAnswer, delays: FaultEffect.Delays,
+        opening: StreamEvent, toolUseID: String? = nil, answer: PlannedAnswer, delays: FaultEffect.Delays,
         breakage: (FaultEffect.StreamBreak, FaultEffect.BreakPoint)?, tokensPerDelta: Int, pingInterval: Duration
     ) {
         text = answer.text
@@ -72,6 +74,7 @@ struct StreamScript: AnswerScript {
         position = text.startIndex
         deltaCount = Self.deltaCount(of: text, piecesPerDelta: piecesPerDelta)
         self.opening = opening
+        if let toolUseID, let tool = answer.toolName { toolUse = (toolUseID, tool) } else { toolUse = nil }
         stopReason = answer.stopReason
         outputTokens = answer.outputTokens
         firstToken = delays.firstToken
@@ -85,7 +88,7 @@ struct StreamScript: AnswerScript {
             switch phase {
             case .opening:
                 append(opening)
-                append(.contentBlockStart(index: 0))
+                append(toolUse.map { .toolUseStart(index: 0, id: $0.id, name: $0.name) } ?? .contentBlockStart(index: 0))
                 append(.ping)
                 phase = .atDelta
             case .atDelta:
@@ -104,7 +107,8 @@ struct StreamScript: AnswerScript {
                 phase = wait > .zero ? .waiting(wait, then: .delta) : .delta
             case .delta:
                 let end = due!.end
-                append(.textDelta(index: 0, text: String(text[position..<end])))
+                let piece = String(text[position..<end])
+                append(toolUse == nil ? .textDelta(index: 0, text: piece) : .inputJSONDelta(index: 0, partialJSON: piece))
                 position = end
                 due = nil
                 cursor += 1

@@ -1,0 +1,128 @@
+import ChaosCore
+import Foundation
+
+/// A value that a JSON Schema accepts, made the way a model fills in a tool's
+/// arguments: every property present, enums and constants honoured, bounds met,
+/// local `$ref`s (Pydantic's `$defs`, `definitions`) followed. Deterministic:
+/// the same schema and hints give the same value.
+struct SchemaInstance {
+    /// Where string arguments come from: text named like a question gets the
+    /// user's question, text named like SQL the golden answer when there is one.
+    struct Hints {
+        var question: String
+        var sql: String?
+    }
+
+    let root: JSONValue
+    let hints: Hints
+
+    /// Recursive schemas (a tree node holding nodes) stop here.
+    private static let maxDepth = 8
+
+    func value() -> JSONValue { value(of: root, name: "", depth: 0) }
+
+    private func value(of schema: JSONValue, name: String, depth: Int) -> JSONValue {
+        guard depth < Self.maxDepth, case .object = schema else { return .null }
+        if let reference = schema["$ref"]?.string {
+            guard let target = resolve(reference) else { return .null }
+            return value(of: target, name: name, depth: depth + 1)
+        }
+        if let constant = schema["const"] { return constant }
+        if let first = schema["enum"]?.array?.first { return first }
+        // A null default (Pydantic's `Optional[X] = None`) would leave the argument out in all but name.
+        if let fallback = schema["default"], fallback != .null { return fallback }
+        for combinator in ["anyOf", "oneOf", "allOf"] {
+            if let options = schema[combinator]?.array {
+                let chosen = options.first { $0["type"]?.string != "null" } ?? options.first
+                if let chosen { return value(of: chosen, name: name, depth: depth + 1) }
+            }
+        }
+        switch type(of: schema) {
+        case "object": return object(schema, depth: depth)
+        case "array": return array(schema, name: name, depth: depth)
+        case "integer": return .number(bounded(schema, integer: true))
+        case "number": return .number(bounded(schema, integer: false))
+        case "boolean": return .bool(true)
+        case "null": return .null
+        default: return .string(text(schema, name: name))
+        }
+    }
+
+    private func type(of schema: JSONValue) -> String {
+        switch schema["type"] {
+        case let .string(name)?: return name
+        case let .array(names)?: return names.compactMap(\.string).first { $0 != "null" } ?? "null"
+        default:
+            if schema["properties"] != nil { return "object" }
+            if schema["items"] != nil { return "array" }
+            return "string"
+        }
+    }
+
+    private func object(_ schema: JSONValue, depth: Int) -> JSONValue {
+        guard case let .object(properties)? = schema["properties"] else { return .object([:]) }
+        var members: [String: JSONValue] = [:]
+        for (key, property) in properties {
+            members[key] = value(of: property, name: key, depth: depth + 1)
+        }
+        return .object(members)
+    }
+
+    private func array(_ schema: JSONValue, name: String, depth: Int) -> JSONValue {
+        let least = Int(schema["minItems"]?.number ?? 1)
+        let most = schema["maxItems"]?.number.map(Int.init) ?? Int.max
+        let count = max(0, min(max(least, 1), most))
+        let item = schema["items"].map { value(of: $0, name: name, depth: depth + 1) } ?? .string(text(.object([:]), name: name))
+        return .array(Array(repeating: item, count: count))
+    }
+
+    private func bounded(_ schema: JSONValue, integer: Bool) -> Double {
+        let step = integer ? 1.0 : 0.5
+        if let low = schema["minimum"]?.number { return integer ? low.rounded(.up) : low }
+        if let low = schema["exclusiveMinimum"]?.number { return integer ? (low + 1).rounded(.down) : low + step }
+        if let high = schema["maximum"]?.number, high < 1 { return integer ? high.rounded(.down) : high }
+        if let high = schema["exclusiveMaximum"]?.number, high <= 1 { return integer ? (high - 1).rounded(.up) : high - step }
+        return 1
+    }
+
+    private static let questionNames: Set = ["query", "q", "question", "prompt", "search", "text", "input", "message", "request"]
+
+    private func text(_ schema: JSONValue, name: String) -> String {
+        let lowered = name.lowercased()
+        var text: String
+        if lowered.contains("sql"), let sql = hints.sql {
+            text = sql
+        } else if Self.questionNames.contains(lowered), !hints.question.isEmpty {
+            text = String(hints.question.prefix(200))
+        } else {
+            switch schema["format"]?.string {
+            case "date"?: text = "2026-01-01"
+            case "date-time"?: text = "2026-01-01T00:00:00Z"
+            case "time"?: text = "00:00:00"
+            case "email"?: text = "user@example.com"
+            case "uri"?, "url"?: text = "https://example.com/"
+            case "uuid"?: text = "00000000-0000-4000-8000-000000000000"
+            default: text = name.isEmpty ? "example" : "example " + name
+            }
+        }
+        if let least = schema["minLength"]?.number, text.count < Int(least) {
+            text += String(repeating: "x", count: Int(least) - text.count)
+        }
+        if let most = schema["maxLength"]?.number, text.count > Int(most) {
+            text = String(text.prefix(Int(most)))
+        }
+        return text
+    }
+
+    /// `#/$defs/Name`, `#/definitions/Name`, any local JSON pointer; nil for remote ones.
+    private func resolve(_ reference: String) -> JSONValue? {
+        guard reference.hasPrefix("#") else { return nil }
+        var node = root
+        for part in reference.dropFirst().split(separator: "/") {
+            let key = part.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            guard let next = node[key] else { return nil }
+            node = next
+        }
+        return node
+    }
+}

@@ -1,0 +1,90 @@
+import AnthropicAPI
+import ChaosCore
+import Foundation
+import Testing
+
+@Suite struct ToolTests {
+    private func request(_ json: String) throws -> MessagesRequest {
+        try MessagesRequest.decode(Array(json.utf8), with: JSONDecoder())
+    }
+
+    private func problem(_ json: String) throws -> String? {
+        try request(json).validate(requireMaxTokens: true)
+    }
+
+    static let tools = #""tools":[{"name":"lookup","input_schema":{"type":"object","properties":{"q":{"type":"string","minLength":0.5}}}},{"type":"web_search_20250305","name":"web_search"}]"#
+
+    @Test func toolsToolChoiceAndCallsAreRead() throws {
+        let read = try request(#"""
+            {"model":"m","max_tokens":5,\#(Self.tools),"tool_choice":{"type":"tool","name":"lookup"},
+             "messages":[{"role":"user","content":"q"},
+                         {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"lookup","input":{"q":"x","n":[1,2.5,null,true]}}]},
+                         {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"found"}]}]}
+            """#)
+        #expect(read.toolChoice == .tool("lookup"))
+        #expect(read.tools?.map(\.name) == ["lookup", "web_search"])
+        #expect(read.tools?.map(\.isClientTool) == [true, false])
+        #expect(read.tools?.first?.inputSchema?["properties"]?["q"]?["minLength"] == .number(0.5))
+        let call = read.messages[1].content[0]
+        #expect(call == .toolUse(id: "toolu_1", name: "lookup", input: ["q": "x", "n": [1, .number(2.5), .null, true]]))
+        #expect(read.messages[2].content[0] == .toolResult(id: "toolu_1", text: "found"))
+        #expect(read.validate(requireMaxTokens: true) == nil)
+    }
+
+    @Test func aToolChoiceOfUnknownTypeIsRefusedNamingTheField() {
+        let error = #expect(throws: (any Error).self) {
+            try request(#"{"model":"m","max_tokens":5,"tool_choice":{"type":"sometimes"},"messages":[{"role":"user","content":"q"}]}"#)
+        }
+        #expect(error.map(RequestProblem.describe)?.hasPrefix("tool_choice.type: Input tag 'sometimes'") == true)
+    }
+
+    @Test(arguments: [
+        (#""tool_choice":{"type":"any"},"messages":[{"role":"user","content":"q"}]"#,
+         "tool_choice: tool_choice may only be specified while providing tools."),
+        (#"\#(tools),"tool_choice":{"type":"tool","name":"missing"},"messages":[{"role":"user","content":"q"}]"#,
+         "tool_choice.name: there is no tool named 'missing' in tools"),
+        (#""tools":[{"name":"a b","input_schema":{}}],"messages":[{"role":"user","content":"q"}]"#,
+         "tools.0.name: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'"),
+        (#""tools":[{"name":"a","input_schema":{}},{"name":"a","input_schema":{}}],"messages":[{"role":"user","content":"q"}]"#,
+         "tools: Tool names must be unique."),
+        (#""messages":[{"role":"user","content":"q"},{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"a","input":{}},{"type":"tool_use","id":"t2","name":"a","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t2","content":"ok"}]}]"#,
+         "messages.2: `tool_use` ids were found without `tool_result` blocks immediately after: t1. Each `tool_use` block must have a corresponding `tool_result` block in the next message."),
+        (#""messages":[{"role":"user","content":"q"},{"role":"assistant","content":"no call"},{"role":"user","content":[{"type":"text","text":"see"},{"type":"tool_result","tool_use_id":"t9","content":"ok"}]}]"#,
+         "messages.2.content.1: unexpected `tool_use_id` found in `tool_result` blocks: t9. Each `tool_result` block must have a corresponding `tool_use` block in the previous message."),
+    ])
+    func brokenToolRulesAreRefusedAsTheAPIRefusesThem(body: String, expected: String) throws {
+        #expect(try problem(#"{"model":"m","max_tokens":5,\#(body)}"#) == expected)
+    }
+
+    @Test func aCallIsEncodedWithItsIdNameAndInputAndAResultWithItsToolUseID() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let call = String(decoding: try encoder.encode(ContentBlock.toolUse(id: "t", name: "n", input: ["a": 1])), as: UTF8.self)
+        #expect(call == #"{"id":"t","input":{"a":1},"name":"n","type":"tool_use"}"#)
+        let result = String(decoding: try encoder.encode(ContentBlock.toolResult(id: "t", text: "ok")), as: UTF8.self)
+        #expect(result == #"{"content":"ok","tool_use_id":"t","type":"tool_result"}"#)
+    }
+
+    @Test func aToolUseAnswerIsWrittenAsTheAPIWritesIt() throws {
+        let response = MessagesResponse(
+            id: "msg_1", model: "m", content: [.toolUse(id: "toolu_1", name: "lookup", input: ["q": "é\"", "n": .number(2.5)])],
+            stopReason: .toolUse, usage: Usage(inputTokens: 3, outputTokens: 4)
+        )
+        #expect(response.jsonText == #"{"content":[{"id":"toolu_1","input":{"n":2.5,"q":"é\""},"name":"lookup","type":"tool_use"}],"id":"msg_1","model":"m","role":"assistant","stop_reason":"tool_use","stop_sequence":null,"type":"message","usage":{"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"input_tokens":3,"output_tokens":4}}"#)
+        let decoded = try JSONDecoder().decode(MessagesResponse.self, from: Data(response.jsonBytes))
+        #expect(decoded.content == response.content)
+    }
+
+    @Test func toolDefinitionsCountAsInputTokens() throws {
+        let plain = try request(#"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"q"}]}"#)
+        let offered = try request(#"{"model":"m","max_tokens":5,\#(Self.tools),"messages":[{"role":"user","content":"q"}]}"#)
+        #expect(TokenCounter.inputTokens(of: offered) > TokenCounter.inputTokens(of: plain) + 10)
+    }
+
+    @Test func toolStreamEventsAreWireExact() {
+        #expect(StreamEvent.toolUseStart(index: 0, id: "toolu_1", name: "lookup").wire
+            == "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"lookup\",\"input\":{}}}\n\n")
+        #expect(StreamEvent.inputJSONDelta(index: 1, partialJSON: #"{"q":""#).wire
+            == "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"q\\\":\\\"\"}}\n\n")
+    }
+}

@@ -1,0 +1,64 @@
+import AnthropicAPI
+import ChaosCore
+import Foundation
+import Testing
+@testable import MockClaude
+
+@Suite struct SchemaInstanceTests {
+    static func instance(_ schema: JSONValue, question: String = "", sql: String? = nil) -> JSONValue {
+        SchemaInstance(root: schema, hints: .init(question: question, sql: sql)).value()
+    }
+
+    @Test(arguments: [
+        (#"{"type":"integer","exclusiveMinimum":5}"#, "6"),
+        (#"{"type":"integer","maximum":-2}"#, "-2"),
+        (#"{"type":"number","minimum":0.25}"#, "0.25"),
+        (#"{"type":"number","exclusiveMaximum":0}"#, "-0.5"),
+        (#"{"type":["null","boolean"]}"#, "true"),
+        (#"{"type":"string","format":"date-time"}"#, #""2026-01-01T00:00:00Z""#),
+        (#"{"type":"string","minLength":12,"maxLength":12}"#, #""examplexxxxx""#),
+        (#"{"type":"string","maxLength":3}"#, #""exa""#),
+        (#"{"const":"fixed","type":"string"}"#, #""fixed""#),
+        (#"{"type":"string","default":"given"}"#, #""given""#),
+        (#"{"type":"array","items":{"type":"integer"},"minItems":2}"#, "[1,1]"),
+        (#"{"type":"array","items":{"type":"integer"},"maxItems":0}"#, "[]"),
+        (#"{"oneOf":[{"type":"null"},{"type":"integer"}]}"#, "1"),
+        (#"{"$ref":"https://example.com/remote.json"}"#, "null"),
+    ])
+    func valuesMeetTheirSchema(schema: String, expected: String) throws {
+        let parsed = try JSONDecoder().decode(JSONValue.self, from: Data(schema.utf8))
+        #expect(Self.instance(parsed).jsonText == expected)
+    }
+
+    @Test func aRecursiveSchemaEndsAndDefinitionsAreFollowed() {
+        let tree: JSONValue = [
+            "type": "object", "properties": ["root": ["$ref": "#/definitions/Node"]],
+            "definitions": ["Node": ["type": "object", "properties": ["label": ["type": "string"], "child": ["$ref": "#/definitions/Node"]]]],
+        ]
+        var depth = 0
+        var node = Self.instance(tree)["root"]
+        while let next = node, case .object = next {
+            #expect(next["label"] == "example label")
+            depth += 1
+            node = next["child"]
+        }
+        #expect(depth > 1 && depth < 10, "\(depth) levels")
+    }
+
+    @Test func questionAndSQLArgumentsTakeTheirHints() {
+        let schema: JSONValue = ["type": "object", "properties": ["query": ["type": "string"], "sql_text": ["type": "string"], "note": ["type": "string"]]]
+        let made = Self.instance(schema, question: "revenue by region?", sql: "SELECT 1")
+        #expect(made == ["query": "revenue by region?", "sql_text": "SELECT 1", "note": "example note"])
+        #expect(Self.instance(schema)["sql_text"] == "example sql_text", "no golden SQL, no SQL")
+    }
+
+    @Test func onlyClientToolsAreCalled() throws {
+        let server = ToolDefinition(name: "web_search", inputSchema: nil)
+        var request = MessagesRequest(model: "m", maxTokens: 10, messages: [Message(role: .user, text: "q")], tools: [server], toolChoice: .any)
+        #expect(ToolCallPlanner.call(for: request, hints: .init(question: "q")) == nil)
+        request.tools?.append(ToolDefinition(name: "lookup", inputSchema: ["type": "string"]))
+        let call = try #require(ToolCallPlanner.call(for: request, hints: .init(question: "q")))
+        #expect(call.toolName == "lookup")
+        #expect(call.text == "{}", "a tool's input is an object, whatever the schema's top says")
+    }
+}
