@@ -38,28 +38,36 @@ public struct SweepRunner: Sendable {
         let latencyBound = Self.latencyBound(plan)
         var levels: [SweepLevel] = []
         var startFailures: [String] = []
+        var stop: (at: String, reason: String)?
         for (index, level) in spec.levels.enumerated() {
-            if Task.isCancelled { break }
+            if Task.isCancelled { stop = (level.label, Self.interruptedReason); break }
             options.progress.finish("level \(index + 1)/\(spec.levels.count): \(level.label)")
             plan.faultPlan.resetState()
             let levelPlan = plan.at(level)
             let runner = ScenarioRunner(plan: levelPlan, invocation: sweepID, store: store, progress: options.progress)
             do {
                 let (result, overBudget) = try await runWithinBudget(runner, plan: levelPlan)
+                // A Ctrl-C cut this level short: shown, not taken for a capacity limit.
+                let interrupted = !overBudget && result.log.info.status == .aborted && Task.isCancelled
                 let measured = SweepLevel(
                     label: level.label, value: level.value, result: result, latencyBound: latencyBound,
-                    constraints: Self.constraints(plan.faultPlan, result.log), status: overBudget ? "stopped: over its time budget" : nil
+                    constraints: Self.constraints(plan.faultPlan, result.log),
+                    status: overBudget ? "stopped: over its time budget" : interrupted ? SweepLevel.interrupted : nil
                 )
                 levels.append(measured)
                 options.progress.finish(Self.summary(measured))
+                if interrupted { stop = (level.label, Self.interruptedReason); break }
             } catch let error as TargetStartError {
                 // Stored, so that the store's listing and `report` show the level that never ran.
                 _ = try await runner.notStarted(error)
                 startFailures.append(error.description)
+                stop = (level.label, "the target could not be started")
                 break
             }
         }
-        let result = SweepResult(sweepID: sweepID, scenario: plan.scenario.name, dimension: spec.dimension, levels: levels)
+        let result = SweepResult(
+            sweepID: sweepID, scenario: plan.scenario.name, dimension: spec.dimension, levels: levels, stoppedAt: stop?.at, stopReason: stop?.reason
+        )
         let directory = (options.resultsDirectory as NSString).appendingPathComponent(sweepID)
         try SweepReport.write(result, to: directory)
         return Outcome(result: result, directory: directory, startFailures: startFailures)
@@ -95,8 +103,13 @@ public struct SweepRunner: Sendable {
         let store = try RunStore(path: SuiteRunner(options: options).storePath)
         var levels: [SweepLevel] = []
         var scenario = sweepID, dimension = "rate"
+        var stop: (at: String, reason: String)?
         for runID in try await store.runIDs(matching: sweepID) {
             guard let run = try await store.load(runID: runID), let level = SweepSpec.Level(runScenario: run.log.info.scenario) else { continue }
+            if run.log.info.status == .notStarted {
+                stop = (level.label, "the target could not be started")
+                continue
+            }
             let plan: ScenarioPlan
             do { plan = try ScenarioPlan.parse(yaml: run.scenarioText, file: run.log.info.file) } catch {
                 throw RejudgeError(runID: runID, problems: error)
@@ -109,9 +122,14 @@ public struct SweepRunner: Sendable {
                 latencyBound: Self.latencyBound(plan), constraints: Self.constraints(plan.faultPlan, run.log)
             ))
         }
-        guard !levels.isEmpty else { return nil }
-        return SweepResult(sweepID: sweepID, scenario: scenario, dimension: dimension, levels: levels.sorted { $0.value < $1.value })
+        guard !levels.isEmpty || stop != nil else { return nil }
+        return SweepResult(
+            sweepID: sweepID, scenario: scenario, dimension: dimension, levels: levels.sorted { $0.value < $1.value },
+            stoppedAt: stop?.at, stopReason: stop?.reason
+        )
     }
+
+    static let interruptedReason = "interrupted (Ctrl-C)"
 
     /// The SLO's per-request latency bound, for goodput.
     static func latencyBound(_ plan: ScenarioPlan) -> Duration? {

@@ -40,6 +40,9 @@ public struct SweepLevel: Codable, Sendable, Equatable {
     /// How full each rate-limit bucket ran, highest first.
     public var constraints: [ConstraintUse]
 
+    /// The status of a level a Ctrl-C cut short: shown, but not judged.
+    public static let interrupted = "interrupted"
+
     /// Every SLO expectation held (every expectation, when the scenario has no SLO).
     public var meetsSLO: Bool {
         let slos = verdicts.filter { $0.kind == "slo" }
@@ -105,21 +108,31 @@ public struct SweepResult: Codable, Sendable, Equatable {
     /// `concurrency` or `rate`.
     public var dimension: String
     public var levels: [SweepLevel]
+    /// The level the sweep stopped at before measuring it, and why: its target
+    /// could not start, or the user interrupted it. Levels above it never ran, so
+    /// the knee found below it is a lower bound.
+    public var stoppedAt: String?
+    public var stopReason: String?
 
-    public init(sweepID: String, scenario: String, dimension: String, levels: [SweepLevel]) {
+    public init(sweepID: String, scenario: String, dimension: String, levels: [SweepLevel], stoppedAt: String? = nil, stopReason: String? = nil) {
         self.sweepID = sweepID; self.scenario = scenario; self.dimension = dimension; self.levels = levels
+        self.stoppedAt = stoppedAt; self.stopReason = stopReason
+    }
+
+    /// Levels that say something about capacity: not the one a Ctrl-C cut short.
+    private var judged: [SweepLevel] {
+        levels.filter { $0.status != SweepLevel.interrupted }.sorted { $0.value < $1.value }
     }
 
     /// The highest level of the unbroken run of levels, from the lowest, that meet
     /// the SLO; nil when even the lowest does not.
     public var knee: SweepLevel? {
-        let sorted = levels.sorted { $0.value < $1.value }
-        return sorted.prefix { $0.meetsSLO }.last
+        judged.prefix { $0.meetsSLO }.last
     }
 
     /// The first level past the knee: where the SLO broke.
     public var firstFailure: SweepLevel? {
-        levels.sorted { $0.value < $1.value }.first { !$0.meetsSLO }
+        judged.first { !$0.meetsSLO }
     }
 
     /// Levels above the first failure that meet the SLO again: noise, or a target
@@ -145,14 +158,17 @@ public struct SweepResult: Codable, Sendable, Equatable {
 
     /// The one line a capacity planner asks for.
     public var headline: String {
+        let stop = stoppedAt.map { "the sweep stopped at \($0): \(stopReason ?? "no reason was recorded")" }
         guard let knee else {
-            if levels.isEmpty { return "no level ran" }
-            let lowest = levels.min { $0.value < $1.value }
-            return "no level met the SLO; even \(lowest?.label ?? "the lowest") failed" + (bindingConstraint.map { ": \($0)" } ?? "")
+            guard let lowest = judged.first else { return "no level ran" + (stop.map { "; " + $0 } ?? "") }
+            return "no level met the SLO; even \(lowest.label) failed" + (bindingConstraint.map { ": \($0)" } ?? "") + (stop.map { "; " + $0 } ?? "")
         }
-        var line = "max sustainable: \(knee.label) / \(SweepText.number(knee.throughput)) answers/s at p99 \(DurationText.format(knee.p99)), \(SweepText.dollars(knee.costPerAnswer)) per answer"
-        if let binding = bindingConstraint { line += "; limited by \(binding)" } else { line += "; every level met the SLO, sweep higher to find the limit" }
-        return line
+        let measured = "\(knee.label) / \(SweepText.number(knee.throughput)) answers/s at p99 \(DurationText.format(knee.p99)), \(SweepText.dollars(knee.costPerAnswer)) per answer"
+        if let binding = bindingConstraint {
+            return "max sustainable: \(measured); limited by \(binding)" + (stop.map { "; " + $0 } ?? "")
+        }
+        if let stop { return "max sustainable: at least \(measured); \(stop), before the limit was found" }
+        return "max sustainable: \(measured); every level met the SLO, sweep higher to find the limit"
     }
 }
 

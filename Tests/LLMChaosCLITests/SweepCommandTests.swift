@@ -53,9 +53,38 @@ struct SweepCommandTests {
         #expect(result.status == 3)
         #expect(result.out.contains("ERROR sweep-dead@1rps: the target could not be started"), "\(result.out)")
         #expect(result.out.contains("no config"))
-        #expect(result.out.contains("no level ran"), "not 'no level met the SLO': \(result.out)")
+        #expect(result.out.contains("no level ran; the sweep stopped at 1/s: the target could not be started"), "not 'no level met the SLO': \(result.out)")
+        let id = try #require(result.out.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) })
+        let markdown = try String(contentsOfFile: "\(results)/\(id)/sweep.md", encoding: .utf8)
+        #expect(markdown.contains("the sweep stopped at 1/s: the target could not be started"), "\(markdown)")
+        let rejudged = try await CLIProcess.run(["report", "--compare", id, id, "--results", results])
+        #expect(rejudged.out.contains("no level ran; the sweep stopped at 1/s"), "a stored sweep says so too: \(rejudged.out)\(rejudged.err)")
         let listed = try await CLIProcess.run(["report", "--results", results])
         #expect(listed.out.contains("0/0 held, 1 not started  sweep-dead@1rps"), "\(listed.out)")
+    }
+
+    /// A Ctrl-C during a level is not a capacity limit: the levels below it stand,
+    /// and the headline says the limit was not found.
+    @Test func anInterruptedLevelIsShownButNotTakenForTheLimit() async throws {
+        let results = NSTemporaryDirectory() + "llmchaos-sweep-int-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: results) }
+        try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
+        let scenario = "\(results)/calm.yaml"
+        try """
+            name: sweep-calm
+            duration: 40s
+            time_scale: 10
+            expect:
+              - slo: { availability: 90% }
+            """.write(toFile: scenario, atomically: true, encoding: .utf8)
+        let sweep = try CLIProcess(["sweep", scenario, "--rate", "1/s,2/s", "--results", results])
+        _ = try #require(await sweep.errorLine(containing: "✔ 1/s"), "the first level did not pass: \(sweep.stderr)")
+        sweep.signal(SIGINT)
+        let status = await sweep.status()
+        #expect(sweep.stdout.contains("max sustainable: at least 1/s"), "\(sweep.stdout)")
+        #expect(sweep.stdout.contains("the sweep stopped at 2/s: interrupted (Ctrl-C), before the limit was found"), "\(sweep.stdout)")
+        #expect(!sweep.stdout.contains("limited by"), "an interruption is not a limit: \(sweep.stdout)")
+        #expect(status == 0, "the levels that ran met the SLO")
     }
 
     @Test func aSweepWithoutLevelsIsAUsageError() async throws {

@@ -64,6 +64,26 @@ import Verdicts
         #expect(none.headline.hasPrefix("no level met the SLO; even 1/s failed"))
         #expect(SweepResult(sweepID: "s", scenario: "s", dimension: "rate", levels: []).headline == "no level ran")
     }
+
+    /// Levels above a stop never ran: a knee below it is only a lower bound, and a
+    /// level a Ctrl-C cut short is shown but judged neither way.
+    @Test func aSweepThatStoppedEarlySaysWhereAndWhy() {
+        var cut = level(4, slo: false)
+        cut.status = SweepLevel.interrupted
+        let interrupted = SweepResult(sweepID: "s", scenario: "s", dimension: "rate", levels: [level(1, slo: true), level(2, slo: true), cut],
+                                      stoppedAt: "4/s", stopReason: "interrupted (Ctrl-C)")
+        #expect(interrupted.knee?.value == 2)
+        #expect(interrupted.firstFailure == nil)
+        #expect(interrupted.headline.hasPrefix("max sustainable: at least 2/s / "))
+        #expect(interrupted.headline.hasSuffix("; the sweep stopped at 4/s: interrupted (Ctrl-C), before the limit was found"))
+        #expect(SweepReport.markdown(interrupted).contains("| 4/s | ⚠️ interrupted |"))
+
+        let failedThenStopped = SweepResult(sweepID: "s", scenario: "s", dimension: "rate", levels: [level(1, slo: true), level(2, slo: false)],
+                                            stoppedAt: "4/s", stopReason: "the target could not be started")
+        #expect(failedThenStopped.headline.hasSuffix("limited by p99 12s at 2/s; the sweep stopped at 4/s: the target could not be started"))
+        let never = SweepResult(sweepID: "s", scenario: "s", dimension: "rate", levels: [], stoppedAt: "1/s", stopReason: "the target could not be started")
+        #expect(never.headline == "no level ran; the sweep stopped at 1/s: the target could not be started")
+    }
 }
 
 @Suite struct SweepStreamingTests {
