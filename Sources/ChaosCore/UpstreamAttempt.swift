@@ -34,7 +34,7 @@ public struct UpstreamAttempt: Codable, Sendable, Equatable {
     public var outputTokens: Int
     /// The `request-id` header sent back.
     public var responseID: String
-    /// `golden:<id>`, `judge`, or `generic`: what kind of answer was given.
+    /// `golden:<id>`, `judge`, `tool_call:<tool>` or `generic`: what kind of answer was given.
     public var answerKind: String
     /// The quality mode that degraded the answer, if any.
     public var quality: String?

@@ -3,12 +3,18 @@ import Testing
 
 @Suite(.timeLimit(.minutes(2)))
 struct SweepCommandTests {
+    /// A results folder of the test's own, which it removes.
+    static func freshResults(_ name: String) throws -> String {
+        let path = NSTemporaryDirectory() + "llmchaos-sweep-\(name)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
     /// The README's sweep, cut to two levels: one under the shipped scenario's
     /// 60-a-minute bucket, one well over it.
     @Test func sweepPrintsTheKneeAndWritesItsReports() async throws {
-        let results = NSTemporaryDirectory() + "llmchaos-sweep-cli-\(UUID().uuidString)"
+        let results = try Self.freshResults("cli")
         defer { try? FileManager.default.removeItem(atPath: results) }
-        try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
         // The shipped scenario, less its p99 bound: at time scale 60 that bound would
         // judge how busy the test machine is, not the bucket.
         let shipped = try String(contentsOfFile: CLIProcess.root.appendingPathComponent("scenarios/capacity/rate-limit-knee.yaml").path, encoding: .utf8)
@@ -34,9 +40,8 @@ struct SweepCommandTests {
     }
 
     @Test func aSweepWhoseTargetCannotStartSaysNoLevelRanAndStoresIt() async throws {
-        let results = NSTemporaryDirectory() + "llmchaos-sweep-dead-\(UUID().uuidString)"
+        let results = try Self.freshResults("dead")
         defer { try? FileManager.default.removeItem(atPath: results) }
-        try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
         let scenario = "\(results)/dead.yaml"
         try """
             name: sweep-dead
@@ -66,9 +71,8 @@ struct SweepCommandTests {
     /// A Ctrl-C during a level is not a capacity limit: the levels below it stand,
     /// and the headline says the limit was not found.
     @Test func anInterruptedLevelIsShownButNotTakenForTheLimit() async throws {
-        let results = NSTemporaryDirectory() + "llmchaos-sweep-int-\(UUID().uuidString)"
+        let results = try Self.freshResults("int")
         defer { try? FileManager.default.removeItem(atPath: results) }
-        try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
         let scenario = "\(results)/calm.yaml"
         try """
             name: sweep-calm
