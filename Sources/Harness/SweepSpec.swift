@@ -5,9 +5,9 @@ import Load
 import Scenario
 
 /// The levels a sweep runs a scenario at: users for a closed model
-/// (`--concurrency 1,2,4,8`) or arrival rates for an open one (`--rate 5/s..200/s
-/// --steps 12`, spaced evenly on a log scale, as a knee is looked for; or a list
-/// `--rate 5/s,10/s,40/s`).
+/// (`--concurrency 1,2,4,8`, or `1,2,4,...,512`: ``SweepList``) or arrival rates for
+/// an open one (`--rate 5/s..200/s --steps 12`, spaced evenly on a log scale, as a
+/// knee is looked for; or a list `--rate 5/s,10/s,40/s`).
 public struct SweepSpec: Sendable, Equatable {
     public enum Level: Sendable, Equatable {
         case concurrency(Int)
@@ -59,16 +59,19 @@ public struct SweepSpec: Sendable, Equatable {
         case (.some, .some): throw SweepSpecError("--concurrency and --rate sweep different load models; give one of them")
         case let (text?, nil):
             if steps != nil { throw SweepSpecError("--steps spaces a --rate range; list the --concurrency levels instead") }
-            var levels: [Level] = []
-            for part in text.split(separator: ",") {
-                guard let users = Int(part.trimmingCharacters(in: .whitespaces)), users >= 1 else {
+            let users = try SweepList.expand(text.components(separatedBy: ","), flag: "--concurrency") { (part) throws(SweepSpecError) in
+                guard let users = Int(part), users >= 1 else {
                     throw SweepSpecError("--concurrency '\(part)' is not a whole number of users ≥ 1; write such as 1,2,4,8")
                 }
-                levels.append(.concurrency(users))
+                return Double(users)
             }
-            return try checked(levels)
+            // A pattern of whole numbers stays whole, unless it multiplies by a fraction.
+            guard users.allSatisfy({ $0 == $0.rounded() }) else {
+                throw SweepSpecError("--concurrency '\(text)' makes levels that are not whole numbers of users; write such as 1,2,4,...,512")
+            }
+            return try checked(users.map { .concurrency(Int($0)) })
         case let (_, text?):
-            if text.contains("..") {
+            if text.contains(".."), !text.contains("...") {
                 let ends = text.components(separatedBy: "..")
                 guard ends.count == 2 else { throw SweepSpecError("--rate '\(text)' is not a range; write such as 5/s..200/s") }
                 let low = try parseRate(ends[0]), high = try parseRate(ends[1])
@@ -79,9 +82,7 @@ public struct SweepSpec: Sendable, Equatable {
                 return try checked((0..<count).map { .rate(($0 == count - 1 ? high : low * pow(ratio, Double($0))).roundedTo(significant: 3)) })
             }
             if steps != nil { throw SweepSpecError("--steps spaces a range such as --rate 5/s..200/s; a list needs none") }
-            var levels: [Level] = []
-            for part in text.split(separator: ",") { levels.append(.rate(try parseRate(String(part)))) }
-            return try checked(levels)
+            return try checked(try SweepList.expand(text.components(separatedBy: ","), flag: "--rate", value: parseRate).map { .rate($0) })
         }
     }
 

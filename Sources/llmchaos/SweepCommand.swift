@@ -17,17 +17,17 @@ struct SweepCommand: AsyncParsableCommand {
             Reports go to <results>/<sweep-id>/: sweep.csv, sweep.json, sweep.md, sweep.html. \
             Each level is stored in <results>/runlog.sqlite; `llmchaos report <sweep-id>` judges them again.
             Exit codes: 0 the sweep ran and the lowest level met the SLO, 1 not even that \
-            (or a level was interrupted), 2 a usage or scenario error, 3 the target could not be started.
+            (or it was interrupted), 2 a usage or scenario error, 3 the target could not be started.
             """
     )
 
     @Argument(help: "The scenario file.")
     var scenario: String
 
-    @Option(help: "Closed-model levels: users, such as 1,2,4,8,16.")
+    @Option(help: "Closed-model levels: users, such as 1,2,4,8,16, or 1,2,4,...,512 to continue the pattern.")
     var concurrency: String?
 
-    @Option(help: "Open-model levels: a range such as 5/s..200/s (with --steps), or a list such as 5/s,10/s,20/s.")
+    @Option(help: "Open-model levels: a range such as 5/s..200/s (with --steps), or a list such as 5/s,10/s,20/s (or 5/s,10/s,15/s,...,40/s).")
     var rate: String?
 
     @Option(help: "How many levels a --rate range is cut into (default 8).")

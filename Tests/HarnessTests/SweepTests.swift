@@ -14,6 +14,15 @@ import Testing
         #expect(try SweepSpec.parse(concurrency: "8,1,2", rate: nil, steps: nil).levels.map(\.label) == ["1 concurrent", "2 concurrent", "8 concurrent"])
     }
 
+    /// DESIGN.md's own example: `--concurrency 1,2,4,...,512`.
+    @Test func aListContinuesItsPatternUpToTheLevelAfterTheDots() throws {
+        #expect(try SweepSpec.parse(concurrency: "1,2,4,...,512", rate: nil, steps: nil).levels.map(\.value) == [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])
+        #expect(try SweepSpec.parse(concurrency: "10, 20, 30, …, 60", rate: nil, steps: nil).levels.map(\.value) == [10, 20, 30, 40, 50, 60])
+        #expect(try SweepSpec.parse(concurrency: "1,3,9,...,100", rate: nil, steps: nil).levels.map(\.value) == [1, 3, 9, 27, 81, 100], "the end is a level")
+        #expect(try SweepSpec.parse(concurrency: nil, rate: "0.1/s,0.2/s,0.3/s,...,0.6/s", steps: nil).levels.map(\.label)
+            == ["0.1/s", "0.2/s", "0.3/s", "0.4/s", "0.5/s", "0.6/s"])
+    }
+
     @Test(arguments: [
         (nil, nil, nil, "--concurrency 1,2,4,8"),
         ("1,2", "5/s", nil, "give one of them"),
@@ -21,6 +30,12 @@ import Testing
         (nil, "5..10", nil, "--rate '5' is not a rate"),
         (nil, "5/s..200/s", 1, "--steps must be between 2 and 100"),
         (nil, "5/s,5/s", nil, "given twice"),
+        ("1,2,...,512", nil, nil, "'...' needs three levels before it"),
+        ("1,2,4,...", nil, nil, "'...' needs three levels before it"),
+        ("1,2,5,...,40", nil, nil, "1,2,5 neither multiplies nor adds the same each time"),
+        ("4,2,1,...,64", nil, nil, "neither multiplies nor adds"),
+        ("1,2,4,...,3", nil, nil, "the level after '...' must be above 4"),
+        ("1,2,3,...,100000", nil, nil, "at most 100 levels"),
     ] as [(String?, String?, Int?, String)])
     func mistakesNameTheFlag(concurrency: String?, rate: String?, steps: Int?, message: String) {
         #expect(throws: SweepSpecError.self) { try SweepSpec.parse(concurrency: concurrency, rate: rate, steps: steps) }
