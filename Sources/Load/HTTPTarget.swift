@@ -116,6 +116,10 @@ public struct HTTPTarget: LoadTarget {
 
     public func executor(forWorker worker: Int) -> (any TaskExecutor)? { http.executor(forWorker: worker) }
 
+    /// Every request waits on the network (a URL the template cannot make aside,
+    /// which validation has ruled out), so closed-model users need not yield.
+    public var suspendsOnEveryRequest: Bool { true }
+
     static func value(at path: [String], in json: Any?) -> String? {
         var current = json
         for key in path { current = (current as? [String: Any])?[key] }

@@ -86,6 +86,7 @@ public struct LoadDriver: Sendable {
 
     private func runClosed(_ model: FixedConcurrency, target: some LoadTarget, record: @escaping @Sendable (RequestRecord) -> Void) async {
         let next = AtomicCounter()
+        let yields = model.think <= .zero && !target.suspendsOnEveryRequest
         await withDeadline(duration + drain) {
             await withDiscardingTaskGroup { group in
                 for worker in 0..<model.concurrency {
@@ -95,6 +96,7 @@ public struct LoadDriver: Sendable {
                             guard index < spec.maxRequests else { return }
                             await send(request(index, scheduled: clock.now()), to: target, record: record)
                             if model.think > .zero { do { try await clock.sleep(for: model.think) } catch { return } }
+                            if yields { await Task.yield() }
                         }
                     }
                 }

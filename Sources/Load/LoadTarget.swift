@@ -9,10 +9,19 @@ public protocol LoadTarget: Sendable {
     /// Where worker `worker`'s requests should run, if the target has a preference
     /// (the HTTP client's event loops); nil runs them on the global executor.
     func executor(forWorker worker: Int) -> (any TaskExecutor)?
+
+    /// Whether every `send` suspends (waits on the network), as an HTTP target's
+    /// does. When it may not (an in-process target answering a cache hit from
+    /// memory), a closed-model user with no think time yields between requests: a
+    /// few users that never suspend would otherwise hold every thread of the
+    /// cooperative pool until the run ends, starving all other work (a sweep's
+    /// pipeline made its upstream calls only after its level was over).
+    var suspendsOnEveryRequest: Bool { get }
 }
 
 extension LoadTarget {
     public func executor(forWorker worker: Int) -> (any TaskExecutor)? { nil }
+    public var suspendsOnEveryRequest: Bool { false }
 }
 
 /// One logical request the driver sends.

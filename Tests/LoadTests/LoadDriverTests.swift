@@ -21,7 +21,33 @@ final class Records: Sendable {
     var sorted: [RequestRecord] { all.withLock { $0 }.sorted { $0.index < $1.index } }
 }
 
+/// A target in process that answers at once, never suspending: a cache hit.
+struct InstantTarget: LoadTarget {
+    func send(_ request: LoadRequest) async -> LoadReply { LoadReply(outcome: .ok, servedBy: "cache") }
+}
+
 @Suite struct LoadDriverTests {
+    /// Closed-model users of a target that never suspends, with no think time, must
+    /// leave the other tasks of the process room to run: before, they held every
+    /// thread of the cooperative pool until the run ended, and a sweep's pipeline
+    /// made its upstream calls only after its level was over.
+    @Test func closedModelUsersOfAnInstantTargetLeaveOtherTasksRoomToRun() async {
+        let clock = ScaledClock(timeScale: 1)
+        let spec = LoadSpec(arrival: .closed(FixedConcurrency(concurrency: 64)))
+        let answered = AtomicCounter()
+        let started = ContinuousClock.now
+        async let run = LoadDriver(spec: spec, seed: 1, duration: .seconds(1), clock: clock)
+            .run(against: InstantTarget(), record: { _ in answered.increment() })
+        let probe = Task { () -> Duration in
+            try? await Task.sleep(for: .milliseconds(10))
+            return ContinuousClock.now - started
+        }
+        let woke = await probe.value
+        _ = await run
+        #expect(woke < .milliseconds(500), "a task sleeping 10ms woke after \(woke), starved by the load")
+        #expect(answered.current > 1000)
+    }
+
     @Test func openModelSendsOnScheduleWithSeededIDs() async {
         let clock = ScaledClock(timeScale: 50)
         let spec = LoadSpec(arrival: .open(ConstantRate(perSecond: 10)))
