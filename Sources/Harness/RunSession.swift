@@ -15,6 +15,7 @@ final class RunSession: Sendable {
     private let recorder: Mutex<RunRecorder?> = Mutex(nil)
     private let alertNames = Mutex<[String]>([])
     private let journalCursor = Mutex(0)
+    private let lateness = Mutex<[Duration]>([])
 
     init(runner: ScenarioRunner, clock: RunClock, mock: RunningMock) {
         self.runner = runner; self.clock = clock; self.mock = mock
@@ -52,6 +53,7 @@ final class RunSession: Sendable {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.tickLoop(tick, until: duration) }
                 group.addTask { await self.drainLoop(driver: driver, recorder: recorder) }
+                group.addTask { await self.latenessLoop() }
             }
         }
         let dropped = await withTaskCancellationHandler {
@@ -72,6 +74,7 @@ final class RunSession: Sendable {
         await recorder.flush()
         info.status = aborted ? .aborted : .completed
         info.droppedRequests = dropped
+        info.timerLateness = TimerLateness(samples: lateness.withLock { $0 })
         info.droppedAttempts = mock.server.journal.droppedCount
         var log = recorder.log
         log.info = info
@@ -84,6 +87,18 @@ final class RunSession: Sendable {
         while clock.now() < duration, !Task.isCancelled {
             do { try await clock.sleep(for: interval) } catch { return }
             await tick()
+        }
+    }
+
+    /// Wakes every 20 ms of real time and notes how late: the wait a request's
+    /// own continuations had for a thread, which its measured latency includes.
+    private func latenessLoop() async {
+        let interval = clock.scenarioDuration(ofReal: .milliseconds(20))
+        while !Task.isCancelled {
+            let due = clock.now() + interval
+            do { try await clock.sleep(for: interval) } catch { return }
+            let late = clock.now() - due
+            lateness.withLock { $0.append(max(Duration.zero, late)) }
         }
     }
 

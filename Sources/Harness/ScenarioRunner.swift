@@ -157,6 +157,7 @@ public struct ScenarioRunner: Sendable {
         let failed = verdicts.filter { !$0.passed }.count
         let mark = log.info.status != .completed ? "⚠ \(log.info.status.rawValue)" : failed == 0 ? "✔" : "✘"
         progress.finish("\(mark) \(plan.scenario.name): \(verdicts.count - failed)/\(verdicts.count) expectations held, \(log.requests.count) requests in \(String(format: "%.1fs", result.wallSeconds))")
+        if let saturation = log.info.saturation { progress.finish("  ⚠️ \(saturation)") }
         return result
     }
 }

@@ -14,7 +14,7 @@ public enum HTMLReport: ReportWriter {
         <title>llmchaos \(escape(suite.invocation))</title>
         <style>
         body { font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 1000px; }
-        .pass { color: #1a7f37; } .fail { color: #cf222e; }
+        .pass { color: #1a7f37; } .fail { color: #cf222e; } .warn { color: #9a6700; }
         table { border-collapse: collapse; margin: 0.5em 0 1em; width: 100%; }
         td, th { border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; font-size: 14px; }
         section { border-top: 2px solid #eee; margin-top: 2em; padding-top: 1em; }
@@ -41,6 +41,7 @@ public enum HTMLReport: ReportWriter {
         if info.status == .notStarted { return html + "</p>\n<pre class=\"fail\">\(escape(info.incompletion ?? ""))</pre>\n</section>\n" }
         html += " · \(stats.requests) requests, p50 \(DurationText.format(stats.p50)), p99 \(DurationText.format(stats.p99)), \(stats.upstreamAttempts) upstream attempts, \(stats.alertsFired) alerts, \(stats.droppedRequests) dropped</p>\n"
         if let incompletion = info.incompletion { html += "<pre class=\"fail\">\(escape(incompletion))</pre>\n" }
+        if let saturation = info.saturation { html += "<p class=\"warn\">⚠️ \(escape(saturation))</p>\n" }
         html += "<table><tr><th></th><th>expectation</th><th>measured</th></tr>\n"
         for verdict in result.verdicts {
             html += "<tr><td class=\"\(verdict.passed ? "pass" : "fail")\">\(verdict.passed ? "✔" : "✘")</td><td><b>\(escape(verdict.kind))</b> \(escape(verdict.expectation))</td><td>\(escape(verdict.measured))"

@@ -18,6 +18,11 @@ public enum MarkdownReport: ReportWriter {
             let served = stats.servedBy.sorted { $0.value > $1.value }.prefix(3).map { "\($0.key) \(percent($0.value, stats.requests))" }.joined(separator: ", ")
             md += "| \(result.log.info.scenario) | \(status) | \(stats.requests) | \(DurationText.format(stats.p99)) | \(percent(errors, stats.requests)) | \(served) | \(String(format: "%.1fs", result.wallSeconds)) |\n"
         }
+        let saturated = suite.results.compactMap { result in result.log.info.saturation.map { (result.log.info.scenario, $0) } }
+        if !saturated.isEmpty {
+            md += "\n"
+            for (scenario, warning) in saturated { md += "⚠️ **\(scenario)**: \(warning).\n\n" }
+        }
         let failed = suite.results.filter { !$0.passed }
         if !failed.isEmpty {
             md += "\n## Failures\n"

@@ -39,6 +39,9 @@ public struct SweepLevel: Codable, Sendable, Equatable {
     public var verdicts: [Verdict]
     /// How full each rate-limit bucket ran, highest first.
     public var constraints: [ConstraintUse]
+    /// Set when the harness was short of CPU at this level (``RunInfo/saturation``):
+    /// its latencies measured the machine as much as the target.
+    public var saturation: String?
 
     /// The status of a level a Ctrl-C cut short: shown, but not judged.
     public static let interrupted = "interrupted"
@@ -73,6 +76,7 @@ public struct SweepLevel: Codable, Sendable, Equatable {
         let answers = log.requests.filter { $0.outcome != .error }.count
         costPerAnswer = answers == 0 ? 0 : stats.cost / Double(answers)
         verdicts = result.verdicts
+        saturation = log.info.saturation
         self.constraints = constraints.sorted { $0.utilisation > $1.utilisation }
     }
 }
@@ -161,14 +165,21 @@ public struct SweepResult: Codable, Sendable, Equatable {
         let stop = stoppedAt.map { "the sweep stopped at \($0): \(stopReason ?? "no reason was recorded")" }
         guard let knee else {
             guard let lowest = judged.first else { return "no level ran" + (stop.map { "; " + $0 } ?? "") }
-            return "no level met the SLO; even \(lowest.label) failed" + (bindingConstraint.map { ": \($0)" } ?? "") + (stop.map { "; " + $0 } ?? "")
+            return "no level met the SLO; even \(lowest.label) failed" + (bindingConstraint.map { ": \($0)" } ?? "") + (stop.map { "; " + $0 } ?? "") + machineNote
         }
         let measured = "\(knee.label) / \(SweepText.number(knee.throughput)) answers/s at p99 \(DurationText.format(knee.p99)), \(SweepText.dollars(knee.costPerAnswer)) per answer"
         if let binding = bindingConstraint {
-            return "max sustainable: \(measured); limited by \(binding)" + (stop.map { "; " + $0 } ?? "")
+            return "max sustainable: \(measured); limited by \(binding)" + (stop.map { "; " + $0 } ?? "") + machineNote
         }
-        if let stop { return "max sustainable: at least \(measured); \(stop), before the limit was found" }
-        return "max sustainable: \(measured); every level met the SLO, sweep higher to find the limit"
+        if let stop { return "max sustainable: at least \(measured); \(stop), before the limit was found" + machineNote }
+        return "max sustainable: \(measured); every level met the SLO, sweep higher to find the limit" + machineNote
+    }
+
+    /// Said when the levels the headline rests on (the knee, the first failure) ran
+    /// short of CPU: the limit found may be the machine's.
+    private var machineNote: String {
+        let short = [knee, firstFailure].compactMap { $0 }.filter { $0.saturation != nil }.map(\.label)
+        return short.isEmpty ? "" : "; ⚠️ the harness was short of CPU at \(short.joined(separator: " and ")): the limit may be this machine's"
     }
 }
 

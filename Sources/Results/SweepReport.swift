@@ -26,7 +26,7 @@ public enum SweepReport {
                       "p50_s", "p90_s", "p99_s", "max_s", "error_rate", "rate_limited_share", "overloaded_share",
                       "retry_amplification", "cost_per_answer_usd", "ttft_p50_s", "ttft_p99_s", "itl_p50_s", "itl_p99_s"]
         header += tiers.map { "share_\($0)" }
-        header.append("verdicts_passed")
+        header += ["verdicts_passed", "harness_short_of_cpu"]
         var lines = [header.joined(separator: ",")]
         for level in result.levels {
             var row = [quoted(level.label), String(level.value), quoted(level.status), String(level.meetsSLO), String(level.requests),
@@ -36,7 +36,7 @@ public enum SweepReport {
             // Empty when no answer streamed: a zero would read as instant tokens.
             row += [level.ttftP50, level.ttftP99, level.itlP50, level.itlP99].map { $0.map { String($0.seconds) } ?? "" }
             row += tiers.map { String(level.tierShares[$0] ?? 0) }
-            row.append("\(level.verdicts.filter(\.passed).count)/\(level.verdicts.count)")
+            row += ["\(level.verdicts.filter(\.passed).count)/\(level.verdicts.count)", String(level.saturation != nil)]
             lines.append(row.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -63,9 +63,12 @@ public enum SweepReport {
         md += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for level in result.levels.sorted(by: { $0.value < $1.value }) {
             let mark = level.meetsSLO ? "✅" : (level.status.hasPrefix("completed") ? "❌" : "⚠️ \(level.status)")
-            let knee = level.label == result.knee?.label ? " ◀ knee" : ""
+            let knee = (level.label == result.knee?.label ? " ◀ knee" : "") + (level.saturation == nil ? "" : " ⚠️ CPU")
             let served = level.tierShares.sorted { $0.value > $1.value }.prefix(3).map { "\($0.key) \(SweepText.percent($0.value))" }.joined(separator: ", ")
             md += "| \(level.label)\(knee) | \(mark) | \(SweepText.number(level.throughput)) | \(SweepText.number(level.goodput)) | \(DurationText.format(level.p50)) | \(DurationText.format(level.p99)) | \(SweepText.percent(level.errorRate)) | \(SweepText.percent(level.rateLimitedShare)) | \(SweepText.percent(level.overloadedShare)) | \(SweepText.number(level.retryAmplification)) | \(SweepText.dollars(level.costPerAnswer)) | \(served) |\n"
+        }
+        for level in result.levels.sorted(by: { $0.value < $1.value }) {
+            if let saturation = level.saturation { md += "\n⚠️ At \(level.label), \(saturation).\n" }
         }
         let streamed = result.levels.sorted(by: { $0.value < $1.value }).filter { $0.ttftP50 != nil }
         if !streamed.isEmpty {

@@ -53,6 +53,10 @@ import Testing
         let a = first.suite.results[0], b = second.suite.results[0]
         #expect(a.log.info.status == .completed)
         #expect(a.log.requests.count == 60)
+        // Twelve real seconds of play, the timers looked at every 20 ms: how much of
+        // every latency was the machine's is measured, and stored with the run.
+        let lateness = try #require(a.log.info.timerLateness)
+        #expect(lateness.samples > 300 && lateness.p50 <= lateness.p99)
         let insideA = decisionsInside(first), insideB = decisionsInside(second)
         let both = Set(insideA.keys).intersection(insideB.keys)
         // The pipeline's circuit breaker keeps many first attempts off Opus while it
@@ -70,6 +74,8 @@ import Testing
         options.resultsDirectory = directory
         let again = try #require(try await SuiteRunner(options: options).rejudge(first.suite.invocation))
         #expect(again.suite.results[0].verdicts == a.verdicts)
+        let stored = try #require(again.suite.results[0].log.info.timerLateness)
+        #expect(stored.samples == lateness.samples && abs((stored.p99 - lateness.p99).milliseconds) < 0.001)
         for file in ["report.json", "junit.xml", "summary.md", "report.html"] {
             #expect(FileManager.default.fileExists(atPath: "\(first.directory)/\(file)"), "\(file)")
         }

@@ -70,6 +70,28 @@ import Verdicts
         #expect((stored["startProblem"] as? String)?.contains("config <missing>") == true)
     }
 
+    /// A run whose harness was short of CPU passes or fails on its own terms,
+    /// but every report says the machine may have set its latencies.
+    @Test func aRunShortOfCPUIsFlaggedInEveryReport() throws {
+        var log = sampleLog()
+        log.info.timeScale = 60
+        log.info.timerLateness = TimerLateness(p50: .milliseconds(240), p99: .seconds(3), max: .seconds(4), samples: 250)
+        let warning = try #require(log.info.saturation)
+        var quiet = sampleLog()
+        quiet.info.scenario = "quiet"
+        quiet.info.timerLateness = TimerLateness(p50: .milliseconds(10), p99: .milliseconds(200), max: .milliseconds(300), samples: 250)
+        let suite = SuiteResult(invocation: "inv-3", startedAt: Date(timeIntervalSince1970: 0), results: [
+            ScenarioResult(log: log, verdicts: []), ScenarioResult(log: quiet, verdicts: []),
+        ])
+        let markdown = MarkdownReport.render(suite)
+        #expect(markdown.contains("⚠️ **sample**: \(warning)."))
+        #expect(!markdown.contains("**quiet**"))
+        #expect(HTMLReport.render(suite).contains("<p class=\"warn\">⚠️ the harness was short of CPU"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.render(suite).utf8)) as? [String: Any])
+        let info = try #require((json["scenarios"] as? [[String: Any]])?.first?["info"] as? [String: Any])
+        #expect((info["timerLateness"] as? [String: Any])?["p50"] as? Double == 240)
+    }
+
     @Test func htmlIsSelfContainedWithATimeline() throws {
         let html = HTMLReport.render(suite)
         #expect(!html.contains("http://") || html.contains("xmlns=\"http://www.w3.org/2000/svg\""))

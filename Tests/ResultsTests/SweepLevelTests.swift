@@ -81,6 +81,13 @@ import Verdicts
         let failedThenStopped = SweepResult(sweepID: "s", scenario: "s", dimension: "rate", levels: [level(1, slo: true), level(2, slo: false)],
                                             stoppedAt: "4/s", stopReason: "the target could not be started")
         #expect(failedThenStopped.headline.hasSuffix("limited by p99 12s at 2/s; the sweep stopped at 4/s: the target could not be started"))
+        var short = level(2, slo: false)
+        short.saturation = "the harness was short of CPU"
+        let machine = SweepResult(sweepID: "s", scenario: "s", dimension: "rate", levels: [level(1, slo: true), short, level(4, slo: false)])
+        #expect(machine.headline.hasSuffix("limited by p99 12s at 2/s; ⚠️ the harness was short of CPU at 2/s: the limit may be this machine's"))
+        #expect(SweepReport.markdown(machine).contains("| 2/s ⚠️ CPU | ❌ |"))
+        #expect(SweepReport.csv(machine).split(separator: "\n")[2].hasSuffix(",0/1,true"))
+        #expect(!failedThenStopped.headline.contains("CPU"))
         let never = SweepResult(sweepID: "s", scenario: "s", dimension: "rate", levels: [], stoppedAt: "1/s", stopReason: "the target could not be started")
         #expect(never.headline == "no level ran; the sweep stopped at 1/s: the target could not be started")
     }

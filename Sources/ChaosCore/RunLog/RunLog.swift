@@ -52,6 +52,9 @@ public struct RunInfo: Codable, Sendable, Equatable {
     public var droppedAttempts: Int
     /// Why a `notStarted` run did not start, with the target's last output.
     public var startProblem: String?
+    /// How late the harness's timers woke while the run played; nil for a run that
+    /// did not play (or was stored before it was measured).
+    public var timerLateness: TimerLateness?
 
     public init(
         runID: String, scenario: String, file: String = "", seed: UInt64 = 0, timeScale: Double = 1,
@@ -71,6 +74,9 @@ public struct RunInfo: Codable, Sendable, Equatable {
         case .notStarted: "the target could not be started: " + (startProblem ?? "no reason was recorded")
         }
     }
+
+    /// The warning every report gives when the machine may have set the latencies.
+    public var saturation: String? { timerLateness?.warning(timeScale: timeScale) }
 
     /// How far apart two scenario times may be and still count as one: real-time
     /// scheduling noise (tens of milliseconds on a loaded machine) grows by the

@@ -1,0 +1,41 @@
+/// How late the harness's own timers woke during a run, in scenario time. Every
+/// latency the run measured includes this much of the harness waiting for a
+/// thread, and time compression multiplies it: a machine short of CPU shows up
+/// here before it shows up as a target that looks slow.
+public struct TimerLateness: Codable, Sendable, Equatable {
+    @Milliseconds public var p50: Duration
+    @Milliseconds public var p99: Duration
+    @Milliseconds public var max: Duration
+    public var samples: Int
+
+    /// Real-time lateness past which the machine, not the target, may have set the
+    /// latencies. A quiet two-core machine's timers wake 0.1–0.2 ms late at the
+    /// median and 2–6 ms at p99; one short of CPU, 2–7 ms and 15–60 ms (measured:
+    /// the shipped suite, and a closed-model sweep of the pipeline at 8 and 128 users).
+    public static let medianLimit: Duration = .milliseconds(1)
+    public static let p99Limit: Duration = .milliseconds(20)
+
+    public init(p50: Duration, p99: Duration, max: Duration, samples: Int) {
+        self.p50 = p50; self.p99 = p99; self.max = max; self.samples = samples
+    }
+
+    /// Nearest-rank percentiles of `samples`; nil when there are none.
+    public init?(samples: [Duration]) {
+        guard !samples.isEmpty else { return nil }
+        let sorted = samples.sorted()
+        func rank(_ q: Double) -> Duration { sorted[Swift.min(sorted.count - 1, Swift.max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1))] }
+        self.init(p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.count - 1], samples: sorted.count)
+    }
+
+    /// What every report says when the machine may have set the latencies; nil when
+    /// the timers kept time.
+    public func warning(timeScale: Double) -> String? {
+        guard p50 / timeScale > Self.medianLimit || p99 / timeScale > Self.p99Limit else { return nil }
+        var text = "the harness was short of CPU: its timers woke \(DurationText.format(p50)) late at the median, \(DurationText.format(p99)) at p99"
+        if timeScale != 1 {
+            let scale = timeScale == timeScale.rounded() ? String(Int(timeScale)) : String(timeScale)
+            text += " (scenario time: \(DurationText.format(p50 / timeScale)) and \(DurationText.format(p99 / timeScale)) of real time × time_scale \(scale))"
+        }
+        return text + "; the latencies measured include that. Lower time_scale or the load, or run on a bigger machine"
+    }
+}
