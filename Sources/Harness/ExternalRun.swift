@@ -25,6 +25,7 @@ struct ExternalRun {
         let receiving: AlertReceiver.RunningReceiver
         do { receiving = try await receiver.start() } catch {
             await mock.stop()
+            if Task.isCancelled { throw CancellationError() }
             throw TargetStartError(scenario: name, reason: "the alert receiver could not start: \(error)")
         }
         let http = ScenarioRunner.makeHTTPClient()

@@ -68,6 +68,8 @@ public struct ScenarioRunner: Sendable {
         configuration.port = 0
         do {
             return try await MockServer(configuration: configuration, plan: plan.faultPlan, clock: clock, dataset: dataset).start()
+        } catch is CancellationError {
+            throw CancellationError()   // interrupted, not broken
         } catch {
             throw TargetStartError(scenario: plan.scenario.name, reason: "the mock could not start: \(error)")
         }

@@ -73,6 +73,8 @@ public struct SuiteRunner: Sendable {
                 results.append(try await runner.run())
             } catch let error as TargetStartError {
                 results.append(try await runner.notStarted(error))
+            } catch is CancellationError {
+                break   // interrupted while the scenario was setting up: nothing of it ran
             }
         }
         let suite = SuiteResult(invocation: invocation, startedAt: startedAt, results: results)

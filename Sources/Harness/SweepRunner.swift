@@ -63,6 +63,9 @@ public struct SweepRunner: Sendable {
                 startFailures.append(error.description)
                 stop = (level.label, "the target could not be started")
                 break
+            } catch is CancellationError {
+                stop = (level.label, Self.interruptedReason)   // while the level was setting up
+                break
             }
         }
         let result = SweepResult(

@@ -94,6 +94,14 @@ public struct MockServer: Sendable {
         }
         var ports = portStream.makeAsyncIterator()
         guard let port = await ports.next() else {
+            // A cancelled wait ends without a port while the server may be up and
+            // running for good: stop it, or waiting on it below never returns (a
+            // Ctrl-C while a run was setting up hung the harness).
+            if Task.isCancelled {
+                await group.triggerGracefulShutdown()
+                _ = await task.result
+                throw CancellationError()
+            }
             do {
                 try await task.value
             } catch {

@@ -28,7 +28,7 @@ import Testing
     @Test func theWarningSaysHowLateInBothTimes() throws {
         let lateness = TimerLateness(p50: .milliseconds(120), p99: .milliseconds(1800), max: .seconds(2), samples: 250)
         let warning = try #require(lateness.warning(timeScale: 60))
-        #expect(warning == "the harness was short of CPU: its timers woke 120ms late at the median, 1.8s at p99 (scenario time: 2ms and 30ms of real time × time_scale 60); the latencies measured include that. Lower time_scale or the load, or run on a bigger machine")
+        #expect(warning == "the harness was short of CPU: its timers woke 120ms late at the median, 1.8s at p99 (scenario time: 2.0ms and 30ms of real time × time_scale 60); the latencies measured include that. Lower time_scale or the load, or run on a bigger machine")
         var info = RunInfo(runID: "r", scenario: "s", timeScale: 60, duration: .seconds(60))
         #expect(info.saturation == nil, "not measured, nothing to say")
         info.timerLateness = lateness

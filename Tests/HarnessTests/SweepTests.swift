@@ -130,7 +130,8 @@ import Testing
             }
         }
         let markdown = try String(contentsOfFile: "\(outcome.directory)/sweep.md", encoding: .utf8)
-        #expect(markdown.contains("| 0.8/s ◀ knee | ✅ |"))
+        // A test machine running every suite at once may be short of CPU, and says so.
+        #expect(markdown.contains("| 0.8/s ◀ knee | ✅ |") || markdown.contains("| 0.8/s ◀ knee ⚠️ CPU | ✅ |"), "\(markdown)")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(outcome.directory)/sweep.json"))) as? [String: Any]
         #expect(json?["knee"] as? String == "0.8/s")
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How late the harness's own timers woke during a run, in scenario time. Every
 /// latency the run measured includes this much of the harness waiting for a
 /// thread, and time compression multiplies it: a machine short of CPU shows up
@@ -34,8 +36,13 @@ public struct TimerLateness: Codable, Sendable, Equatable {
         var text = "the harness was short of CPU: its timers woke \(DurationText.format(p50)) late at the median, \(DurationText.format(p99)) at p99"
         if timeScale != 1 {
             let scale = timeScale == timeScale.rounded() ? String(Int(timeScale)) : String(timeScale)
-            text += " (scenario time: \(DurationText.format(p50 / timeScale)) and \(DurationText.format(p99 / timeScale)) of real time × time_scale \(scale))"
+            text += " (scenario time: \(Self.real(p50 / timeScale)) and \(Self.real(p99 / timeScale)) of real time × time_scale \(scale))"
         }
         return text + "; the latencies measured include that. Lower time_scale or the load, or run on a bigger machine"
+    }
+
+    /// Real lateness is often under a millisecond, which whole milliseconds would show as 0s.
+    private static func real(_ duration: Duration) -> String {
+        duration < .milliseconds(10) ? String(format: "%.1fms", duration.milliseconds) : DurationText.format(duration)
     }
 }
