@@ -25,8 +25,7 @@ public struct TimerLateness: Codable, Sendable, Equatable {
     public init?(samples: [Duration]) {
         guard !samples.isEmpty else { return nil }
         let sorted = samples.sorted()
-        func rank(_ q: Double) -> Duration { sorted[Swift.min(sorted.count - 1, Swift.max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1))] }
-        self.init(p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.count - 1], samples: sorted.count)
+        self.init(p50: sorted.percentile(50), p99: sorted.percentile(99), max: sorted[sorted.count - 1], samples: sorted.count)
     }
 
     /// What every report says when the machine may have set the latencies; nil when
