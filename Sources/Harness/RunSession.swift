@@ -73,6 +73,7 @@ final class RunSession: Sendable {
         await events.value
         await recorder.flush()
         info.status = aborted ? .aborted : .completed
+        info.stopCause = aborted ? runner.stopRequest.requested ?? .interrupted : nil
         info.droppedRequests = dropped
         info.timerLateness = TimerLateness(samples: lateness.withLock { $0 })
         info.droppedAttempts = mock.server.journal.droppedCount

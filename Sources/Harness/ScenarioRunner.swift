@@ -17,6 +17,13 @@ public struct TargetStartError: Error, CustomStringConvertible {
     public var description: String { "\(scenario): the target could not be started: \(reason)" }
 }
 
+/// Why a run is about to be cancelled, shared by the runner's copies.
+final class StopRequest: Sendable {
+    private let cause = Mutex<RunInfo.StopCause?>(nil)
+    func request(_ cause: RunInfo.StopCause) { self.cause.withLock { $0 = cause } }
+    var requested: RunInfo.StopCause? { cause.withLock { $0 } }
+}
+
 /// Runs one scenario end to end:
 ///
 /// ```
@@ -31,6 +38,9 @@ public struct ScenarioRunner: Sendable {
     public let invocation: String
     public let store: RunStore
     public let progress: RunProgress
+    /// Whoever cancels the run says why here first; a cancelled run with no word is
+    /// taken for interrupted.
+    let stopRequest = StopRequest()
 
     public init(plan: ScenarioPlan, invocation: String, store: RunStore, progress: RunProgress) {
         self.plan = plan; self.invocation = invocation; self.store = store; self.progress = progress

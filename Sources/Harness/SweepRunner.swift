@@ -46,17 +46,15 @@ public struct SweepRunner: Sendable {
             let levelPlan = plan.at(level)
             let runner = ScenarioRunner(plan: levelPlan, invocation: sweepID, store: store, progress: options.progress)
             do {
-                let (result, overBudget) = try await runWithinBudget(runner, plan: levelPlan)
-                // A Ctrl-C cut this level short: shown, not taken for a capacity limit.
-                let interrupted = !overBudget && result.log.info.status == .aborted && Task.isCancelled
+                let result = try await runWithinBudget(runner, plan: levelPlan)
                 let measured = SweepLevel(
                     label: level.label, value: level.value, result: result, latencyBound: latencyBound,
-                    constraints: Self.constraints(plan.faultPlan, result.log),
-                    status: overBudget ? "stopped: over its time budget" : interrupted ? SweepLevel.interrupted : nil
+                    constraints: Self.constraints(plan.faultPlan, result.log)
                 )
                 levels.append(measured)
                 options.progress.finish(Self.summary(measured))
-                if interrupted { stop = (level.label, Self.interruptedReason); break }
+                // A Ctrl-C cut this level short: shown, not taken for a capacity limit.
+                if measured.status == SweepLevel.interrupted { stop = (level.label, Self.interruptedReason); break }
             } catch let error as TargetStartError {
                 // Stored, so that the store's listing and `report` show the level that never ran.
                 _ = try await runner.notStarted(error)
@@ -78,22 +76,21 @@ public struct SweepRunner: Sendable {
 
     /// Runs the level, cancelling it when it passes its budget (measured on the
     /// scenario's own clock). A cancelled run is stored as aborted with what it had.
-    func runWithinBudget(_ runner: ScenarioRunner, plan: ScenarioPlan) async throws -> (ScenarioResult, overBudget: Bool) {
+    func runWithinBudget(_ runner: ScenarioRunner, plan: ScenarioPlan) async throws -> ScenarioResult {
         let clock = ScaledClock(timeScale: plan.scenario.timeScale)
         let budget = plan.duration * budgetFactor + budgetSlack * plan.scenario.timeScale
-        return try await withThrowingTaskGroup(of: (ScenarioResult, Bool)?.self) { group in
-            group.addTask { (try await runner.run(), false) }
+        return try await withThrowingTaskGroup(of: ScenarioResult?.self) { group in
+            group.addTask { try await runner.run() }
             group.addTask {
                 try? await clock.sleep(for: budget)
                 return nil
             }
-            var overBudget = false
             while let next = try await group.next() {
-                if let (result, _) = next {
+                if let result = next {
                     group.cancelAll()
-                    return (result, overBudget)
+                    return result
                 }
-                if !Task.isCancelled { overBudget = true }
+                if !Task.isCancelled { runner.stopRequest.request(.overBudget) }
                 group.cancelAll()   // the run stops, stores itself as aborted, and returns
             }
             throw CancellationError()
@@ -113,6 +110,7 @@ public struct SweepRunner: Sendable {
                 stop = (level.label, "the target could not be started")
                 continue
             }
+            if run.log.info.stopCause == .interrupted { stop = (level.label, Self.interruptedReason) }
             let plan: ScenarioPlan
             do { plan = try ScenarioPlan.parse(yaml: run.scenarioText, file: run.log.info.file) } catch {
                 throw RejudgeError(runID: runID, problems: error)

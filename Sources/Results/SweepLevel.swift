@@ -8,7 +8,7 @@ public struct SweepLevel: Codable, Sendable, Equatable {
     /// The number swept: users for a closed model, requests per second for an open one.
     public var value: Double
     public var runID: String
-    /// Completed, aborted, or stopped over its time budget.
+    /// `completed`, `aborted`, ``interrupted`` or ``overBudget``.
     public var status: String
     public var requests: Int
     /// Answers per second of scenario time (fresh or degraded: anything but an error).
@@ -45,6 +45,8 @@ public struct SweepLevel: Codable, Sendable, Equatable {
 
     /// The status of a level a Ctrl-C cut short: shown, but not judged.
     public static let interrupted = "interrupted"
+    /// The status of a level stopped for taking too long: the load it could not carry.
+    public static let overBudget = "stopped: over its time budget"
 
     /// Every SLO expectation held (every expectation, when the scenario has no SLO).
     public var meetsSLO: Bool {
@@ -53,12 +55,16 @@ public struct SweepLevel: Codable, Sendable, Equatable {
     }
 
     /// - Parameter latencyBound: the SLO's per-request latency bound, for goodput.
-    public init(label: String, value: Double, result: ScenarioResult, latencyBound: Duration?, constraints: [ConstraintUse], status: String? = nil) {
+    public init(label: String, value: Double, result: ScenarioResult, latencyBound: Duration?, constraints: [ConstraintUse]) {
         let log = result.log
         let stats = RunStatistics(log)
         let seconds = Swift.max(log.info.duration.seconds, 0.001)
         self.label = label; self.value = value; runID = log.info.runID
-        self.status = status ?? log.info.status.rawValue
+        status = switch (log.info.status, log.info.stopCause) {
+        case (.aborted, .interrupted?): Self.interrupted
+        case (.aborted, .overBudget?): Self.overBudget
+        default: log.info.status.rawValue
+        }
         requests = stats.requests
         throughput = Double(log.requests.filter { $0.outcome != .error }.count) / seconds
         goodput = Double(log.requests.filter { request in

@@ -94,7 +94,7 @@ enum Summary {
                 Out.line("     \(verdict.measured)")
                 for offender in verdict.offenders.prefix(3) { Out.line("     e.g. \(offender)") }
             }
-            if info.status == .aborted || info.status == .running { Out.line("ABORTED \(info.scenario): the run was \(info.status.rawValue)") }
+            if info.status == .aborted || info.status == .running, let incompletion = info.incompletion { Out.line("ABORTED \(info.scenario): \(incompletion)") }
         }
         for failure in outcome.startFailures { Out.line("ERROR \(failure)") }
         let started = suite.results.count - outcome.startFailures.count

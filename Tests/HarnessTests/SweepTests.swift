@@ -149,13 +149,40 @@ import Testing
         let plan = try ScenarioPlan.parse(yaml: Self.yaml, file: "knee.yaml")
         let outcome = try await runner.run(plan, spec: try SweepSpec.parse(concurrency: nil, rate: "0.5/s", steps: nil))
         let level = try #require(outcome.result.levels.first)
-        #expect(level.status == "stopped: over its time budget")
+        #expect(level.status == SweepLevel.overBudget)
         #expect(!level.meetsSLO)
         #expect(level.requests < 90, "a 3-minute level at 0.5/s schedules 90; stopped at about a third: \(level.requests)")
         #expect(outcome.exitCode == 1)
         let stored = try #require(try await RunStore(path: directory + "/runlog.sqlite").load(runID: level.runID))
         #expect(stored.log.info.status == .aborted)
+        #expect(stored.log.info.stopCause == .overBudget)
+        // Read back from the store, it is still a level that could not carry its load, not an interruption.
+        let rejudged = try #require(try await runner.stored(outcome.result.sweepID))
+        #expect(rejudged.levels.map(\.status) == [SweepLevel.overBudget])
+        #expect(rejudged.stoppedAt == nil)
         #expect(FileManager.default.fileExists(atPath: "\(outcome.directory)/sweep.md"))
+    }
+
+    /// A stored sweep that Ctrl-C cut short says so when read back, as the live one
+    /// did: the cut level is not its limit. Runs written by hand, as the sweep stores them.
+    @Test func aStoredSweepCutByCtrlCIsReadBackAsInterrupted() async throws {
+        let directory = NSTemporaryDirectory() + "llmchaos-sweep-stored-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try RunStore(path: directory + "/runlog.sqlite")
+        let calm = Self.yaml.replacingOccurrences(of: "requests_per_minute: 60", with: "requests_per_minute: 6000")
+        for (slug, cause) in [("1rps", nil), ("2rps", RunInfo.StopCause.interrupted)] as [(String, RunInfo.StopCause?)] {
+            var info = RunInfo(runID: "cut/knee@\(slug)", scenario: "knee@\(slug)", file: "knee.yaml", duration: .seconds(10), status: .running)
+            try await store.begin(info, invocation: "cut", scenarioText: calm, startedAt: Date())
+            info.status = cause == nil ? .completed : .aborted
+            info.stopCause = cause
+            try await store.finish(info)
+        }
+        var options = SuiteRunner.Options()
+        options.resultsDirectory = directory
+        let sweep = try #require(try await SweepRunner(options: options).stored("cut"))
+        #expect(sweep.levels.map(\.status) == ["completed", SweepLevel.interrupted])
+        #expect(sweep.stoppedAt == "2/s")
+        #expect(sweep.headline.contains("the sweep stopped at 2/s: interrupted (Ctrl-C)"), "\(sweep.headline)")
     }
 
     /// Before and after doubling the bucket: stored sweeps, measured again from the

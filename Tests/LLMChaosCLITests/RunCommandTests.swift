@@ -287,9 +287,10 @@ import Testing
         cli.signal(SIGINT)
         let status = await cli.status()
         #expect(status == 1)
-        #expect(cli.stdout.contains("ABORTED long: the run was aborted"))
+        #expect(cli.stdout.contains("ABORTED long: the run was aborted (interrupted) and did not complete"), "\(cli.stdout)")
         let reports = try FileManager.default.contentsOfDirectory(atPath: "\(directory)/results").filter { $0 != "runlog.sqlite" && !$0.hasPrefix("runlog") }
         let report = try String(contentsOfFile: "\(directory)/results/\(try #require(reports.first))/summary.md", encoding: .utf8)
         #expect(report.contains("⚠️ aborted"))
+        #expect(report.contains("the run was aborted (interrupted)"), "\(report)")
     }
 }

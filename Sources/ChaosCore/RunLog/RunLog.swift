@@ -36,6 +36,20 @@ public struct RunInfo: Codable, Sendable, Equatable {
         case notStarted = "not_started"
     }
 
+    /// Why an aborted run stopped: a sweep reads a level cut short by Ctrl-C as
+    /// unmeasured, but one stopped over its time budget as the load it could not carry.
+    public enum StopCause: String, Codable, Sendable {
+        case interrupted
+        case overBudget = "over_budget"
+
+        public var description: String {
+            switch self {
+            case .interrupted: "interrupted"
+            case .overBudget: "stopped over its time budget"
+            }
+        }
+    }
+
     /// `<invocation>/<scenario name>`.
     public var runID: String
     public var scenario: String
@@ -55,6 +69,8 @@ public struct RunInfo: Codable, Sendable, Equatable {
     /// How late the harness's timers woke while the run played; nil for a run that
     /// did not play (or was stored before it was measured).
     public var timerLateness: TimerLateness?
+    /// Set when the run was aborted; nil for runs stored before it was recorded.
+    public var stopCause: StopCause?
 
     public init(
         runID: String, scenario: String, file: String = "", seed: UInt64 = 0, timeScale: Double = 1,
@@ -70,7 +86,8 @@ public struct RunInfo: Codable, Sendable, Equatable {
     public var incompletion: String? {
         switch status {
         case .completed: nil
-        case .running, .aborted: "the run was \(status.rawValue) and did not complete; its verdicts judge a partial log"
+        case .running: "the run was \(status.rawValue) and did not complete; its verdicts judge a partial log"
+        case .aborted: "the run was aborted\(stopCause.map { " (\($0.description))" } ?? "") and did not complete; its verdicts judge a partial log"
         case .notStarted: "the target could not be started: " + (startProblem ?? "no reason was recorded")
         }
     }
