@@ -15,7 +15,7 @@ final class RunSession: Sendable {
     private let recorder: Mutex<RunRecorder?> = Mutex(nil)
     private let alertNames = Mutex<[String]>([])
     private let journalCursor = Mutex(0)
-    private let lateness = Mutex<[Duration]>([])
+    private let lateness = TimerLatenessRecorder()
 
     init(runner: ScenarioRunner, clock: RunClock, mock: RunningMock) {
         self.runner = runner; self.clock = clock; self.mock = mock
@@ -75,7 +75,7 @@ final class RunSession: Sendable {
         info.status = aborted ? .aborted : .completed
         info.stopCause = aborted ? runner.stopRequest.requested ?? .interrupted : nil
         info.droppedRequests = dropped
-        info.timerLateness = TimerLateness(samples: lateness.withLock { $0 })
+        info.timerLateness = lateness.lateness
         info.droppedAttempts = mock.server.journal.droppedCount
         var log = recorder.log
         log.info = info
@@ -99,7 +99,7 @@ final class RunSession: Sendable {
             let due = clock.now() + interval
             do { try await clock.sleep(for: interval) } catch { return }
             let late = clock.now() - due
-            lateness.withLock { $0.append(max(Duration.zero, late)) }
+            lateness.record(late)
         }
     }
 

@@ -2,15 +2,6 @@ import ChaosCore
 import Testing
 
 @Suite struct TimerLatenessTests {
-    @Test func percentilesAreNearestRank() throws {
-        let lateness = try #require(TimerLateness(samples: (1...200).map { .milliseconds($0) }.shuffled()))
-        #expect(lateness.p50 == .milliseconds(100))
-        #expect(lateness.p99 == .milliseconds(198))
-        #expect(lateness.max == .milliseconds(200))
-        #expect(lateness.samples == 200)
-        #expect(TimerLateness(samples: []) == nil)
-    }
-
     /// The limits are in real time: at time_scale 60 a quiet machine's 0.2 ms is
     /// 12 ms of scenario time, and warns of nothing.
     @Test(arguments: [

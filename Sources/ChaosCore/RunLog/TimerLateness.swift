@@ -21,13 +21,6 @@ public struct TimerLateness: Codable, Sendable, Equatable {
         self.p50 = p50; self.p99 = p99; self.max = max; self.samples = samples
     }
 
-    /// Nearest-rank percentiles of `samples`; nil when there are none.
-    public init?(samples: [Duration]) {
-        guard !samples.isEmpty else { return nil }
-        let sorted = samples.sorted()
-        self.init(p50: sorted.percentile(50), p99: sorted.percentile(99), max: sorted[sorted.count - 1], samples: sorted.count)
-    }
-
     /// What every report says when the machine may have set the latencies; nil when
     /// the timers kept time.
     public func warning(timeScale: Double) -> String? {
