@@ -12,7 +12,7 @@ extension MessagesRequest {
             }
             if !names.insert(tool.name).inserted { return "tools: Tool names must be unique." }
         }
-        switch toolChoice {
+        switch toolChoice?.mode {
         case .tool(let name)?:
             if tools.isEmpty { return "tool_choice: tool_choice may only be specified while providing tools." }
             if !names.contains(name) { return "tool_choice.name: there is no tool named '\(name)' in tools" }

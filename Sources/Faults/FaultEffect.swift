@@ -12,9 +12,16 @@ public struct FaultEffect: Sendable, Equatable {
     public var quality: String?
     /// Headers added to the response whatever else happens (rate-limit state).
     public var headers: [Header] = []
+    /// How many tool calls an answer that calls a tool makes at once; the mock,
+    /// which holds the request's tools, writes them.
+    public var toolCalls: Int?
 
-    public init(delays: Delays = Delays(), outcome: Outcome? = nil, answer: PlannedAnswer? = nil, quality: String? = nil, headers: [Header] = []) {
+    public init(
+        delays: Delays = Delays(), outcome: Outcome? = nil, answer: PlannedAnswer? = nil, quality: String? = nil,
+        headers: [Header] = [], toolCalls: Int? = nil
+    ) {
         self.delays = delays; self.outcome = outcome; self.answer = answer; self.quality = quality; self.headers = headers
+        self.toolCalls = toolCalls
     }
 
     /// A name and value.

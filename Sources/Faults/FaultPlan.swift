@@ -41,7 +41,9 @@ public struct FaultDecision: Sendable {
 ///    later ones of that family are not applied;
 /// 3. the first firing quality fault wins; it combines with a stream break (a
 ///    wrong answer can also be cut off);
-/// 4. headers (rate-limit state) are always added.
+/// 4. the first firing `parallel_tool_calls` sets how many calls an answer makes,
+///    if it still calls a tool after the quality fault;
+/// 5. headers (rate-limit state) are always added.
 /// A fault that changed nothing under these rules is not recorded as applied.
 public struct FaultPlan: Sendable {
     public let seed: UInt64
@@ -147,6 +149,10 @@ public struct FaultPlan: Sendable {
         if let answer = effect.answer, merged.answer == nil {
             merged.answer = answer
             merged.quality = effect.quality
+            changed = true
+        }
+        if let calls = effect.toolCalls, merged.toolCalls == nil {
+            merged.toolCalls = calls
             changed = true
         }
         return changed

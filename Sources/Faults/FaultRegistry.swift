@@ -14,6 +14,7 @@ public enum FaultRegistry {
         StreamErrorFault.self,
         TruncateFault.self,
         QualityFault.self,
+        ParallelToolCallsFault.self,
     ]
 
     /// The kinds, in registry order.

@@ -16,24 +16,40 @@ public struct PlannedAnswer: Sendable, Equatable {
         case toolCall(String)
     }
 
+    /// One `tool_use` block.
+    public struct ToolCall: Sendable, Equatable {
+        public var name: String
+        public var input: JSONValue
+        public init(name: String, input: JSONValue) { self.name = name; self.input = input }
+    }
+
     public var kind: Kind
     /// The answer's text; its token count is kept in step with it. For a tool
     /// call, its input as compact JSON, which may be cut short.
-    public var text: String { didSet { outputTokens = TokenCounter.count(text) } }
+    public var text: String { didSet { textTokens = TokenCounter.count(text) } }
     public var stopReason: StopReason
     /// Set when the answer is a `tool_use` block calling this tool, not text. A
     /// quality fault may turn a call into text (a refusal, prose instead of a call).
     public var toolName: String?
+    /// Whether the request lets the model call several tools in one answer
+    /// (its `tool_choice` does not set `disable_parallel_tool_use`).
+    public var allowsParallelCalls = false
+    /// Calls written whole after the first in the same answer (a
+    /// `parallel_tool_calls` fault); they count as output.
+    public var moreCalls: [ToolCall] = [] {
+        didSet { moreCallTokens = moreCalls.reduce(0) { $0 + TokenCounter.count($1.input.jsonText) } }
+    }
 
     public init(kind: Kind, text: String, stopReason: StopReason = .endTurn) {
         self.kind = kind; self.text = text; self.stopReason = stopReason
-        self.outputTokens = TokenCounter.count(text)
+        self.textTokens = TokenCounter.count(text)
     }
 
     /// A call of `tool` with `input`.
-    public static func toolCall(_ tool: String, input: JSONValue) -> PlannedAnswer {
+    public static func toolCall(_ tool: String, input: JSONValue, allowsParallelCalls: Bool = false) -> PlannedAnswer {
         var answer = PlannedAnswer(kind: .toolCall(tool), text: input.jsonText, stopReason: .toolUse)
         answer.toolName = tool
+        answer.allowsParallelCalls = allowsParallelCalls
         return answer
     }
 
@@ -44,9 +60,11 @@ public struct PlannedAnswer: Sendable, Equatable {
         JSONValue.parsing(completedPrefixOf: text)
     }
 
-    /// Output tokens of the text, counted once per change of text: the mock reads
-    /// it several times per request (usage, rate-limit buckets, journal).
-    public private(set) var outputTokens: Int
+    /// Output tokens of the text and any further calls, counted once per change:
+    /// the mock reads it several times per request (usage, rate-limit buckets, journal).
+    public var outputTokens: Int { textTokens + moreCallTokens }
+    private var textTokens: Int
+    private var moreCallTokens = 0
 
     /// For the journal: `golden:<id>`, `judge`, `generic`.
     public var kindLabel: String {
@@ -54,13 +72,14 @@ public struct PlannedAnswer: Sendable, Equatable {
         case let .golden(q): "golden:\(q.id)"
         case .judge: "judge"
         case .generic: "generic"
-        case let .toolCall(tool): "tool_call:\(tool)"
+        case let .toolCall(tool): "tool_call:" + ([tool] + moreCalls.map(\.name)).joined(separator: "+")
         }
     }
 
     /// The answer cut to `maxTokens`, with `max_tokens` as its stop reason when cut.
+    /// Made before any further call is added (those are added only where they fit).
     public func limited(to maxTokens: Int) -> PlannedAnswer {
-        guard outputTokens > maxTokens else { return self }
+        guard textTokens > maxTokens else { return self }
         let pieces = TokenCounter.pieces(of: text)
         guard pieces.count > maxTokens else { return self }
         var copy = self

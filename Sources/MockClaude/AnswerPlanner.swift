@@ -33,6 +33,12 @@ struct AnswerPlanner: Sendable {
         return judgeCall(request, user: user) == nil ? plainAnswer(request, user: user) : nil
     }
 
+    /// `answer` making `calls` tool calls at once (a `parallel_tool_calls` fault); nil when it cannot.
+    func parallel(_ answer: PlannedAnswer, calls: Int, for request: MessagesRequest) -> PlannedAnswer? {
+        let user = request.lastUserText
+        return ToolCallPlanner.parallel(answer, calls: calls, for: request, hints: .init(question: user, sql: matcher.match(user)?.sql))
+    }
+
     private func judgeCall(_ request: MessagesRequest, user: String) -> JudgeCall? {
         JudgeCall.parse(system: request.systemText, user: user, pattern: judgePattern)
     }

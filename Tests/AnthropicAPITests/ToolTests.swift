@@ -31,6 +31,14 @@ import Testing
         #expect(read.validate(requireMaxTokens: true) == nil)
     }
 
+    @Test func disablingParallelToolUseIsReadBesideTheType() throws {
+        let read = try request(#"{"model":"m","max_tokens":5,\#(Self.tools),"tool_choice":{"type":"any","disable_parallel_tool_use":true},"messages":[{"role":"user","content":"q"}]}"#)
+        #expect(read.toolChoice == ToolChoice(.any, disableParallelToolUse: true))
+        #expect(try request(#"{"model":"m","max_tokens":5,\#(Self.tools),"tool_choice":{"type":"auto"},"messages":[{"role":"user","content":"q"}]}"#).toolChoice == .auto)
+        let written = String(decoding: try JSONEncoder().encode(ToolChoice(.tool("lookup"), disableParallelToolUse: true)), as: UTF8.self)
+        #expect(try JSONDecoder().decode(ToolChoice.self, from: Data(written.utf8)) == ToolChoice(.tool("lookup"), disableParallelToolUse: true))
+    }
+
     @Test func aToolChoiceOfUnknownTypeIsRefusedNamingTheField() {
         let error = #expect(throws: (any Error).self) {
             try request(#"{"model":"m","max_tokens":5,"tool_choice":{"type":"sometimes"},"messages":[{"role":"user","content":"q"}]}"#)

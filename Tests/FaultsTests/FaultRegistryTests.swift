@@ -16,6 +16,7 @@ import Testing
         "stream_error": "{ stream_error: { after_deltas: 2, type: api_error } }",
         "truncate": "{ truncate: { after_deltas: 1 } }",
         "quality": "{ quality: { mode: [hallucinated_column, refusal] } }",
+        "parallel_tool_calls": "{ parallel_tool_calls: { calls: 3 } }",
     ]
 
     @Test func everyRegisteredFaultRoundTripsThroughYAML() throws {
@@ -43,6 +44,8 @@ import Testing
         ("{ stall: { after_deltas: 1, after: 50% } }", "either after_deltas or after"),
         ("{ quality: { mode: sarcasm } }", "unknown mode 'sarcasm'"),
         ("{ truncate: { at: 3 } }", "unknown key 'at'"),
+        ("{ parallel_tool_calls: { calls: 1 } }", "calls must be at least 2"),
+        ("{ parallel_tool_calls: { calls: 40 } }", "calls must be at most 16"),
     ])
     func badParametersAreReportedWithTheirLine(inject: String, message: String) {
         #expect {

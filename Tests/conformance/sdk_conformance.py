@@ -254,6 +254,35 @@ def _():
         raise AssertionError("a tool_use without its tool_result was accepted")
 
 
+@check("parallel_tool_calls: the SDK reads several calls, streamed or not, and a loop answering all of them ends")
+def _():
+    add_fault("fan-out", "parallel", {"parallel_tool_calls": {"calls": 3}})
+    search = {"name": "search", "input_schema": {"type": "object", "properties": {"query": {"type": "string"}}}}
+    tools = [WEATHER_TOOL, search]
+    reply = client("parallel").messages.create(model=MODEL, max_tokens=600, messages=QUESTION, tools=tools)
+    calls = [block for block in reply.content if block.type == "tool_use"]
+    assert [c.name for c in calls] == ["get_weather", "search", "get_weather"], reply.content
+    assert len({c.id for c in calls}) == 3 and reply.stop_reason == "tool_use", reply
+    Weather.model_validate(calls[2].input)
+    with client("parallel").messages.stream(model=MODEL, max_tokens=600, messages=QUESTION, tools=tools) as stream:
+        final = stream.get_final_message()
+    assert [b.input for b in final.content] == [c.input for c in calls], final.content
+    messages = QUESTION + [{"role": "assistant", "content": reply.content},
+                           {"role": "user", "content": [{"type": "tool_result", "tool_use_id": calls[0].id, "content": "18 C"}]}]
+    try:
+        client("parallel", max_retries=0).messages.create(model=MODEL, max_tokens=300, messages=messages, tools=tools)
+    except anthropic.BadRequestError as error:
+        assert calls[1].id in error.body["error"]["message"], error.body
+    else:
+        raise AssertionError("answering one call of three was accepted")
+    messages[-1]["content"] = [{"type": "tool_result", "tool_use_id": c.id, "content": "done"} for c in calls]
+    answer = client("parallel").messages.create(model=MODEL, max_tokens=300, messages=messages, tools=tools)
+    assert answer.stop_reason == "end_turn" and answer.content[0].text, answer
+    single = client("parallel").messages.create(model=MODEL, max_tokens=600, messages=QUESTION, tools=tools,
+                                                tool_choice={"type": "auto", "disable_parallel_tool_use": True})
+    assert len([b for b in single.content if b.type == "tool_use"]) == 1, single.content
+
+
 @check("count_tokens")
 def _():
     count = client().messages.count_tokens(model=MODEL, messages=[{"role": "user", "content": "How many regions do we operate in?"}])

@@ -72,13 +72,25 @@ struct AnswerRenderer: Sendable {
         return headers
     }
 
-    /// A tool call's id, derived like the message's from the attempt.
-    private var toolUseID: String { "toolu_" + exchange.requestID.dropFirst(4) }
+    /// The answer's tool calls' ids, derived like the message's from the attempt:
+    /// `toolu_…`, then `toolu_…_2`, `toolu_…_3` for calls made in parallel.
+    private var toolUseIDs: [String] {
+        guard answer.toolName != nil else { return [] }
+        let first = "toolu_" + exchange.requestID.dropFirst(4)
+        return [first] + answer.moreCalls.indices.map { "\(first)_\($0 + 2)" }
+    }
 
     func jsonBody() -> ByteBuffer {
-        let content: ContentBlock = answer.toolName.map { .toolUse(id: toolUseID, name: $0, input: answer.toolInput) } ?? .text(answer.text)
+        var content: [ContentBlock]
+        if let tool = answer.toolName {
+            let ids = toolUseIDs
+            content = [.toolUse(id: ids[0], name: tool, input: answer.toolInput)]
+            content += zip(ids.dropFirst(), answer.moreCalls).map { .toolUse(id: $0, name: $1.name, input: $1.input) }
+        } else {
+            content = [.text(answer.text)]
+        }
         let message = MessagesResponse(
-            id: messageID, model: exchange.model ?? "", content: [content], stopReason: answer.stopReason,
+            id: messageID, model: exchange.model ?? "", content: content, stopReason: answer.stopReason,
             usage: Usage(inputTokens: exchange.inputTokens, outputTokens: answer.outputTokens,
                          cacheCreationInputTokens: exchange.cacheCreationTokens, cacheReadInputTokens: exchange.cacheReadTokens)
         )
@@ -97,7 +109,7 @@ struct AnswerRenderer: Sendable {
         StreamScript(
             opening: .messageStart(id: messageID, model: exchange.model ?? "", inputTokens: exchange.inputTokens,
                                    cacheCreation: exchange.cacheCreationTokens, cacheRead: exchange.cacheReadTokens),
-            toolUseID: answer.toolName == nil ? nil : toolUseID, answer: answer, delays: delays, breakage: breakage,
+            toolUseIDs: toolUseIDs, answer: answer, delays: delays, breakage: breakage,
             tokensPerDelta: runtime.configuration.tokensPerDelta, pingInterval: runtime.configuration.pingInterval
         )
     }

@@ -44,8 +44,9 @@ struct StreamScript: AnswerScript {
 
     private enum After { case delta, tail }
 
-    /// The answer's text, cut into deltas of `tokensPerDelta` token pieces.
-    private let text: String
+    /// The text of the block being written (the answer's, or a later call's
+    /// input), cut into deltas of `tokensPerDelta` token pieces.
+    private var text: String
     private let piecesPerDelta: Int
     private let deltaCount: Int
     /// Where the next delta starts; and the delta due next, once cut.
@@ -54,6 +55,10 @@ struct StreamScript: AnswerScript {
     private let opening: StreamEvent
     /// Set when the answer is a tool call: its text is then the input JSON.
     private let toolUse: (id: String, name: String)?
+    /// Calls after the first (a `parallel_tool_calls` fault), each a block of its
+    /// own, begun once the one before is whole; and the index of the block being written.
+    private var laterCalls: ArraySlice<(id: String, name: String, input: String)> = []
+    private var block = 0
     private let stopReason: StopReason
     private let outputTokens: Int
     private let firstToken: Duration
@@ -66,15 +71,22 @@ struct StreamScript: AnswerScript {
     private var batch: ByteBuffer?
 
     init(
-        opening: StreamEvent, toolUseID: String? = nil, answer: PlannedAnswer, delays: FaultEffect.Delays,
+        opening: StreamEvent, toolUseIDs: [String] = [], answer: PlannedAnswer, delays: FaultEffect.Delays,
         breakage: (FaultEffect.StreamBreak, FaultEffect.BreakPoint)?, tokensPerDelta: Int, pingInterval: Duration
     ) {
         text = answer.text
         piecesPerDelta = max(1, tokensPerDelta)
         position = text.startIndex
-        deltaCount = Self.deltaCount(of: text, piecesPerDelta: piecesPerDelta)
         self.opening = opening
-        if let toolUseID, let tool = answer.toolName { toolUse = (toolUseID, tool) } else { toolUse = nil }
+        if let toolUseID = toolUseIDs.first, let tool = answer.toolName {
+            toolUse = (toolUseID, tool)
+            laterCalls = ArraySlice(zip(toolUseIDs.dropFirst(), answer.moreCalls).map { (id: $0, name: $1.name, input: $1.input.jsonText) })
+        } else {
+            toolUse = nil
+        }
+        deltaCount = laterCalls.reduce(Self.deltaCount(of: text, piecesPerDelta: piecesPerDelta)) { [piecesPerDelta] in
+            $0 + Self.deltaCount(of: $1.input, piecesPerDelta: piecesPerDelta)
+        }
         stopReason = answer.stopReason
         outputTokens = answer.outputTokens
         firstToken = delays.firstToken
@@ -108,9 +120,16 @@ struct StreamScript: AnswerScript {
             case .delta:
                 let end = due!.end
                 let piece = String(text[position..<end])
-                append(toolUse == nil ? .textDelta(index: 0, text: piece) : .inputJSONDelta(index: 0, partialJSON: piece))
+                append(toolUse == nil ? .textDelta(index: block, text: piece) : .inputJSONDelta(index: block, partialJSON: piece))
                 position = end
                 due = nil
+                if position == text.endIndex, let next = laterCalls.popFirst() {
+                    append(.contentBlockStop(index: block))
+                    block += 1
+                    append(.toolUseStart(index: block, id: next.id, name: next.name))
+                    text = next.input
+                    position = text.startIndex
+                }
                 cursor += 1
                 phase = .atDelta
             case let .waiting(remaining, after):
@@ -131,7 +150,7 @@ struct StreamScript: AnswerScript {
                     phase = ending(breakage.kind)
                     continue
                 }
-                append(.contentBlockStop(index: 0))
+                append(.contentBlockStop(index: block))
                 append(.messageDelta(stopReason: stopReason, outputTokens: outputTokens))
                 append(.messageStop)
                 phase = .ending(.finish(ending: "complete", errorType: nil))

@@ -147,8 +147,17 @@ struct MessagesRoute: Sendable {
             stream: exchange.stream, requestID: exchange.identity.requestID, attempt: exchange.identity.attempt,
             inputTokens: exchange.inputTokens, header: received.header
         )
-        let decision = runtime.plan.decide(FaultRequest(facts: facts, answer: honest, now: exchange.arrival, clock: runtime.clock))
-        let answer = decision.effect.answer?.limited(to: limit) ?? honest
+        var decision = runtime.plan.decide(FaultRequest(facts: facts, answer: honest, now: exchange.arrival, clock: runtime.clock))
+        var answer = decision.effect.answer?.limited(to: limit) ?? honest
+        if let calls = decision.effect.toolCalls {
+            if let parallel = runtime.planner.parallel(answer, calls: calls, for: decoded) {
+                answer = parallel
+            } else {
+                // A quality fault made it text, or no second call fits: nothing was done.
+                decision.effect.toolCalls = nil
+                decision.applied.removeAll { $0.kind == ParallelToolCallsFault.kind }
+            }
+        }
         return Decided(exchange: exchange, decoded: decoded, decision: decision, answer: answer)
     }
 

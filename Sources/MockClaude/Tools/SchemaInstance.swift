@@ -11,6 +11,9 @@ struct SchemaInstance {
     struct Hints {
         var question: String
         var sql: String?
+        /// Above 0 for the later calls of one tool in the same answer, whose
+        /// free-text arguments then differ: ` (2)`, ` (3)`, …
+        var variant = 0
     }
 
     let root: JSONValue
@@ -105,6 +108,7 @@ struct SchemaInstance {
             default: text = name.isEmpty ? "example" : "example " + name
             }
         }
+        if hints.variant > 0, schema["format"] == nil, !lowered.contains("sql") { text += " (\(hints.variant + 1))" }
         if let least = schema["minLength"]?.number, text.count < Int(least) {
             text += String(repeating: "x", count: Int(least) - text.count)
         }
