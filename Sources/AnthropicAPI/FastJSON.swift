@@ -258,7 +258,7 @@ extension MessagesRequest {
         guard case .object = root else { return nil }
         // Tool schemas are JSON of any shape, numbers with fractions included,
         // which this reader does not keep: the decoder reads them.
-        guard root["tools"] == nil, root["tool_choice"] == nil else { return nil }
+        guard root["tools"] == nil, root["tool_choice"] == nil, root["thinking"] == nil else { return nil }
         guard case let .string(model)? = root["model"] else { return nil }
         var maxTokens: Int?
         switch root["max_tokens"] {

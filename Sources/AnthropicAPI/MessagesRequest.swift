@@ -13,19 +13,21 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
     public var stopSequences: [String]?
     public var tools: [ToolDefinition]?
     public var toolChoice: ToolChoice?
+    public var thinking: ThinkingConfig?
 
     public init(
         model: String, maxTokens: Int?, messages: [Message], system: [ContentBlock]? = nil,
-        stream: Bool? = nil, stopSequences: [String]? = nil, tools: [ToolDefinition]? = nil, toolChoice: ToolChoice? = nil
+        stream: Bool? = nil, stopSequences: [String]? = nil, tools: [ToolDefinition]? = nil, toolChoice: ToolChoice? = nil,
+        thinking: ThinkingConfig? = nil
     ) {
         self.model = model; self.maxTokens = maxTokens; self.messages = messages
         self.system = system; self.stream = stream; self.stopSequences = stopSequences
-        self.tools = tools; self.toolChoice = toolChoice
+        self.tools = tools; self.toolChoice = toolChoice; self.thinking = thinking
     }
 
     enum CodingKeys: String, CodingKey {
         case model, maxTokens = "max_tokens", messages, system, stream, stopSequences = "stop_sequences"
-        case tools, toolChoice = "tool_choice"
+        case tools, toolChoice = "tool_choice", thinking
     }
 
     public init(from decoder: any Decoder) throws {
@@ -42,6 +44,7 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
         stopSequences = try c.decodeIfPresent([String].self, forKey: .stopSequences)
         tools = try c.decodeIfPresent([ToolDefinition].self, forKey: .tools)
         toolChoice = try c.decodeIfPresent(ToolChoice.self, forKey: .toolChoice)
+        thinking = try c.decodeIfPresent(ThinkingConfig.self, forKey: .thinking)
     }
 
     /// Checks what decoding cannot: the rules the real API enforces with a 400.
@@ -53,6 +56,7 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
             if maxTokens < 1 { return "max_tokens: Input should be greater than or equal to 1" }
         }
         if messages.isEmpty { return "messages: at least one message is required" }
+        if let problem = thinking?.problem(maxTokens: requireMaxTokens ? maxTokens : nil) { return problem }
         return toolProblem
     }
 
@@ -109,8 +113,9 @@ public struct Message: Codable, Sendable, Equatable {
         }
     }
 
-    /// The text of all the message's blocks.
-    public var text: String { content.map(\.text).joined(separator: "\n") }
+    /// The text of all the message's blocks but thinking, which the API ignores
+    /// when it is handed back (it is neither read again nor counted as input).
+    public var text: String { content.lazy.filter { $0.type != "thinking" }.map(\.text).joined(separator: "\n") }
 }
 
 /// A content block. Text is what a mock reads; other blocks (images, tool results,
@@ -127,6 +132,8 @@ public struct ContentBlock: Codable, Sendable, Equatable {
     public var name: String?
     /// A `tool_use` block's arguments.
     public var input: JSONValue?
+    /// A `thinking` block's signature (its thoughts are in `text`).
+    public var signature: String?
 
     public init(type: String, text: String, cacheControl: Bool = false, toolUseID: String? = nil, name: String? = nil, input: JSONValue? = nil) {
         self.type = type; self.text = text; self.cacheControl = cacheControl
@@ -143,13 +150,20 @@ public struct ContentBlock: Codable, Sendable, Equatable {
         ContentBlock(type: "tool_use", text: "", toolUseID: id, name: name, input: input)
     }
 
+    /// The model's thinking before its answer, signed.
+    public static func thinking(_ text: String, signature: String) -> ContentBlock {
+        var block = ContentBlock(type: "thinking", text: text)
+        block.signature = signature
+        return block
+    }
+
     /// The answer to a tool call.
     public static func toolResult(id: String, text: String) -> ContentBlock {
         ContentBlock(type: "tool_result", text: text, toolUseID: id)
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, text, content, cacheControl = "cache_control", id, toolUseID = "tool_use_id", name, input
+        case type, text, content, cacheControl = "cache_control", id, toolUseID = "tool_use_id", name, input, thinking, signature
     }
     private struct CacheControl: Codable { var type = "ephemeral" }
 
@@ -159,6 +173,9 @@ public struct ContentBlock: Codable, Sendable, Equatable {
         cacheControl = c.contains(.cacheControl) && (try? c.decodeNil(forKey: .cacheControl)) == false
         if type == "text" {
             text = try c.decode(String.self, forKey: .text)
+        } else if type == "thinking" {
+            text = try c.decode(String.self, forKey: .thinking)
+            signature = try c.decodeIfPresent(String.self, forKey: .signature)
         } else if let nested = try? c.decodeIfPresent(String.self, forKey: .content) {
             text = nested
         } else if let blocks = try? c.decodeIfPresent([ContentBlock].self, forKey: .content) {
@@ -189,6 +206,9 @@ public struct ContentBlock: Codable, Sendable, Equatable {
         case "tool_result":
             try c.encodeIfPresent(toolUseID, forKey: .toolUseID)
             try c.encode(text, forKey: .content)
+        case "thinking":
+            try c.encode(text, forKey: .thinking)
+            try c.encode(signature ?? "", forKey: .signature)
         default:
             try c.encode(text, forKey: .text)
         }

@@ -16,6 +16,10 @@ public enum StreamEvent: Sendable, Equatable {
     case textDelta(index: Int, text: String)
     /// A piece of a tool call's input JSON, which is only whole once the block stops.
     case inputJSONDelta(index: Int, partialJSON: String)
+    /// The start of a `thinking` block; its thoughts follow in ``thinkingDelta``s, then one ``signatureDelta``.
+    case thinkingStart(index: Int)
+    case thinkingDelta(index: Int, thinking: String)
+    case signatureDelta(index: Int, signature: String)
     case contentBlockStop(index: Int)
     case messageDelta(stopReason: StopReason, outputTokens: Int)
     case messageStop
@@ -25,9 +29,9 @@ public enum StreamEvent: Sendable, Equatable {
     public var name: String {
         switch self {
         case .messageStart: "message_start"
-        case .contentBlockStart, .toolUseStart: "content_block_start"
+        case .contentBlockStart, .toolUseStart, .thinkingStart: "content_block_start"
         case .ping: "ping"
-        case .textDelta, .inputJSONDelta: "content_block_delta"
+        case .textDelta, .inputJSONDelta, .thinkingDelta, .signatureDelta: "content_block_delta"
         case .contentBlockStop: "content_block_stop"
         case .messageDelta: "message_delta"
         case .messageStop: "message_stop"
@@ -99,6 +103,22 @@ public enum StreamEvent: Sendable, Equatable {
             JSONText.appendInteger(index, to: &out)
             out.append(contentsOf: #","delta":{"type":"input_json_delta","partial_json":"#.utf8)
             JSONText.appendQuoted(partialJSON, to: &out)
+            out.append(contentsOf: "}}".utf8)
+        case let .thinkingStart(index):
+            out.append(contentsOf: #"{"type":"content_block_start","index":"#.utf8)
+            JSONText.appendInteger(index, to: &out)
+            out.append(contentsOf: #","content_block":{"type":"thinking","thinking":"","signature":""}}"#.utf8)
+        case let .thinkingDelta(index, thinking):
+            out.append(contentsOf: #"{"type":"content_block_delta","index":"#.utf8)
+            JSONText.appendInteger(index, to: &out)
+            out.append(contentsOf: #","delta":{"type":"thinking_delta","thinking":"#.utf8)
+            JSONText.appendQuoted(thinking, to: &out)
+            out.append(contentsOf: "}}".utf8)
+        case let .signatureDelta(index, signature):
+            out.append(contentsOf: #"{"type":"content_block_delta","index":"#.utf8)
+            JSONText.appendInteger(index, to: &out)
+            out.append(contentsOf: #","delta":{"type":"signature_delta","signature":"#.utf8)
+            JSONText.appendQuoted(signature, to: &out)
             out.append(contentsOf: "}}".utf8)
         case let .contentBlockStop(index):
             out.append(contentsOf: #"{"type":"content_block_stop","index":"#.utf8)

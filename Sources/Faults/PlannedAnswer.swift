@@ -34,6 +34,9 @@ public struct PlannedAnswer: Sendable, Equatable {
     /// Whether the request lets the model call several tools in one answer
     /// (its `tool_choice` does not set `disable_parallel_tool_use`).
     public var allowsParallelCalls = false
+    /// The model's thinking, written as a block before the answer when the request
+    /// enables thinking; it counts as output.
+    public var thinking: String? { didSet { thinkingTokens = thinking.map(TokenCounter.count) ?? 0 } }
     /// Calls written whole after the first in the same answer (a
     /// `parallel_tool_calls` fault); they count as output.
     public var moreCalls: [ToolCall] = [] {
@@ -62,8 +65,9 @@ public struct PlannedAnswer: Sendable, Equatable {
 
     /// Output tokens of the text and any further calls, counted once per change:
     /// the mock reads it several times per request (usage, rate-limit buckets, journal).
-    public var outputTokens: Int { textTokens + moreCallTokens }
+    public var outputTokens: Int { thinkingTokens + textTokens + moreCallTokens }
     private var textTokens: Int
+    private var thinkingTokens = 0
     private var moreCallTokens = 0
 
     /// For the journal: `golden:<id>`, `judge`, `generic`.
@@ -76,14 +80,16 @@ public struct PlannedAnswer: Sendable, Equatable {
         }
     }
 
-    /// The answer cut to `maxTokens`, with `max_tokens` as its stop reason when cut.
-    /// Made before any further call is added (those are added only where they fit).
+    /// The answer cut to `maxTokens`, thinking included, with `max_tokens` as its
+    /// stop reason when cut. Made before any further call is added (those are
+    /// added only where they fit).
     public func limited(to maxTokens: Int) -> PlannedAnswer {
-        guard textTokens > maxTokens else { return self }
+        let room = maxTokens - thinkingTokens
+        guard textTokens > room else { return self }
         let pieces = TokenCounter.pieces(of: text)
-        guard pieces.count > maxTokens else { return self }
+        guard pieces.count > room else { return self }
         var copy = self
-        copy.text = pieces.prefix(maxTokens).joined()
+        copy.text = pieces.prefix(max(0, room)).joined()
         copy.stopReason = .maxTokens
         return copy
     }

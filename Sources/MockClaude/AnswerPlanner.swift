@@ -21,16 +21,28 @@ struct AnswerPlanner: Sendable {
         let user = request.lastUserText
         if let judge = judgeCall(request, user: user) {
             let verdict = await judgeVerdict(judge)
-            return PlannedAnswer(kind: .judge(verdict), text: verdict.json)
+            return thought(PlannedAnswer(kind: .judge(verdict), text: verdict.json), request, user: user)
         }
-        return plainAnswer(request, user: user)
+        return thought(plainAnswer(request, user: user), request, user: user)
     }
 
     /// The answer when it needs no query: nil for a judge call, whose verdict may
     /// run the candidate SQL.
     func immediateAnswer(_ request: MessagesRequest) -> PlannedAnswer? {
         let user = request.lastUserText
-        return judgeCall(request, user: user) == nil ? plainAnswer(request, user: user) : nil
+        return judgeCall(request, user: user) == nil ? thought(plainAnswer(request, user: user), request, user: user) : nil
+    }
+
+    /// The answer with thinking before it, when the request enables thinking; the
+    /// thinking is cut to leave at least one token of `max_tokens` for the answer.
+    private func thought(_ answer: PlannedAnswer, _ request: MessagesRequest, user: String) -> PlannedAnswer {
+        guard request.thinking?.thinks == true else { return answer }
+        var thought = answer
+        let text = AnswerText.thinking(question: user)
+        let room = max(1, (request.maxTokens ?? Int.max) - 1)
+        let pieces = TokenCounter.pieces(of: text)
+        thought.thinking = pieces.count > room ? pieces.prefix(room).joined() : text
+        return thought
     }
 
     /// `answer` making `calls` tool calls at once (a `parallel_tool_calls` fault); nil when it cannot.

@@ -30,6 +30,15 @@ public enum AnswerText {
         return (0..<count).map { _ in sentences[Int(rng.next() % UInt64(sentences.count))] }.joined(separator: " ")
     }
 
+    /// A model's thinking before it answers `question`: about fifty tokens, the
+    /// same for the same question.
+    public static func thinking(question: String) -> String {
+        let asked = question.count > 160 ? String(question.prefix(160)) + "…" : question
+        return "The user asks: \(quoted(asked)). I should work out what is being asked before answering: "
+            + "which data it needs, which filters apply, and what shape the answer should take. "
+            + "Then I can answer directly and check it against the question."
+    }
+
     /// What a model says when it refuses.
     public static let refusal = "I'm sorry, but I can't help with that request."
 

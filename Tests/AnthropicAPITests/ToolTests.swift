@@ -89,6 +89,42 @@ import Testing
         #expect(TokenCounter.inputTokens(of: offered) > TokenCounter.inputTokens(of: plain) + 10)
     }
 
+    @Test func thinkingStreamEventsAreWireExact() {
+        #expect(StreamEvent.thinkingStart(index: 0).wire
+            == "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}\n\n")
+        #expect(StreamEvent.thinkingDelta(index: 0, thinking: "I \"see\"").wire
+            == "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"I \\\"see\\\"\"}}\n\n")
+        #expect(StreamEvent.signatureDelta(index: 0, signature: "Es1").wire
+            == "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"Es1\"}}\n\n")
+    }
+
+    @Test(arguments: [
+        (#"{"type":"enabled","budget_tokens":500}"#, 4000, "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024"),
+        (#"{"type":"enabled","budget_tokens":4000}"#, 4000, "`max_tokens` must be greater than `thinking.budget_tokens`"),
+        (#"{"type":"enabled"}"#, 4000, "thinking.budget_tokens: Field required"),
+        (#"{"type":"deep"}"#, 4000, "thinking.type: Input tag 'deep'"),
+        (#"{"type":"enabled","budget_tokens":2048}"#, 4000, nil),
+        (#"{"type":"adaptive"}"#, 100, nil),
+    ] as [(String, Int, String?)])
+    func thinkingBudgetsAreCheckedAsTheAPIChecksThem(thinking: String, maxTokens: Int, problem: String?) {
+        let body = #"{"model":"m","max_tokens":\#(maxTokens),"thinking":\#(thinking),"messages":[{"role":"user","content":"q"}]}"#
+        let found: String?
+        do { found = try request(body).validate(requireMaxTokens: true) } catch { found = RequestProblem.describe(error) }
+        if let problem { #expect(found?.hasPrefix(problem) == true, "\(found ?? "none")") } else { #expect(found == nil) }
+    }
+
+    /// Thinking handed back with a tool result is kept for the pairing rules, not read as the question.
+    @Test func thinkingHandedBackIsNotReadAsText() throws {
+        let read = try request(#"""
+            {"model":"m","max_tokens":5000,"thinking":{"type":"enabled","budget_tokens":2000},
+             "messages":[{"role":"user","content":"q"},
+                         {"role":"assistant","content":[{"type":"thinking","thinking":"hmm","signature":"Es1"},{"type":"text","text":"a"}]}]}
+            """#)
+        #expect(read.thinking == ThinkingConfig(.enabled(budgetTokens: 2000)))
+        #expect(read.messages[1].content[0] == .thinking("hmm", signature: "Es1"))
+        #expect(read.messages[1].text == "a")
+    }
+
     @Test func toolStreamEventsAreWireExact() {
         #expect(StreamEvent.toolUseStart(index: 0, id: "toolu_1", name: "lookup").wire
             == "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"lookup\",\"input\":{}}}\n\n")

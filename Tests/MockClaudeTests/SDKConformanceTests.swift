@@ -27,6 +27,7 @@ struct SDKConformanceTests {
         "tool_use streamed: input_json_delta adds up to the same input", "tool_use agent loop: call, result, answer in text",
         "400 for a tool_use without its tool_result",
         "parallel_tool_calls: the SDK reads several calls, streamed or not, and a loop answering all of them ends",
+        "thinking: a signed ThinkingBlock before the answer, streamed as thinking and signature deltas",
     ]
 
     @Test(.enabled(if: python != nil || required, "no .venv-test: run scripts/setup-test-tools"), .timeLimit(.minutes(2)))

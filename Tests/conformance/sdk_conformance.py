@@ -283,6 +283,28 @@ def _():
     assert len([b for b in single.content if b.type == "tool_use"]) == 1, single.content
 
 
+@check("thinking: a signed ThinkingBlock before the answer, streamed as thinking and signature deltas")
+def _():
+    thinking = {"type": "enabled", "budget_tokens": 2048}
+    question = [{"role": "user", "content": "What is the total revenue by region?"}]
+    message = client().messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=question)
+    assert [b.type for b in message.content] == ["thinking", "text"], message.content
+    assert isinstance(message.content[0], anthropic.types.ThinkingBlock) and message.content[0].signature, message.content[0]
+    assert "SUM(s.revenue)" in message.content[1].text, message.content[1]
+    with client().messages.stream(model=MODEL, max_tokens=4000, thinking=thinking, messages=question) as stream:
+        kinds = {event.type for event in stream}
+        final = stream.get_final_message()
+    assert {"thinking", "signature"} <= kinds, kinds
+    assert final.content[0].thinking == message.content[0].thinking and final.content[0].signature, final.content[0]
+    assert final.content[1].text == message.content[1].text, final.content
+    try:
+        client(max_retries=0).messages.create(model=MODEL, max_tokens=2000, thinking={"type": "enabled", "budget_tokens": 2000}, messages=question)
+    except anthropic.BadRequestError as error:
+        assert "max_tokens" in error.body["error"]["message"], error.body
+    else:
+        raise AssertionError("a budget as large as max_tokens was accepted")
+
+
 @check("count_tokens")
 def _():
     count = client().messages.count_tokens(model=MODEL, messages=[{"role": "user", "content": "How many regions do we operate in?"}])

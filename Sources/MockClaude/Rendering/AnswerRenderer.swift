@@ -80,14 +80,20 @@ struct AnswerRenderer: Sendable {
         return [first] + answer.moreCalls.indices.map { "\(first)_\($0 + 2)" }
     }
 
+    /// Signs the thinking as the API does, so a client that hands it back with a
+    /// tool result has a signature to hand back; the mock checks none.
+    private var thinkingSignature: String {
+        answer.thinking.map { "Es" + String(StableHash.hash($0, exchange.requestID), radix: 36) + String(StableHash.hash(exchange.requestID, $0), radix: 36) } ?? ""
+    }
+
     func jsonBody() -> ByteBuffer {
-        var content: [ContentBlock]
+        var content: [ContentBlock] = answer.thinking.map { [.thinking($0, signature: thinkingSignature)] } ?? []
         if let tool = answer.toolName {
             let ids = toolUseIDs
-            content = [.toolUse(id: ids[0], name: tool, input: answer.toolInput)]
+            content.append(.toolUse(id: ids[0], name: tool, input: answer.toolInput))
             content += zip(ids.dropFirst(), answer.moreCalls).map { .toolUse(id: $0, name: $1.name, input: $1.input) }
         } else {
-            content = [.text(answer.text)]
+            content.append(.text(answer.text))
         }
         let message = MessagesResponse(
             id: messageID, model: exchange.model ?? "", content: content, stopReason: answer.stopReason,
@@ -109,7 +115,7 @@ struct AnswerRenderer: Sendable {
         StreamScript(
             opening: .messageStart(id: messageID, model: exchange.model ?? "", inputTokens: exchange.inputTokens,
                                    cacheCreation: exchange.cacheCreationTokens, cacheRead: exchange.cacheReadTokens),
-            toolUseIDs: toolUseIDs, answer: answer, delays: delays, breakage: breakage,
+            toolUseIDs: toolUseIDs, thinkingSignature: thinkingSignature, answer: answer, delays: delays, breakage: breakage,
             tokensPerDelta: runtime.configuration.tokensPerDelta, pingInterval: runtime.configuration.pingInterval
         )
     }

@@ -53,11 +53,20 @@ struct StreamScript: AnswerScript {
     private var position: String.Index
     private var due: (end: String.Index, pieces: Int)?
     private let opening: StreamEvent
-    /// Set when the answer is a tool call: its text is then the input JSON.
-    private let toolUse: (id: String, name: String)?
-    /// Calls after the first (a `parallel_tool_calls` fault), each a block of its
-    /// own, begun once the one before is whole; and the index of the block being written.
-    private var laterCalls: ArraySlice<(id: String, name: String, input: String)> = []
+    /// What the block being written holds, which decides its deltas.
+    private enum Content {
+        case text, toolInput
+        /// Thoughts, signed once they are whole.
+        case thinking(signature: String)
+    }
+
+    private let firstStart: StreamEvent
+    private var content: Content
+    /// Blocks after the first, each begun once the one before is whole: the answer
+    /// after its thinking, calls after the first (a `parallel_tool_calls` fault).
+    /// Empty for most answers, so nothing is allocated for them.
+    private var laterBlocks: ArraySlice<(start: StreamEvent, text: String, content: Content)> = []
+    /// The index of the block being written.
     private var block = 0
     private let stopReason: StopReason
     private let outputTokens: Int
@@ -71,21 +80,33 @@ struct StreamScript: AnswerScript {
     private var batch: ByteBuffer?
 
     init(
-        opening: StreamEvent, toolUseIDs: [String] = [], answer: PlannedAnswer, delays: FaultEffect.Delays,
+        opening: StreamEvent, toolUseIDs: [String] = [], thinkingSignature: String = "", answer: PlannedAnswer, delays: FaultEffect.Delays,
         breakage: (FaultEffect.StreamBreak, FaultEffect.BreakPoint)?, tokensPerDelta: Int, pingInterval: Duration
     ) {
-        text = answer.text
         piecesPerDelta = max(1, tokensPerDelta)
-        position = text.startIndex
         self.opening = opening
+        // The answer's own block comes after any thinking; its calls after it.
+        let index = answer.thinking == nil ? 0 : 1
+        var answerBlock: (start: StreamEvent, text: String, content: Content)
+        var calls: [(start: StreamEvent, text: String, content: Content)] = []
         if let toolUseID = toolUseIDs.first, let tool = answer.toolName {
-            toolUse = (toolUseID, tool)
-            laterCalls = ArraySlice(zip(toolUseIDs.dropFirst(), answer.moreCalls).map { (id: $0, name: $1.name, input: $1.input.jsonText) })
+            answerBlock = (.toolUseStart(index: index, id: toolUseID, name: tool), answer.text, .toolInput)
+            for (offset, (id, call)) in zip(toolUseIDs.dropFirst(), answer.moreCalls).enumerated() {
+                calls.append((.toolUseStart(index: index + 1 + offset, id: id, name: call.name), call.input.jsonText, .toolInput))
+            }
         } else {
-            toolUse = nil
+            answerBlock = (.contentBlockStart(index: index), answer.text, .text)
         }
-        deltaCount = laterCalls.reduce(Self.deltaCount(of: text, piecesPerDelta: piecesPerDelta)) { [piecesPerDelta] in
-            $0 + Self.deltaCount(of: $1.input, piecesPerDelta: piecesPerDelta)
+        if let thinking = answer.thinking {
+            (firstStart, text, content) = (.thinkingStart(index: 0), thinking, .thinking(signature: thinkingSignature))
+            laterBlocks = ArraySlice([answerBlock] + calls)
+        } else {
+            (firstStart, text, content) = answerBlock
+            if !calls.isEmpty { laterBlocks = ArraySlice(calls) }
+        }
+        position = text.startIndex
+        deltaCount = laterBlocks.reduce(Self.deltaCount(of: text, piecesPerDelta: piecesPerDelta)) { [piecesPerDelta] in
+            $0 + Self.deltaCount(of: $1.text, piecesPerDelta: piecesPerDelta)
         }
         stopReason = answer.stopReason
         outputTokens = answer.outputTokens
@@ -100,7 +121,7 @@ struct StreamScript: AnswerScript {
             switch phase {
             case .opening:
                 append(opening)
-                append(toolUse.map { .toolUseStart(index: 0, id: $0.id, name: $0.name) } ?? .contentBlockStart(index: 0))
+                append(firstStart)
                 append(.ping)
                 phase = .atDelta
             case .atDelta:
@@ -120,14 +141,19 @@ struct StreamScript: AnswerScript {
             case .delta:
                 let end = due!.end
                 let piece = String(text[position..<end])
-                append(toolUse == nil ? .textDelta(index: block, text: piece) : .inputJSONDelta(index: block, partialJSON: piece))
+                switch content {
+                case .text: append(.textDelta(index: block, text: piece))
+                case .toolInput: append(.inputJSONDelta(index: block, partialJSON: piece))
+                case .thinking: append(.thinkingDelta(index: block, thinking: piece))
+                }
                 position = end
                 due = nil
-                if position == text.endIndex, let next = laterCalls.popFirst() {
+                if position == text.endIndex, let next = laterBlocks.popFirst() {
+                    if case let .thinking(signature) = content { append(.signatureDelta(index: block, signature: signature)) }
                     append(.contentBlockStop(index: block))
                     block += 1
-                    append(.toolUseStart(index: block, id: next.id, name: next.name))
-                    text = next.input
+                    append(next.start)
+                    (text, content) = (next.text, next.content)
                     position = text.startIndex
                 }
                 cursor += 1

@@ -1,0 +1,112 @@
+import AnthropicAPI
+import Foundation
+import Testing
+import Workload
+@testable import MockClaude
+
+/// Extended thinking over loopback HTTP: the answer begins with a signed
+/// `thinking` block, streamed as `thinking_delta`s and one `signature_delta`.
+@Suite("Extended thinking over loopback HTTP")
+struct ThinkingTests {
+    static let question = "What is the total revenue by region?"
+
+    static func body(_ thinking: [String: Any]?, stream: Bool = false, maxTokens: Int = 4000, messages: [[String: Any]]? = nil, tools: [[String: Any]]? = nil) -> String {
+        var object: [String: Any] = ["model": "claude-opus-4-7", "max_tokens": maxTokens, "stream": stream,
+                                     "messages": messages ?? [["role": "user", "content": question]]]
+        if let thinking { object["thinking"] = thinking }
+        if let tools { object["tools"] = tools }
+        return String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+    }
+
+    static var enabled: [String: Any] { ["type": "enabled", "budget_tokens": 2048] }
+
+    static func blocks(_ reply: MockFixture.Reply) -> [[String: Any]] { reply.json["content"] as? [[String: Any]] ?? [] }
+    static func outputTokens(_ reply: MockFixture.Reply) -> Int { (reply.json["usage"] as? [String: Any])?["output_tokens"] as? Int ?? -1 }
+
+    @Test(arguments: [true, false])
+    func theAnswerBeginsWithSignedThinkingThatCountsAsOutput(fastPath: Bool) async throws {
+        try await MockFixture.with(configure: { $0.fastPath = fastPath }) { mock in
+            let plain = try await mock.post(Self.body(nil))
+            let thought = try await mock.post(Self.body(Self.enabled))
+            #expect(thought.status == 200, "\(thought.body)")
+            let blocks = Self.blocks(thought)
+            #expect(blocks.map { $0["type"] as? String } == ["thinking", "text"], "\(thought.body)")
+            let thinking = try #require(blocks.first?["thinking"] as? String)
+            #expect(thinking == AnswerText.thinking(question: Self.question))
+            #expect((blocks.first?["signature"] as? String)?.isEmpty == false)
+            #expect(blocks.last?["text"] as? String == plain.text, "thinking changes nothing of the answer")
+            #expect(Self.outputTokens(thought) == Self.outputTokens(plain) + TokenCounter.count(thinking))
+            let adaptive = try await mock.post(Self.body(["type": "adaptive"]))
+            #expect(Self.blocks(adaptive).first?["type"] as? String == "thinking")
+            let disabled = try await mock.post(Self.body(["type": "disabled"]))
+            #expect(Self.blocks(disabled).map { $0["type"] as? String } == ["text"])
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func aStreamThinksSignsThenAnswersInTheNextBlock(fastPath: Bool) async throws {
+        try await MockFixture.with(configure: { $0.fastPath = fastPath }) { mock in
+            let whole = try await mock.post(Self.body(Self.enabled))
+            let stream = try await mock.stream(Self.body(Self.enabled, stream: true))
+            let events = stream.events.map { event in
+                (name: event.name, data: (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any] ?? [:])
+            }
+            let starts = events.filter { $0.name == "content_block_start" }.map { ($0.data["index"] as? Int, ($0.data["content_block"] as? [String: Any])?["type"] as? String) }
+            #expect(starts.map(\.0) == [0, 1] && starts.map(\.1) == ["thinking", "text"], "\(starts)")
+            let deltas = events.filter { $0.name == "content_block_delta" }.map { ($0.data["index"] as? Int ?? -1, $0.data["delta"] as? [String: Any] ?? [:]) }
+            let thinking = deltas.filter { $0.0 == 0 && $0.1["type"] as? String == "thinking_delta" }.compactMap { $0.1["thinking"] as? String }
+            #expect(thinking.count > 3)
+            #expect(thinking.joined() == Self.blocks(whole).first?["thinking"] as? String)
+            // The signature comes once, last in its block, before the block stops.
+            let kinds = events.map { $0.name == "content_block_delta" ? ($0.data["delta"] as? [String: Any])?["type"] as? String ?? "" : $0.name }
+            let signature = try #require(kinds.firstIndex(of: "signature_delta"))
+            #expect(kinds.filter { $0 == "signature_delta" }.count == 1)
+            #expect(kinds[signature - 1] == "thinking_delta" && kinds[signature + 1] == "content_block_stop", "\(kinds)")
+            #expect(stream.text == whole.text || stream.text == Self.blocks(whole).last?["text"] as? String)
+            let usage = (stream.data(of: "message_delta")["usage"] as? [String: Any])?["output_tokens"] as? Int
+            #expect(usage == Self.outputTokens(whole))
+        }
+    }
+
+    @Test func budgetsTheAPIRefusesAreRefused() async throws {
+        try await MockFixture.with { mock in
+            let small = try await mock.post(Self.body(["type": "enabled", "budget_tokens": 100]))
+            #expect(small.status == 400 && small.errorType == "invalid_request_error")
+            let over = try await mock.post(Self.body(["type": "enabled", "budget_tokens": 8000], maxTokens: 8000))
+            #expect(over.status == 400)
+            #expect((over.json["error"] as? [String: Any])?["message"] as? String == "`max_tokens` must be greater than `thinking.budget_tokens`")
+        }
+    }
+
+    /// Thinking counts against max_tokens: a tight limit leaves the answer short.
+    @Test func thinkingSharesMaxTokensWithTheAnswer() async throws {
+        try await MockFixture.with { mock in
+            let plain = try await mock.post(Self.body(nil, maxTokens: 30))
+            let tight = try await mock.post(Self.body(["type": "adaptive"], maxTokens: 30))
+            #expect(Self.outputTokens(tight) == 30, "\(tight.body)")
+            #expect(tight.json["stop_reason"] as? String == "max_tokens")
+            let answer = Self.blocks(tight).last?["text"] as? String ?? ""
+            #expect(answer.count < plain.text.count, "\(answer)")
+        }
+    }
+
+    /// An agent with thinking on: thinking, then the call; the thinking handed back
+    /// with the result, then the answer.
+    @Test func anAgentLoopWithThinkingHandsItBackAndEnds() async throws {
+        try await MockFixture.with { mock in
+            let first = try await mock.post(Self.body(Self.enabled, tools: [ToolUseTests.search]))
+            let blocks = Self.blocks(first)
+            #expect(blocks.map { $0["type"] as? String } == ["thinking", "tool_use"], "\(first.body)")
+            let id = try #require(blocks.last?["id"] as? String)
+            let loop: [[String: Any]] = [
+                ["role": "user", "content": Self.question],
+                ["role": "assistant", "content": blocks],
+                ["role": "user", "content": [["type": "tool_result", "tool_use_id": id, "content": "EMEA 10, APAC 7"]]],
+            ]
+            let final = try await mock.post(Self.body(Self.enabled, messages: loop, tools: [ToolUseTests.search]))
+            #expect(final.status == 200, "\(final.body)")
+            #expect(Self.blocks(final).map { $0["type"] as? String } == ["thinking", "text"])
+            #expect(final.json["stop_reason"] as? String == "end_turn")
+        }
+    }
+}
