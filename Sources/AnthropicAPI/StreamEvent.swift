@@ -93,33 +93,17 @@ public enum StreamEvent: Sendable, Equatable {
         case .ping:
             out.append(contentsOf: #"{"type":"ping"}"#.utf8)
         case let .textDelta(index, text):
-            out.append(contentsOf: #"{"type":"content_block_delta","index":"#.utf8)
-            JSONText.appendInteger(index, to: &out)
-            out.append(contentsOf: #","delta":{"type":"text_delta","text":"#.utf8)
-            JSONText.appendQuoted(text, to: &out)
-            out.append(contentsOf: "}}".utf8)
+            Self.appendDelta(index, #"{"type":"text_delta","text":"#, text, to: &out)
         case let .inputJSONDelta(index, partialJSON):
-            out.append(contentsOf: #"{"type":"content_block_delta","index":"#.utf8)
-            JSONText.appendInteger(index, to: &out)
-            out.append(contentsOf: #","delta":{"type":"input_json_delta","partial_json":"#.utf8)
-            JSONText.appendQuoted(partialJSON, to: &out)
-            out.append(contentsOf: "}}".utf8)
+            Self.appendDelta(index, #"{"type":"input_json_delta","partial_json":"#, partialJSON, to: &out)
         case let .thinkingStart(index):
             out.append(contentsOf: #"{"type":"content_block_start","index":"#.utf8)
             JSONText.appendInteger(index, to: &out)
             out.append(contentsOf: #","content_block":{"type":"thinking","thinking":"","signature":""}}"#.utf8)
         case let .thinkingDelta(index, thinking):
-            out.append(contentsOf: #"{"type":"content_block_delta","index":"#.utf8)
-            JSONText.appendInteger(index, to: &out)
-            out.append(contentsOf: #","delta":{"type":"thinking_delta","thinking":"#.utf8)
-            JSONText.appendQuoted(thinking, to: &out)
-            out.append(contentsOf: "}}".utf8)
+            Self.appendDelta(index, #"{"type":"thinking_delta","thinking":"#, thinking, to: &out)
         case let .signatureDelta(index, signature):
-            out.append(contentsOf: #"{"type":"content_block_delta","index":"#.utf8)
-            JSONText.appendInteger(index, to: &out)
-            out.append(contentsOf: #","delta":{"type":"signature_delta","signature":"#.utf8)
-            JSONText.appendQuoted(signature, to: &out)
-            out.append(contentsOf: "}}".utf8)
+            Self.appendDelta(index, #"{"type":"signature_delta","signature":"#, signature, to: &out)
         case let .contentBlockStop(index):
             out.append(contentsOf: #"{"type":"content_block_stop","index":"#.utf8)
             JSONText.appendInteger(index, to: &out)
@@ -139,5 +123,15 @@ public enum StreamEvent: Sendable, Equatable {
             JSONText.appendQuoted(message, to: &out)
             out.append(contentsOf: "}}".utf8)
         }
+    }
+
+    /// A `content_block_delta`: `delta` opens the delta object up to its one string value.
+    private static func appendDelta(_ index: Int, _ delta: StaticString, _ value: String, to out: inout [UInt8]) {
+        out.append(contentsOf: #"{"type":"content_block_delta","index":"#.utf8)
+        JSONText.appendInteger(index, to: &out)
+        out.append(contentsOf: #","delta":"#.utf8)
+        delta.withUTF8Buffer { out.append(contentsOf: $0) }
+        JSONText.appendQuoted(value, to: &out)
+        out.append(contentsOf: "}}".utf8)
     }
 }
