@@ -52,3 +52,21 @@ public struct ThinkingConfig: Codable, Sendable, Equatable {
         return nil
     }
 }
+
+extension MessagesRequest {
+    /// With thinking on, the assistant turn that made the last tool calls must
+    /// begin with its thinking, handed back: the 400 every agent framework that
+    /// drops thinking blocks meets on its second turn.
+    var thinkingTurnProblem: String? {
+        guard thinking?.thinks == true,
+              let index = messages.lastIndex(where: { $0.role == .assistant }),
+              messages[index].content.contains(where: { $0.type == "tool_use" }),
+              let first = messages[index].content.first, first.type != "thinking", first.type != "redacted_thinking"
+        else { return nil }
+        return "messages.\(index).content.0.type: Expected `thinking` or `redacted_thinking`, but found `\(first.type)`. "
+            + "When `thinking` is enabled, a final `assistant` message must start with a thinking block "
+            + "(preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks "
+            + "from previous turns. To avoid this requirement, disable `thinking`. "
+            + "Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking"
+    }
+}

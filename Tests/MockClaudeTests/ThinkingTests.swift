@@ -107,6 +107,15 @@ struct ThinkingTests {
             #expect(final.status == 200, "\(final.body)")
             #expect(Self.blocks(final).map { $0["type"] as? String } == ["thinking", "text"])
             #expect(final.json["stop_reason"] as? String == "end_turn")
+            // The framework bug: the call handed back without the thinking before it.
+            var dropped = loop
+            dropped[1]["content"] = [blocks[1]]
+            let refused = try await mock.post(Self.body(Self.enabled, messages: dropped, tools: [ToolUseTests.search]))
+            #expect(refused.status == 400)
+            let message = (refused.json["error"] as? [String: Any])?["message"] as? String ?? ""
+            #expect(message.hasPrefix("messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`. When `thinking` is enabled"), "\(message)")
+            let withoutThinking = try await mock.post(Self.body(nil, messages: dropped, tools: [ToolUseTests.search]))
+            #expect(withoutThinking.status == 200, "the rule holds only while thinking is on")
         }
     }
 }
