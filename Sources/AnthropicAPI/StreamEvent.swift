@@ -21,7 +21,7 @@ public enum StreamEvent: Sendable, Equatable {
     case thinkingDelta(index: Int, thinking: String)
     case signatureDelta(index: Int, signature: String)
     case contentBlockStop(index: Int)
-    case messageDelta(stopReason: StopReason, outputTokens: Int)
+    case messageDelta(stopReason: StopReason, stopSequence: String? = nil, outputTokens: Int)
     case messageStop
     case error(type: APIErrorType, message: String)
 
@@ -108,10 +108,12 @@ public enum StreamEvent: Sendable, Equatable {
             out.append(contentsOf: #"{"type":"content_block_stop","index":"#.utf8)
             JSONText.appendInteger(index, to: &out)
             out.append(contentsOf: "}".utf8)
-        case let .messageDelta(stopReason, outputTokens):
+        case let .messageDelta(stopReason, stopSequence, outputTokens):
             out.append(contentsOf: #"{"type":"message_delta","delta":{"stop_reason":"#.utf8)
             JSONText.appendQuoted(stopReason.rawValue, to: &out)
-            out.append(contentsOf: #","stop_sequence":null},"usage":{"output_tokens":"#.utf8)
+            out.append(contentsOf: #","stop_sequence":"#.utf8)
+            if let stopSequence { JSONText.appendQuoted(stopSequence, to: &out) } else { out.append(contentsOf: "null".utf8) }
+            out.append(contentsOf: #"},"usage":{"output_tokens":"#.utf8)
             JSONText.appendInteger(outputTokens, to: &out)
             out.append(contentsOf: "}}".utf8)
         case .messageStop:

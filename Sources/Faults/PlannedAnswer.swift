@@ -28,6 +28,8 @@ public struct PlannedAnswer: Sendable, Equatable {
     /// call, its input as compact JSON, which may be cut short.
     public var text: String { didSet { textTokens = TokenCounter.count(text) } }
     public var stopReason: StopReason
+    /// The request's stop sequence the text ended at (`stop_reason: stop_sequence`).
+    public var stopSequence: String?
     /// Set when the answer is a `tool_use` block calling this tool, not text. A
     /// quality fault may turn a call into text (a refusal, prose instead of a call).
     public var toolName: String?
@@ -80,6 +82,24 @@ public struct PlannedAnswer: Sendable, Equatable {
         }
     }
 
+    /// The text answer ended before the first of `sequences` it contains, as the
+    /// model stops where it would write one; a tool call's input is not cut.
+    public func stopped(at sequences: [String]?) -> PlannedAnswer {
+        guard toolName == nil, let sequences, !sequences.isEmpty else { return self }
+        var first: (range: Range<String.Index>, sequence: String)?
+        for sequence in sequences where !sequence.isEmpty {
+            if let range = text.range(of: sequence), first.map({ range.lowerBound < $0.range.lowerBound }) ?? true {
+                first = (range, sequence)
+            }
+        }
+        guard let first else { return self }
+        var copy = self
+        copy.text = String(text[..<first.range.lowerBound])
+        copy.stopReason = .stopSequence
+        copy.stopSequence = first.sequence
+        return copy
+    }
+
     /// The answer cut to `maxTokens`, thinking included, with `max_tokens` as its
     /// stop reason when cut. Made before any further call is added (those are
     /// added only where they fit).
@@ -90,6 +110,7 @@ public struct PlannedAnswer: Sendable, Equatable {
         guard pieces.count > room else { return self }
         var copy = self
         copy.text = pieces.prefix(max(0, room)).joined()
+        copy.stopSequence = nil
         copy.stopReason = .maxTokens
         return copy
     }

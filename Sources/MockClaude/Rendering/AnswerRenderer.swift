@@ -95,11 +95,12 @@ struct AnswerRenderer: Sendable {
         } else {
             content.append(.text(answer.text))
         }
-        let message = MessagesResponse(
+        var message = MessagesResponse(
             id: messageID, model: exchange.model ?? "", content: content, stopReason: answer.stopReason,
             usage: Usage(inputTokens: exchange.inputTokens, outputTokens: answer.outputTokens,
                          cacheCreationInputTokens: exchange.cacheCreationTokens, cacheReadInputTokens: exchange.cacheReadTokens)
         )
+        message.stopSequence = answer.stopSequence
         return ByteBuffer(bytes: message.jsonBytes)
     }
 

@@ -69,6 +69,7 @@ struct StreamScript: AnswerScript {
     /// The index of the block being written.
     private var block = 0
     private let stopReason: StopReason
+    private let stopSequence: String?
     private let outputTokens: Int
     private let firstToken: Duration
     private let perToken: Duration
@@ -109,6 +110,7 @@ struct StreamScript: AnswerScript {
             $0 + Self.deltaCount(of: $1.text, piecesPerDelta: piecesPerDelta)
         }
         stopReason = answer.stopReason
+        stopSequence = answer.stopSequence
         outputTokens = answer.outputTokens
         firstToken = delays.firstToken
         perToken = delays.perToken
@@ -177,7 +179,7 @@ struct StreamScript: AnswerScript {
                     continue
                 }
                 append(.contentBlockStop(index: block))
-                append(.messageDelta(stopReason: stopReason, outputTokens: outputTokens))
+                append(.messageDelta(stopReason: stopReason, stopSequence: stopSequence, outputTokens: outputTokens))
                 append(.messageStop)
                 phase = .ending(.finish(ending: "complete", errorType: nil))
             case let .ending(ending):

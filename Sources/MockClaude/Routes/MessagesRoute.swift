@@ -141,14 +141,14 @@ struct MessagesRoute: Sendable {
     func decide(_ received: Received, honest: PlannedAnswer) -> Decided {
         let exchange = received.exchange, decoded = received.decoded
         let limit = decoded.maxTokens ?? Int.max
-        let honest = honest.limited(to: limit)
+        let honest = honest.stopped(at: decoded.stopSequences).limited(to: limit)
         let facts = RequestFacts(
             endpoint: exchange.endpoint, path: exchange.path, model: decoded.model, provider: exchange.provider, apiKey: received.apiKey,
             stream: exchange.stream, requestID: exchange.identity.requestID, attempt: exchange.identity.attempt,
             inputTokens: exchange.inputTokens, header: received.header
         )
         var decision = runtime.plan.decide(FaultRequest(facts: facts, answer: honest, now: exchange.arrival, clock: runtime.clock))
-        var answer = decision.effect.answer?.limited(to: limit) ?? honest
+        var answer = decision.effect.answer?.stopped(at: decoded.stopSequences).limited(to: limit) ?? honest
         if let calls = decision.effect.toolCalls {
             if let parallel = runtime.planner.parallel(answer, calls: calls, for: decoded) {
                 answer = parallel
