@@ -41,9 +41,7 @@ public struct PlannedAnswer: Sendable, Equatable {
     public var thinking: String? { didSet { thinkingTokens = thinking.map(TokenCounter.count) ?? 0 } }
     /// Calls written whole after the first in the same answer (a
     /// `parallel_tool_calls` fault); they count as output.
-    public var moreCalls: [ToolCall] = [] {
-        didSet { moreCallTokens = moreCalls.reduce(0) { $0 + TokenCounter.count($1.input.jsonText) } }
-    }
+    public var moreCalls: [ToolCall] = []
 
     public init(kind: Kind, text: String, stopReason: StopReason = .endTurn) {
         self.kind = kind; self.text = text; self.stopReason = stopReason
@@ -65,12 +63,14 @@ public struct PlannedAnswer: Sendable, Equatable {
         JSONValue.parsing(completedPrefixOf: text)
     }
 
-    /// Output tokens of the text and any further calls, counted once per change:
-    /// the mock reads it several times per request (usage, rate-limit buckets, journal).
-    public var outputTokens: Int { thinkingTokens + textTokens + moreCallTokens }
+    /// Output tokens of the thinking, the text and any further calls. Text and
+    /// thinking are counted once per change, as the mock reads this several times
+    /// per request (usage, rate-limit buckets, journal); further calls, rare, each time.
+    public var outputTokens: Int {
+        moreCalls.isEmpty ? thinkingTokens + textTokens : moreCalls.reduce(thinkingTokens + textTokens) { $0 + TokenCounter.count($1.input.jsonText) }
+    }
     private var textTokens: Int
     private var thinkingTokens = 0
-    private var moreCallTokens = 0
 
     /// For the journal: `golden:<id>`, `judge`, `generic`.
     public var kindLabel: String {

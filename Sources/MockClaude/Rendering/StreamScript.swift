@@ -35,7 +35,7 @@ struct StreamScript: AnswerScript {
     }
 
     private enum Phase {
-        case opening, atDelta, delta, tail
+        case atDelta, delta, tail
         case waiting(Duration, then: After)
         case pinging(Duration, then: After)
         case ending(Ending)
@@ -52,7 +52,6 @@ struct StreamScript: AnswerScript {
     /// Where the next delta starts; and the delta due next, once cut.
     private var position: String.Index
     private var due: (end: String.Index, pieces: Int)?
-    private let opening: StreamEvent
     /// What the block being written holds, which decides its deltas.
     private enum Content {
         case text, toolInput
@@ -60,7 +59,6 @@ struct StreamScript: AnswerScript {
         case thinking(signature: String)
     }
 
-    private let firstStart: StreamEvent
     private var content: Content
     /// Blocks after the first, each begun once the one before is whole: the answer
     /// after its thinking, calls after the first (a `parallel_tool_calls` fault).
@@ -75,7 +73,7 @@ struct StreamScript: AnswerScript {
     private let perToken: Duration
     private let pingInterval: Duration
     private let breakage: (at: Int, kind: FaultEffect.StreamBreak)?
-    private var phase = Phase.opening
+    private var phase = Phase.atDelta
     private var cursor = 0
     /// Nil, not empty, between writes: an empty buffer still holds storage.
     private var batch: ByteBuffer?
@@ -85,7 +83,6 @@ struct StreamScript: AnswerScript {
         breakage: (FaultEffect.StreamBreak, FaultEffect.BreakPoint)?, tokensPerDelta: Int, pingInterval: Duration
     ) {
         piecesPerDelta = max(1, tokensPerDelta)
-        self.opening = opening
         // The answer's own block comes after any thinking; its calls after it.
         let index = answer.thinking == nil ? 0 : 1
         var answerBlock: (start: StreamEvent, text: String, content: Content)
@@ -98,6 +95,7 @@ struct StreamScript: AnswerScript {
         } else {
             answerBlock = (.contentBlockStart(index: index), answer.text, .text)
         }
+        let firstStart: StreamEvent
         if let thinking = answer.thinking {
             (firstStart, text, content) = (.thinkingStart(index: 0), thinking, .thinking(signature: thinkingSignature))
             laterBlocks = ArraySlice([answerBlock] + calls)
@@ -116,16 +114,16 @@ struct StreamScript: AnswerScript {
         perToken = delays.perToken
         self.pingInterval = pingInterval
         self.breakage = breakage.map { [deltaCount] in (at: $0.1.deltas(outOf: deltaCount), kind: $0.0) }
+        // Written now rather than kept: a held stream would carry both events (and
+        // the message id's storage) for its whole life.
+        append(opening)
+        append(firstStart)
+        append(.ping)
     }
 
     mutating func next() -> Step {
         while true {
             switch phase {
-            case .opening:
-                append(opening)
-                append(firstStart)
-                append(.ping)
-                phase = .atDelta
             case .atDelta:
                 guard cursor < deltaCount else {
                     // No text at all: the first-token wait still happens.
