@@ -8,7 +8,10 @@ public struct FaultEffect: Sendable, Equatable {
     /// How the response ends early, if it does.
     public var outcome: Outcome?
     /// A replaced answer (quality faults) and the mode's name for the journal.
-    public var answer: PlannedAnswer?
+    public var answer: PlannedAnswer? {
+        get { replaced?.answer }
+        set { replaced = newValue.map(Replaced.init) }
+    }
     public var quality: String?
     /// Headers added to the response whatever else happens (rate-limit state).
     public var headers: [Header] = []
@@ -22,6 +25,15 @@ public struct FaultEffect: Sendable, Equatable {
     ) {
         self.delays = delays; self.outcome = outcome; self.answer = answer; self.quality = quality; self.headers = headers
         self.toolCalls = toolCalls
+    }
+
+    /// Held apart: most effects replace no answer, and every answer being played
+    /// out (ten thousand held streams) carries its effect.
+    private var replaced: Replaced?
+    private final class Replaced: Sendable, Equatable {
+        let answer: PlannedAnswer
+        init(_ answer: PlannedAnswer) { self.answer = answer }
+        static func == (a: Replaced, b: Replaced) -> Bool { a.answer == b.answer }
     }
 
     /// A name and value.
