@@ -328,6 +328,7 @@ extension ContentBlock {
             var toolUseID: String?
             switch type {
             case "tool_use": return nil  // its input is JSON of any shape
+            case "thinking", "redacted_thinking": return nil  // handed back whole, signature and all
             case "tool_result":
                 guard case let .string(id)? = value["tool_use_id"] else { return nil }
                 toolUseID = id

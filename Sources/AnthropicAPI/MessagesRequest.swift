@@ -115,7 +115,7 @@ public struct Message: Codable, Sendable, Equatable {
 
     /// The text of all the message's blocks but thinking, which the API ignores
     /// when it is handed back (it is neither read again nor counted as input).
-    public var text: String { content.lazy.filter { $0.type != "thinking" }.map(\.text).joined(separator: "\n") }
+    public var text: String { content.lazy.filter { !$0.isThinking }.map(\.text).joined(separator: "\n") }
 }
 
 /// A content block. Text is what a mock reads; other blocks (images, tool results,
@@ -132,7 +132,8 @@ public struct ContentBlock: Codable, Sendable, Equatable {
     public var name: String?
     /// A `tool_use` block's arguments.
     public var input: JSONValue?
-    /// A `thinking` block's signature (its thoughts are in `text`).
+    /// A `thinking` block's signature (its thoughts are in `text`), or a
+    /// `redacted_thinking` block's encrypted `data`: what a client hands back unchanged.
     public var signature: String?
 
     public init(type: String, text: String, cacheControl: Bool = false, toolUseID: String? = nil, name: String? = nil, input: JSONValue? = nil) {
@@ -157,13 +158,24 @@ public struct ContentBlock: Codable, Sendable, Equatable {
         return block
     }
 
+    /// Thinking the API sends encrypted (its safety systems flagged it): opaque
+    /// `data` the client cannot read but must hand back.
+    public static func redactedThinking(data: String) -> ContentBlock {
+        var block = ContentBlock(type: "redacted_thinking", text: "")
+        block.signature = data
+        return block
+    }
+
+    /// A `thinking` or `redacted_thinking` block.
+    public var isThinking: Bool { type == "thinking" || type == "redacted_thinking" }
+
     /// The answer to a tool call.
     public static func toolResult(id: String, text: String) -> ContentBlock {
         ContentBlock(type: "tool_result", text: text, toolUseID: id)
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, text, content, cacheControl = "cache_control", id, toolUseID = "tool_use_id", name, input, thinking, signature
+        case type, text, content, cacheControl = "cache_control", id, toolUseID = "tool_use_id", name, input, thinking, signature, data
     }
     private struct CacheControl: Codable { var type = "ephemeral" }
 
@@ -176,6 +188,9 @@ public struct ContentBlock: Codable, Sendable, Equatable {
         } else if type == "thinking" {
             text = try c.decode(String.self, forKey: .thinking)
             signature = try c.decodeIfPresent(String.self, forKey: .signature)
+        } else if type == "redacted_thinking" {
+            text = ""
+            signature = try c.decode(String.self, forKey: .data)
         } else if let nested = try? c.decodeIfPresent(String.self, forKey: .content) {
             text = nested
         } else if let blocks = try? c.decodeIfPresent([ContentBlock].self, forKey: .content) {
@@ -209,6 +224,8 @@ public struct ContentBlock: Codable, Sendable, Equatable {
         case "thinking":
             try c.encode(text, forKey: .thinking)
             try c.encode(signature ?? "", forKey: .signature)
+        case "redacted_thinking":
+            try c.encode(signature ?? "", forKey: .data)
         default:
             try c.encode(text, forKey: .text)
         }

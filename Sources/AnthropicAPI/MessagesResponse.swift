@@ -78,7 +78,7 @@ public struct MessagesResponse: Codable, Sendable, Equatable {
 
     /// The body as the mock sends it: the same JSON as the `Codable` form with
     /// sorted keys, written by hand because `JSONEncoder` was the largest cost of a
-    /// mock request. Text, `tool_use` and `thinking` blocks carry over, which is all the mock answers.
+    /// mock request. Text, `tool_use`, `thinking` and `redacted_thinking` blocks carry over, which is all the mock answers.
     public var jsonText: String { String(decoding: jsonBytes, as: UTF8.self) }
 
     /// `jsonText` as UTF-8 bytes, which is what goes on the wire.
@@ -95,6 +95,8 @@ public struct MessagesResponse: Codable, Sendable, Equatable {
                 raw(#"{"id":"#); JSONText.appendQuoted(block.toolUseID ?? "", to: &out)
                 raw(#","input":"#); (block.input ?? .object([:])).appendJSON(to: &out)
                 raw(#","name":"#); JSONText.appendQuoted(block.name ?? "", to: &out)
+            } else if block.type == "redacted_thinking" {
+                raw(#"{"data":"#); JSONText.appendQuoted(block.signature ?? "", to: &out)
             } else if block.type == "thinking" {
                 raw(#"{"signature":"#); JSONText.appendQuoted(block.signature ?? "", to: &out)
                 raw(#","thinking":"#); JSONText.appendQuoted(block.text, to: &out)

@@ -20,6 +20,8 @@ public enum StreamEvent: Sendable, Equatable {
     case thinkingStart(index: Int)
     case thinkingDelta(index: Int, thinking: String)
     case signatureDelta(index: Int, signature: String)
+    /// A `redacted_thinking` block, whole in its start: encrypted thoughts have no deltas.
+    case redactedThinkingStart(index: Int, data: String)
     case contentBlockStop(index: Int)
     case messageDelta(stopReason: StopReason, stopSequence: String? = nil, outputTokens: Int)
     case messageStop
@@ -29,7 +31,7 @@ public enum StreamEvent: Sendable, Equatable {
     public var name: String {
         switch self {
         case .messageStart: "message_start"
-        case .contentBlockStart, .toolUseStart, .thinkingStart: "content_block_start"
+        case .contentBlockStart, .toolUseStart, .thinkingStart, .redactedThinkingStart: "content_block_start"
         case .ping: "ping"
         case .textDelta, .inputJSONDelta, .thinkingDelta, .signatureDelta: "content_block_delta"
         case .contentBlockStop: "content_block_stop"
@@ -100,6 +102,12 @@ public enum StreamEvent: Sendable, Equatable {
             out.append(contentsOf: #"{"type":"content_block_start","index":"#.utf8)
             JSONText.appendInteger(index, to: &out)
             out.append(contentsOf: #","content_block":{"type":"thinking","thinking":"","signature":""}}"#.utf8)
+        case let .redactedThinkingStart(index, data):
+            out.append(contentsOf: #"{"type":"content_block_start","index":"#.utf8)
+            JSONText.appendInteger(index, to: &out)
+            out.append(contentsOf: #","content_block":{"type":"redacted_thinking","data":"#.utf8)
+            JSONText.appendQuoted(data, to: &out)
+            out.append(contentsOf: "}}".utf8)
         case let .thinkingDelta(index, thinking):
             Self.appendDelta(index, #"{"type":"thinking_delta","thinking":"#, thinking, to: &out)
         case let .signatureDelta(index, signature):

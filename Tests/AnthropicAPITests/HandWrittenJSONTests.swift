@@ -25,6 +25,16 @@ import Testing
         #expect(try JSONDecoder().decode(MessagesResponse.self, from: Data(response.jsonBytes)) == response)
     }
 
+    @Test func aRedactedThinkingBlockIsWrittenAsTheEncoderWritesIt() throws {
+        let response = MessagesResponse(id: "msg_1", model: "m", content: [.redactedThinking(data: "EuAb+/="), .text("SELECT 1;")],
+                                        stopReason: .endTurn, usage: Usage(inputTokens: 1, outputTokens: 9))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(response.jsonText == String(decoding: try encoder.encode(response), as: UTF8.self))
+        #expect(response.jsonText.hasPrefix(#"{"content":[{"data":"EuAb+/=","type":"redacted_thinking"},{"text":"SELECT 1;","type":"text"}]"#))
+        #expect(try JSONDecoder().decode(MessagesResponse.self, from: Data(response.jsonBytes)) == response)
+    }
+
     @Test func theASCIITokenCountIsTheCharacterCount() {
         var random = SystemRandomNumberGenerator()
         let alphabet = Array(0..<128).map { Character(Unicode.Scalar(UInt8($0))) }

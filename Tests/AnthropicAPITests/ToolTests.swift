@@ -96,6 +96,8 @@ import Testing
             == "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"I \\\"see\\\"\"}}\n\n")
         #expect(StreamEvent.signatureDelta(index: 0, signature: "Es1").wire
             == "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"Es1\"}}\n\n")
+        #expect(StreamEvent.redactedThinkingStart(index: 0, data: "EuA/b=").wire
+            == "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"redacted_thinking\",\"data\":\"EuA/b=\"}}\n\n")
     }
 
     @Test(arguments: [
@@ -123,6 +125,26 @@ import Testing
         #expect(read.thinking == ThinkingConfig(.enabled(budgetTokens: 2000)))
         #expect(read.messages[1].content[0] == .thinking("hmm", signature: "Es1"))
         #expect(read.messages[1].text == "a")
+    }
+
+    /// Redacted thinking handed back keeps its data (for the API's check) and is neither text nor input.
+    @Test func redactedThinkingHandedBackKeepsItsDataAndIsNotReadAsText() throws {
+        let body = #"""
+            {"model":"m","max_tokens":5000,"thinking":{"type":"enabled","budget_tokens":2000},
+             "messages":[{"role":"user","content":"q"},
+                         {"role":"assistant","content":[{"type":"redacted_thinking","data":"EuXyZ"},{"type":"text","text":"a"}]}]}
+            """#
+        let read = try request(body)
+        #expect(read.messages[1].content[0] == .redactedThinking(data: "EuXyZ"))
+        #expect(read.messages[1].content[0].isThinking)
+        #expect(read.messages[1].text == "a")
+        let plain = try request(body.replacingOccurrences(of: #"{"type":"redacted_thinking","data":"EuXyZ"},"#, with: ""))
+        #expect(TokenCounter.inputTokens(of: read) == TokenCounter.inputTokens(of: plain))
+        let encoded = String(decoding: try JSONEncoder().encode(read.messages[1].content[0]), as: UTF8.self)
+        #expect(encoded.contains(#""data":"EuXyZ""#) && !encoded.contains("text"), "\(encoded)")
+        #expect(throws: (any Error).self) {
+            try request(#"{"model":"m","max_tokens":5,"messages":[{"role":"assistant","content":[{"type":"redacted_thinking"}]}]}"#)
+        }
     }
 
     @Test func toolStreamEventsAreWireExact() {
