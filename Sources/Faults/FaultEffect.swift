@@ -18,13 +18,15 @@ public struct FaultEffect: Sendable, Equatable {
     /// How many tool calls an answer that calls a tool makes at once; the mock,
     /// which holds the request's tools, writes them.
     public var toolCalls: Int?
+    /// Whether the answer's thinking is sent encrypted (`redacted_thinking`).
+    public var redactsThinking = false
 
     public init(
         delays: Delays = Delays(), outcome: Outcome? = nil, answer: PlannedAnswer? = nil, quality: String? = nil,
-        headers: [Header] = [], toolCalls: Int? = nil
+        headers: [Header] = [], toolCalls: Int? = nil, redactsThinking: Bool = false
     ) {
         self.delays = delays; self.outcome = outcome; self.answer = answer; self.quality = quality; self.headers = headers
-        self.toolCalls = toolCalls
+        self.toolCalls = toolCalls; self.redactsThinking = redactsThinking
     }
 
     /// Held apart: most effects replace no answer, and every answer being played

@@ -43,7 +43,8 @@ public struct FaultDecision: Sendable {
 ///    wrong answer can also be cut off);
 /// 4. the first firing `parallel_tool_calls` sets how many calls an answer makes,
 ///    if it still calls a tool after the quality fault;
-/// 5. headers (rate-limit state) are always added.
+/// 5. the first firing `redacted_thinking` sends the answer's thinking encrypted;
+/// 6. headers (rate-limit state) are always added.
 /// A fault that changed nothing under these rules is not recorded as applied.
 public struct FaultPlan: Sendable {
     public let seed: UInt64
@@ -153,6 +154,10 @@ public struct FaultPlan: Sendable {
         }
         if let calls = effect.toolCalls, merged.toolCalls == nil {
             merged.toolCalls = calls
+            changed = true
+        }
+        if effect.redactsThinking, !merged.redactsThinking {
+            merged.redactsThinking = true
             changed = true
         }
         return changed

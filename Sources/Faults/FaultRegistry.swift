@@ -15,6 +15,7 @@ public enum FaultRegistry {
         TruncateFault.self,
         QualityFault.self,
         ParallelToolCallsFault.self,
+        RedactedThinkingFault.self,
     ]
 
     /// The kinds, in registry order.

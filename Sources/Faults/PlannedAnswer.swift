@@ -39,6 +39,11 @@ public struct PlannedAnswer: Sendable, Equatable {
     /// The model's thinking, written as a block before the answer when the request
     /// enables thinking; it counts as output.
     public var thinking: String? { didSet { thinkingTokens = thinking.map(TokenCounter.count) ?? 0 } }
+    /// Whether the thinking is sent encrypted, as a `redacted_thinking` block
+    /// (a `redacted_thinking` fault); it still counts as output.
+    public var thinkingRedacted = false
+    /// The thinking's output tokens.
+    public var thinkingTokenCount: Int { thinkingTokens }
     /// Calls written whole after the first in the same answer (a
     /// `parallel_tool_calls` fault); they count as output.
     public var moreCalls: [ToolCall] = []

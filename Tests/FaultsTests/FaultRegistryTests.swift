@@ -17,6 +17,7 @@ import Testing
         "truncate": "{ truncate: { after_deltas: 1 } }",
         "quality": "{ quality: { mode: [hallucinated_column, refusal] } }",
         "parallel_tool_calls": "{ parallel_tool_calls: { calls: 3 } }",
+        "redacted_thinking": "{ redacted_thinking: {} }",
     ]
 
     @Test func everyRegisteredFaultRoundTripsThroughYAML() throws {
@@ -46,6 +47,7 @@ import Testing
         ("{ truncate: { at: 3 } }", "unknown key 'at'"),
         ("{ parallel_tool_calls: { calls: 1 } }", "calls must be at least 2"),
         ("{ parallel_tool_calls: { calls: 40 } }", "calls must be at most 16"),
+        ("{ redacted_thinking: { share: 50% } }", "unknown key 'share'"),
     ])
     func badParametersAreReportedWithTheirLine(inject: String, message: String) {
         #expect {

@@ -28,6 +28,7 @@ struct SDKConformanceTests {
         "400 for a tool_use without its tool_result",
         "parallel_tool_calls: the SDK reads several calls, streamed or not, and a loop answering all of them ends",
         "thinking: a signed ThinkingBlock before the answer, streamed as thinking and signature deltas",
+        "redacted_thinking: a RedactedThinkingBlock, streamed whole, handed back in an agent loop that ends",
     ]
 
     @Test(.enabled(if: python != nil || required, "no .venv-test: run scripts/setup-test-tools"), .timeLimit(.minutes(2)))

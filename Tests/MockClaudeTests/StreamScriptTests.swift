@@ -11,11 +11,12 @@ struct StreamScriptTests {
     /// Each step in words: the events a write carries (a delta with its text),
     /// a pause in milliseconds, or how the stream ends.
     static func steps(
-        _ text: String, delays: FaultEffect.Delays = .init(), breakage: (FaultEffect.StreamBreak, FaultEffect.BreakPoint)? = nil
+        _ text: String, answer: PlannedAnswer? = nil, delays: FaultEffect.Delays = .init(),
+        breakage: (FaultEffect.StreamBreak, FaultEffect.BreakPoint)? = nil
     ) -> [String] {
         var script = StreamScript(
-            opening: .messageStart(id: "msg_1", model: "claude-opus-4-7", inputTokens: 9),
-            answer: PlannedAnswer(kind: .generic, text: text), delays: delays, breakage: breakage,
+            opening: .messageStart(id: "msg_1", model: "claude-opus-4-7", inputTokens: 9), thinkingSignature: "EuQ=",
+            answer: answer ?? PlannedAnswer(kind: .generic, text: text), delays: delays, breakage: breakage,
             tokensPerDelta: 3, pingInterval: .milliseconds(40)
         )
         var seen: [String] = []
@@ -27,7 +28,8 @@ struct StreamScriptTests {
                     guard name == "content_block_delta" else { return name }
                     let data = Data(event.components(separatedBy: "\ndata: ")[1].utf8)
                     let object = try! JSONSerialization.jsonObject(with: data) as! [String: Any]
-                    return "delta(\((object["delta"] as! [String: Any])["text"] as! String))"
+                    let delta = object["delta"] as! [String: Any]
+                    return "delta(\((delta["text"] ?? delta["thinking"] ?? delta["signature"]) as! String))"
                 }
                 seen.append("write " + events.joined(separator: " "))
             case let .pause(duration):
@@ -83,5 +85,26 @@ struct StreamScriptTests {
             "write content_block_stop message_delta message_stop",
             "end finish(ending: \"complete\", errorType: nil)",
         ])
+    }
+
+    /// Encrypted thinking has no deltas: its block is whole at once, and the
+    /// answer's first token waits as long as writing the thoughts would have taken.
+    @Test func redactedThinkingIsWholeAtOnceAndTheAnswerWaitsItsTime() {
+        var answer = PlannedAnswer(kind: .generic, text: "Hi there")
+        answer.thinking = "Let me think about it."
+        answer.thinkingRedacted = true
+        let delays = FaultEffect.Delays(firstToken: .milliseconds(30), perToken: .milliseconds(10))
+        let steps = Self.steps("", answer: answer, delays: delays)
+        #expect(steps.first == "write message_start content_block_start content_block_stop content_block_start ping", "\(steps)")
+        let waits = steps.dropFirst().prefix { !$0.contains("delta(") }.compactMap { step in
+            step.hasPrefix("pause ") ? Int(step.dropFirst(6).dropLast(2)) : nil
+        }
+        #expect(waits.reduce(0, +) == 30 + 10 * answer.thinkingTokenCount, "\(steps)")
+        #expect(answer.thinkingTokenCount > 3)
+        #expect(steps.suffix(2) == ["write delta(Hi there) content_block_stop message_delta message_stop", "end finish(ending: \"complete\", errorType: nil)"])
+        answer.thinkingRedacted = false
+        let clear = Self.steps("", answer: answer)
+        #expect(clear.first?.hasPrefix("write message_start content_block_start ping delta(Let me") == true, "\(clear)")
+        #expect(clear.first?.contains("delta(EuQ=) content_block_stop content_block_start delta(Hi there)") == true, "\(clear)")
     }
 }

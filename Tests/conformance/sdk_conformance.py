@@ -305,6 +305,32 @@ def _():
         raise AssertionError("a budget as large as max_tokens was accepted")
 
 
+@check("redacted_thinking: a RedactedThinkingBlock, streamed whole, handed back in an agent loop that ends")
+def _():
+    add_fault("redact", "redacted", {"redacted_thinking": {}})
+    thinking = {"type": "enabled", "budget_tokens": 2048}
+    reply = client("redacted").messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=QUESTION, tools=[WEATHER_TOOL])
+    assert [b.type for b in reply.content] == ["redacted_thinking", "tool_use"], reply.content
+    assert isinstance(reply.content[0], anthropic.types.RedactedThinkingBlock) and reply.content[0].data, reply.content[0]
+    with client("redacted").messages.stream(model=MODEL, max_tokens=4000, thinking=thinking, messages=QUESTION, tools=[WEATHER_TOOL]) as stream:
+        kinds = {event.type for event in stream}
+        final = stream.get_final_message()
+    assert "thinking" not in kinds and "signature" not in kinds, kinds
+    assert isinstance(final.content[0], anthropic.types.RedactedThinkingBlock) and final.content[0].data, final.content
+    assert final.content[1].input == reply.content[1].input, final.content
+    messages = QUESTION + [{"role": "assistant", "content": reply.content},
+                           {"role": "user", "content": [{"type": "tool_result", "tool_use_id": reply.content[1].id, "content": "18 C"}]}]
+    answer = client("redacted").messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=messages, tools=[WEATHER_TOOL])
+    assert answer.stop_reason == "end_turn" and answer.content[-1].text, answer
+    messages[1]["content"] = [b for b in reply.content if b.type != "redacted_thinking"]
+    try:
+        client("redacted", max_retries=0).messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=messages, tools=[WEATHER_TOOL])
+    except anthropic.BadRequestError as error:
+        assert "Expected `thinking` or `redacted_thinking`" in error.body["error"]["message"], error.body
+    else:
+        raise AssertionError("a turn handed back without its redacted thinking was accepted")
+
+
 @check("count_tokens")
 def _():
     count = client().messages.count_tokens(model=MODEL, messages=[{"role": "user", "content": "How many regions do we operate in?"}])

@@ -86,8 +86,18 @@ struct AnswerRenderer: Sendable {
         answer.thinking.map { "Es" + String(StableHash.hash($0, exchange.requestID), radix: 36) + String(StableHash.hash(exchange.requestID, $0), radix: 36) } ?? ""
     }
 
+    /// The thinking encrypted, as a `redacted_thinking` fault sends it: opaque
+    /// base64 as long as the thoughts, the same for the same attempt.
+    private var redactedThinkingData: String {
+        guard let thinking = answer.thinking, answer.thinkingRedacted else { return "" }
+        var random = SeededRandom(seed: StableHash.hash(exchange.requestID, thinking, "redacted"))
+        return "Eu" + Data(thinking.utf8.map { $0 ^ UInt8(truncatingIfNeeded: random.next()) }).base64EncodedString()
+    }
+
     func jsonBody() -> ByteBuffer {
-        var content: [ContentBlock] = answer.thinking.map { [.thinking($0, signature: thinkingSignature)] } ?? []
+        var content: [ContentBlock] = answer.thinking.map {
+            [answer.thinkingRedacted ? .redactedThinking(data: redactedThinkingData) : .thinking($0, signature: thinkingSignature)]
+        } ?? []
         if let tool = answer.toolName {
             let ids = toolUseIDs
             content.append(.toolUse(id: ids[0], name: tool, input: answer.toolInput))
@@ -116,7 +126,7 @@ struct AnswerRenderer: Sendable {
         StreamScript(
             opening: .messageStart(id: messageID, model: exchange.model ?? "", inputTokens: exchange.inputTokens,
                                    cacheCreation: exchange.cacheCreationTokens, cacheRead: exchange.cacheReadTokens),
-            toolUseIDs: toolUseIDs, thinkingSignature: thinkingSignature, answer: answer, delays: delays, breakage: breakage,
+            toolUseIDs: toolUseIDs, thinkingSignature: answer.thinkingRedacted ? redactedThinkingData : thinkingSignature, answer: answer, delays: delays, breakage: breakage,
             tokensPerDelta: runtime.configuration.tokensPerDelta, pingInterval: runtime.configuration.pingInterval
         )
     }

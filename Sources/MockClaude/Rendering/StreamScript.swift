@@ -15,7 +15,9 @@ import NIOCore
 /// │ pause(per_token × pieces) │ delta … ──break?── content_block_stop message_delta message_stop
 /// ```
 /// Events that no pause separates leave in one write; a pause longer than the
-/// ping interval is cut into pings.
+/// ping interval is cut into pings. Thinking, when asked for, is the first block;
+/// redacted (encrypted), it is whole in its start and the answer's first token
+/// waits the time writing it would take.
 struct StreamScript: AnswerScript {
     enum Step {
         case write(ByteBuffer)
@@ -78,6 +80,8 @@ struct StreamScript: AnswerScript {
     /// Nil, not empty, between writes: an empty buffer still holds storage.
     private var batch: ByteBuffer?
 
+    /// - Parameter thinkingSignature: the thinking's signature, or its encrypted
+    ///   data when the answer's thinking is redacted.
     init(
         opening: StreamEvent, toolUseIDs: [String] = [], thinkingSignature: String = "", answer: PlannedAnswer, delays: FaultEffect.Delays,
         breakage: (FaultEffect.StreamBreak, FaultEffect.BreakPoint)?, tokensPerDelta: Int, pingInterval: Duration
@@ -96,7 +100,13 @@ struct StreamScript: AnswerScript {
             answerBlock = (.contentBlockStart(index: index), answer.text, .text)
         }
         let firstStart: StreamEvent
-        if let thinking = answer.thinking {
+        var redacted: StreamEvent?
+        if answer.thinking != nil, answer.thinkingRedacted {
+            redacted = .redactedThinkingStart(index: 0, data: thinkingSignature)
+            (firstStart, text, content) = answerBlock
+            if !calls.isEmpty { laterBlocks = ArraySlice(calls) }
+            block = index
+        } else if let thinking = answer.thinking {
             (firstStart, text, content) = (.thinkingStart(index: 0), thinking, .thinking(signature: thinkingSignature))
             laterBlocks = ArraySlice([answerBlock] + calls)
         } else {
@@ -110,13 +120,17 @@ struct StreamScript: AnswerScript {
         stopReason = answer.stopReason
         stopSequence = answer.stopSequence
         outputTokens = answer.outputTokens
-        firstToken = delays.firstToken
+        firstToken = delays.firstToken + (redacted == nil ? .zero : delays.perToken * answer.thinkingTokenCount)
         perToken = delays.perToken
         self.pingInterval = pingInterval
         self.breakage = breakage.map { [deltaCount] in (at: $0.1.deltas(outOf: deltaCount), kind: $0.0) }
         // Written now rather than kept: a held stream would carry both events (and
         // the message id's storage) for its whole life.
         append(opening)
+        if let redacted {
+            append(redacted)
+            append(.contentBlockStop(index: 0))
+        }
         append(firstStart)
         append(.ping)
     }

@@ -158,6 +158,8 @@ struct MessagesRoute: Sendable {
                 decision.applied.removeAll { $0.kind == ParallelToolCallsFault.kind }
             }
         }
+        // The fault fires only on answers that think, and no quality fault takes thinking away.
+        if decision.effect.redactsThinking { answer.thinkingRedacted = true }
         return Decided(exchange: exchange, decoded: decoded, decision: decision, answer: answer)
     }
 
