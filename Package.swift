@@ -121,7 +121,6 @@ let package = Package(
                 "ChaosCore", "AnthropicAPI", "Scenario", "Faults", "Workload", "MockClaude", "Pipeline",
                 "Load", "Verdicts", "Results",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,4 @@
 import ChaosCore
-import Histogram
 import Synchronization
 
 /// Live latency and counts for the progress line, in an HdrHistogram (microseconds
@@ -21,7 +20,7 @@ public final class LatencyRecorder: Sendable {
     }
 
     private struct State {
-        var histogram = Histogram<UInt64>(highestTrackableValue: 86_400_000_000, numberOfSignificantValueDigits: .three)
+        var latencies = DurationHistogram()
         var snapshot = Snapshot()
     }
 
@@ -33,9 +32,8 @@ public final class LatencyRecorder: Sendable {
     func dropped() { state.withLock { $0.snapshot.dropped += 1 } }
 
     func finished(_ record: RequestRecord) {
-        let micros = UInt64(max(0, record.latency.seconds * 1e6))
         state.withLock { state in
-            _ = state.histogram.record(Swift.min(micros, state.histogram.highestTrackableValue))
+            state.latencies.record(record.latency)
             state.snapshot.finished += 1
             if record.outcome == .error { state.snapshot.errors += 1 }
             if record.outcome == .degraded { state.snapshot.degraded += 1 }
@@ -45,9 +43,9 @@ public final class LatencyRecorder: Sendable {
     public func snapshot() -> Snapshot {
         state.withLock { state in
             var snapshot = state.snapshot
-            snapshot.p50 = .microseconds(Int64(state.histogram.valueAtPercentile(50)))
-            snapshot.p99 = .microseconds(Int64(state.histogram.valueAtPercentile(99)))
-            snapshot.max = .microseconds(Int64(state.histogram.max))
+            snapshot.p50 = state.latencies.value(atPercentile: 50)
+            snapshot.p99 = state.latencies.value(atPercentile: 99)
+            snapshot.max = state.latencies.max
             return snapshot
         }
     }
