@@ -20,13 +20,16 @@ public struct FaultEffect: Sendable, Equatable {
     public var toolCalls: Int?
     /// Whether the answer's thinking is sent encrypted (`redacted_thinking`).
     public var redactsThinking = false
+    /// The share of the thinking budget the answer's thinking fills
+    /// (`long_thinking`); the mock, which holds the request's budget, writes it.
+    public var thinkingShare: Double?
 
     public init(
         delays: Delays = Delays(), outcome: Outcome? = nil, answer: PlannedAnswer? = nil, quality: String? = nil,
-        headers: [Header] = [], toolCalls: Int? = nil, redactsThinking: Bool = false
+        headers: [Header] = [], toolCalls: Int? = nil, redactsThinking: Bool = false, thinkingShare: Double? = nil
     ) {
         self.delays = delays; self.outcome = outcome; self.answer = answer; self.quality = quality; self.headers = headers
-        self.toolCalls = toolCalls; self.redactsThinking = redactsThinking
+        self.toolCalls = toolCalls; self.redactsThinking = redactsThinking; self.thinkingShare = thinkingShare
     }
 
     /// Held apart: most effects replace no answer, and every answer being played

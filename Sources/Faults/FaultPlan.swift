@@ -43,7 +43,8 @@ public struct FaultDecision: Sendable {
 ///    wrong answer can also be cut off);
 /// 4. the first firing `parallel_tool_calls` sets how many calls an answer makes,
 ///    if it still calls a tool after the quality fault;
-/// 5. the first firing `redacted_thinking` sends the answer's thinking encrypted;
+/// 5. the first firing `redacted_thinking` sends the answer's thinking encrypted,
+///    and the first firing `long_thinking` sets how long the thinking runs;
 /// 6. headers (rate-limit state) are always added.
 /// A fault that changed nothing under these rules is not recorded as applied.
 public struct FaultPlan: Sendable {
@@ -158,6 +159,10 @@ public struct FaultPlan: Sendable {
         }
         if effect.redactsThinking, !merged.redactsThinking {
             merged.redactsThinking = true
+            changed = true
+        }
+        if let share = effect.thinkingShare, merged.thinkingShare == nil {
+            merged.thinkingShare = share
             changed = true
         }
         return changed

@@ -16,6 +16,7 @@ public enum FaultRegistry {
         QualityFault.self,
         ParallelToolCallsFault.self,
         RedactedThinkingFault.self,
+        LongThinkingFault.self,
     ]
 
     /// The kinds, in registry order.

@@ -45,6 +45,34 @@ struct AnswerPlanner: Sendable {
         return thought
     }
 
+    /// `answer` with thinking that fills `share` of the request's budget (of
+    /// `max_tokens` under adaptive thinking), still leaving the answer a token of
+    /// `max_tokens` (a `long_thinking` fault); nil when that is no longer than it was.
+    func longThinking(_ answer: PlannedAnswer, share: Double, for request: MessagesRequest) -> PlannedAnswer? {
+        let room = max(1, (request.maxTokens ?? Int.max) - 1)
+        let budget: Int
+        switch request.thinking?.mode {
+        case let .enabled(budgetTokens)?: budget = budgetTokens
+        case .adaptive?: budget = room
+        case .disabled?, nil: return nil
+        }
+        let tokens = min(room, Int((Double(budget) * share).rounded(.down)))
+        guard answer.thinking != nil, tokens > answer.thinkingTokenCount else { return nil }
+        let user = request.lastUserText
+        var text = AnswerText.thinking(question: user)
+        var count = TokenCounter.count(text)
+        var index = 0
+        while count < tokens {
+            let next = " " + AnswerText.secondThought(index, question: user)
+            text += next
+            count += TokenCounter.count(next)
+            index += 1
+        }
+        var longer = answer
+        longer.thinking = count == tokens ? text : TokenCounter.pieces(of: text).prefix(tokens).joined()
+        return longer.limited(to: request.maxTokens ?? Int.max)
+    }
+
     /// `answer` making `calls` tool calls at once (a `parallel_tool_calls` fault); nil when it cannot.
     func parallel(_ answer: PlannedAnswer, calls: Int, for request: MessagesRequest) -> PlannedAnswer? {
         let user = request.lastUserText

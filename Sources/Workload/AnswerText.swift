@@ -39,6 +39,27 @@ public enum AnswerText {
             + "Then I can answer directly and check it against the question."
     }
 
+    private static let musings = [
+        "Let me check which tables hold this and how they join.",
+        "Wait, does the date range include the last day, or stop before it?",
+        "Maybe I should aggregate first and filter afterwards; no, filtering first is cheaper.",
+        "The question could mean net rather than gross; I will assume gross unless told otherwise.",
+        "Let me reconsider the grouping once more before I commit to it.",
+        "Are there rows with a missing region? They would drop out of a plain join.",
+        "I could order the result by the total, which is what a reader would expect.",
+        "Let me verify that the column names match what the schema says.",
+        "Currency might differ between regions; the amounts look already converted.",
+        "One more pass over the filters: status, date, and nothing else.",
+    ]
+
+    /// The `index`th second thought of a model thinking at length about
+    /// `question`: thinking that runs on is ``thinking(question:)`` followed by
+    /// these, in order.
+    public static func secondThought(_ index: Int, question: String) -> String {
+        var rng = SeededRandom("second thought", question, String(index))
+        return musings[Int(rng.next() % UInt64(musings.count))]
+    }
+
     /// What a model says when it refuses.
     public static let refusal = "I'm sorry, but I can't help with that request."
 

@@ -18,6 +18,7 @@ import Testing
         "quality": "{ quality: { mode: [hallucinated_column, refusal] } }",
         "parallel_tool_calls": "{ parallel_tool_calls: { calls: 3 } }",
         "redacted_thinking": "{ redacted_thinking: {} }",
+        "long_thinking": "{ long_thinking: { share: 80% } }",
     ]
 
     @Test func everyRegisteredFaultRoundTripsThroughYAML() throws {
@@ -48,6 +49,8 @@ import Testing
         ("{ parallel_tool_calls: { calls: 1 } }", "calls must be at least 2"),
         ("{ parallel_tool_calls: { calls: 40 } }", "calls must be at most 16"),
         ("{ redacted_thinking: { share: 50% } }", "unknown key 'share'"),
+        ("{ long_thinking: { share: 150% } }", "share (of the thinking budget) must be between 0 and 1"),
+        ("{ long_thinking: { share: 0 } }", "share must be above 0%"),
     ])
     func badParametersAreReportedWithTheirLine(inject: String, message: String) {
         #expect {

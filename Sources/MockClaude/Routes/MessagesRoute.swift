@@ -149,6 +149,15 @@ struct MessagesRoute: Sendable {
         )
         var decision = runtime.plan.decide(FaultRequest(facts: facts, answer: honest, now: exchange.arrival, clock: runtime.clock))
         var answer = decision.effect.answer?.stopped(at: decoded.stopSequences).limited(to: limit) ?? honest
+        if let share = decision.effect.thinkingShare {
+            if let longer = runtime.planner.longThinking(answer, share: share, for: decoded) {
+                answer = longer
+            } else {
+                // The budget's share is no longer than the thinking already was.
+                decision.effect.thinkingShare = nil
+                decision.applied.removeAll { $0.kind == LongThinkingFault.kind }
+            }
+        }
         if let calls = decision.effect.toolCalls {
             if let parallel = runtime.planner.parallel(answer, calls: calls, for: decoded) {
                 answer = parallel
