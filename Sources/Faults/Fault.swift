@@ -20,6 +20,15 @@ public protocol Fault: Sendable {
     /// stream fault on a JSON request, an SQL fault on a prose answer).
     /// - Parameter random: seeded from (seed, fault, request id, attempt), so draws replay.
     func effect(on request: FaultRequest, random: inout SeededRandom) -> FaultEffect?
+
+    /// Whether the fault charges for the answer (a token bucket): it then
+    /// decides after the others, and ``FaultRequest/answer`` is the answer as
+    /// they shape it. False unless a fault says otherwise.
+    static var chargesForTheAnswer: Bool { get }
+}
+
+extension Fault {
+    public static var chargesForTheAnswer: Bool { false }
 }
 
 /// A fault that keeps state between requests (token buckets); the control API's
@@ -31,7 +40,8 @@ public protocol StatefulFault: Fault {
 /// Everything a fault may look at.
 public struct FaultRequest: Sendable {
     public var facts: RequestFacts
-    /// The honest answer, before any quality fault.
+    /// The honest answer, before any quality fault; for a fault that charges
+    /// for the answer, the answer as the other faults shape it.
     public var answer: PlannedAnswer
     /// Scenario time of arrival.
     public var now: Duration

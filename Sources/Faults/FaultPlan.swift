@@ -115,23 +115,61 @@ public struct FaultPlan: Sendable {
         faults.filter { $0.spec.window.start <= t && ($0.spec.window.end.map { t < $0 } ?? true) }
     }
 
-    /// The fault decision for one request.
+    /// The fault decision for one request, where only a quality fault reshapes
+    /// the answer (see ``decide(_:shape:)``).
     public func decide(_ request: FaultRequest) -> FaultDecision {
+        decide(request) { $0.answer ?? request.answer }
+    }
+
+    /// The fault decision for one request.
+    ///
+    /// Faults that charge for the answer (token buckets) decide last, on the
+    /// answer as the others that fire shape it: `shape` makes it from their
+    /// merged effect (a quality fault's answer, further calls, longer thinking),
+    /// so a bucket charges the output tokens that are sent. Effects are then
+    /// merged in listed order all the same.
+    public func decide(_ request: FaultRequest, shape: (FaultEffect) -> PlannedAnswer) -> FaultDecision {
         var decision = FaultDecision()
         let seedText = String(seed)
         let attemptText = String(request.facts.attempt)
-        for scheduled in faults {
+        func fires(_ scheduled: ScheduledFault) -> Bool {
             let spec = scheduled.spec
             let intensity = spec.window.intensity(at: request.now)
-            guard intensity > 0, spec.match.matches(request.facts) else { continue }
+            guard intensity > 0, spec.match.matches(request.facts) else { return false }
             let probability = spec.probability * intensity
-            if probability < 1 {
-                let draw = StableHash.unitInterval(StableHash.hash(seedText, spec.name, request.facts.requestID, attemptText))
-                guard draw < probability else { continue }
+            guard probability < 1 else { return true }
+            return StableHash.unitInterval(StableHash.hash(seedText, spec.name, request.facts.requestID, attemptText)) < probability
+        }
+        func effect(of scheduled: ScheduledFault, on request: FaultRequest) -> FaultEffect? {
+            var random = SeededRandom(seedText, scheduled.spec.name, request.facts.requestID, attemptText, "draw")
+            return scheduled.fault.effect(on: request, random: &random)
+        }
+        guard faults.contains(where: { type(of: $0.fault).chargesForTheAnswer }) else {
+            for scheduled in faults where fires(scheduled) {
+                guard let effect = effect(of: scheduled, on: request) else { continue }
+                if merge(effect, into: &decision.effect) { decision.applied.append(scheduled) }
             }
-            var random = SeededRandom(seedText, spec.name, request.facts.requestID, attemptText, "draw")
-            guard let effect = scheduled.fault.effect(on: request, random: &random) else { continue }
-            if merge(effect, into: &decision.effect) { decision.applied.append(scheduled) }
+            return decision
+        }
+        var fired: [(scheduled: ScheduledFault, effect: FaultEffect?)] = []
+        for scheduled in faults where fires(scheduled) {
+            if type(of: scheduled.fault).chargesForTheAnswer {
+                fired.append((scheduled, nil))
+            } else if let effect = effect(of: scheduled, on: request) {
+                fired.append((scheduled, effect))
+            }
+        }
+        if fired.contains(where: { $0.effect == nil }) {
+            var shaping = FaultEffect()
+            for case let (_, effect?) in fired { _ = merge(effect, into: &shaping) }
+            var charged = request
+            charged.answer = shape(shaping)
+            for i in fired.indices where fired[i].effect == nil {
+                fired[i].effect = effect(of: fired[i].scheduled, on: charged)
+            }
+        }
+        for case let (scheduled, effect?) in fired where merge(effect, into: &decision.effect) {
+            decision.applied.append(scheduled)
         }
         return decision
     }

@@ -20,8 +20,11 @@ import Synchronization
 /// the tier's for every family, and a model outside its families is not limited. In
 /// bucket mode every matching response carries the rate-limit headers, as the
 /// API's do. `retry-after` counts real seconds at the scenario's time scale.
+/// Output tokens are charged for the answer as sent: longer thinking, further
+/// calls, a quality fault's answer.
 public final class RateLimitFault: StatefulFault {
     public static let kind = "rate_limit"
+    public static let chargesForTheAnswer = true
 
     public struct Limits: Sendable, Equatable {
         public var requestsPerMinute: Int = 4_000

@@ -84,6 +84,42 @@ import Workload
         #expect(plan.decide(Self.request("d", at: .seconds(30), answer: answer)).effect.outcome == nil)
     }
 
+    /// A bucket charges the answer as the other faults shape it, whatever their
+    /// order: here a fan-out listed after the bucket triples the output.
+    @Test func tokenBucketsChargeTheAnswerAsTheOtherFaultsShapeIt() throws {
+        let call = PlannedAnswer.toolCall("lookup", input: ["q": "one two three four five"], allowsParallelCalls: true)
+        // Room for one answer of three calls, or for four of one call.
+        let yaml = """
+        - name: bucket
+          inject: { rate_limit: { output_tokens_per_minute: \(call.outputTokens * 4) } }
+        - name: fan-out
+          inject: { parallel_tool_calls: { calls: 3 } }
+        """
+        var shaped: [Int?] = []
+        let triple = { (effect: FaultEffect) -> PlannedAnswer in
+            shaped.append(effect.toolCalls)
+            var answer = call
+            answer.moreCalls = Array(repeating: .init(name: "lookup", input: ["q": "one two three four five"]), count: (effect.toolCalls ?? 1) - 1)
+            return answer
+        }
+        let plan = try Self.plan(yaml)
+        let first = plan.decide(Self.request("a", at: .zero, answer: call), shape: triple)
+        #expect(first.names == ["fan-out"] && first.effect.outcome == nil)
+        #expect(shaped == [3], "the bucket saw the answer with three calls")
+        let second = plan.decide(Self.request("b", at: .zero, answer: call), shape: triple)
+        #expect(second.names == ["bucket", "fan-out"], "three calls twice do not fit")
+        guard case let .error(error)? = second.effect.outcome else { Issue.record("the second request should be refused"); return }
+        #expect(error.status == 429)
+        // Without shaping, the bucket sees one call a time and both pass.
+        let unshaped = try Self.plan(yaml)
+        #expect(unshaped.decide(Self.request("a", at: .zero, answer: call)).effect.outcome == nil)
+        #expect(unshaped.decide(Self.request("b", at: .zero, answer: call)).effect.outcome == nil)
+        // With no fault that charges, the answer is not shaped for the plan.
+        shaped = []
+        _ = try Self.plan("- inject: { parallel_tool_calls: {} }").decide(Self.request("a", answer: call), shape: triple)
+        #expect(shaped.isEmpty)
+    }
+
     @Test func qualityModesRespectWhatTheyCanApplyTo() throws {
         let golden = GoldenQuestions.all[0]
         let sql = PlannedAnswer(kind: .golden(golden), text: AnswerText.sql(golden.sql))

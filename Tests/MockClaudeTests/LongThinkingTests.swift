@@ -73,6 +73,24 @@ struct LongThinkingTests {
         }
     }
 
+    /// An output-token bucket charges the thinking sent, not the usual few dozen tokens.
+    @Test func anOutputTokenBucketChargesTheLongThought() async throws {
+        let faults = """
+        - name: bucket
+          inject: { rate_limit: { output_tokens_per_minute: 3000 } }
+        """ + "\n" + Self.faults()
+        try await MockFixture.with(faults: faults) { mock in
+            let first = try await mock.post(ThinkingTests.body(ThinkingTests.enabled))
+            #expect(first.status == 200 && first.header("x-llmchaos-faults") == "ponder", "\(first.body)")
+            let spent = ThinkingTests.outputTokens(first)
+            #expect(spent > 2048)
+            #expect(first.header("anthropic-ratelimit-output-tokens-remaining") == String(3000 - spent))
+            let second = try await mock.post(ThinkingTests.body(ThinkingTests.enabled))
+            #expect(second.status == 429, "\(second.body)")
+            #expect(second.header("x-llmchaos-faults")?.hasPrefix("bucket") == true)
+        }
+    }
+
     /// Nothing to lengthen: thinking off, or a share shorter than the usual thought.
     @Test func withoutThinkingOrWithATinyShareNothingChanges() async throws {
         try await MockFixture.with(faults: Self.faults()) { mock in

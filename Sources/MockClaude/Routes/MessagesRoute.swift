@@ -147,29 +147,34 @@ struct MessagesRoute: Sendable {
             stream: exchange.stream, requestID: exchange.identity.requestID, attempt: exchange.identity.attempt,
             inputTokens: exchange.inputTokens, header: received.header
         )
-        var decision = runtime.plan.decide(FaultRequest(facts: facts, answer: honest, now: exchange.arrival, clock: runtime.clock))
-        var answer = decision.effect.answer?.stopped(at: decoded.stopSequences).limited(to: limit) ?? honest
-        if let share = decision.effect.thinkingShare {
-            if let longer = runtime.planner.longThinking(answer, share: share, for: decoded) {
-                answer = longer
-            } else {
-                // The budget's share is no longer than the thinking already was.
-                decision.effect.thinkingShare = nil
-                decision.applied.removeAll { $0.kind == LongThinkingFault.kind }
-            }
+        let request = FaultRequest(facts: facts, answer: honest, now: exchange.arrival, clock: runtime.clock)
+        var decision = runtime.plan.decide(request) { shaped(honest, by: $0, for: decoded).answer }
+        let (answer, idle) = shaped(honest, by: decision.effect, for: decoded)
+        if !idle.isEmpty {
+            if idle.contains(LongThinkingFault.kind) { decision.effect.thinkingShare = nil }
+            if idle.contains(ParallelToolCallsFault.kind) { decision.effect.toolCalls = nil }
+            decision.applied.removeAll { idle.contains($0.kind) }
         }
-        if let calls = decision.effect.toolCalls {
-            if let parallel = runtime.planner.parallel(answer, calls: calls, for: decoded) {
-                answer = parallel
-            } else {
-                // A quality fault made it text, or no second call fits: nothing was done.
-                decision.effect.toolCalls = nil
-                decision.applied.removeAll { $0.kind == ParallelToolCallsFault.kind }
-            }
-        }
-        // The fault fires only on answers that think, and no quality fault takes thinking away.
-        if decision.effect.redactsThinking { answer.thinkingRedacted = true }
         return Decided(exchange: exchange, decoded: decoded, decision: decision, answer: answer)
+    }
+
+    /// The answer as `effect` shapes it, and the kinds of faults in it that found
+    /// nothing to do: a quality fault's answer, then longer thinking (nothing when
+    /// the budget's share is no longer than the thinking was), further calls
+    /// (nothing when a quality fault made it text or no second call fits), and
+    /// thinking redacted (its fault fires only on answers that think, and no
+    /// quality fault takes thinking away).
+    private func shaped(_ honest: PlannedAnswer, by effect: FaultEffect, for decoded: MessagesRequest) -> (answer: PlannedAnswer, idle: [String]) {
+        var answer = effect.answer?.stopped(at: decoded.stopSequences).limited(to: decoded.maxTokens ?? Int.max) ?? honest
+        var idle: [String] = []
+        if let share = effect.thinkingShare {
+            if let longer = runtime.planner.longThinking(answer, share: share, for: decoded) { answer = longer } else { idle.append(LongThinkingFault.kind) }
+        }
+        if let calls = effect.toolCalls {
+            if let parallel = runtime.planner.parallel(answer, calls: calls, for: decoded) { answer = parallel } else { idle.append(ParallelToolCallsFault.kind) }
+        }
+        if effect.redactsThinking { answer.thinkingRedacted = true }
+        return (answer, idle)
     }
 
     /// The whole answer, when nothing in it waits: no delay, no hang, no break, no
