@@ -57,7 +57,7 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
         }
         if messages.isEmpty { return "messages: at least one message is required" }
         if let problem = thinking?.problem(maxTokens: requireMaxTokens ? maxTokens : nil) { return problem }
-        return toolProblem ?? thinkingTurnProblem
+        return toolProblem ?? thinkingTurnProblem ?? thinkingBlockProblem
     }
 
     /// All the text of the system prompt.

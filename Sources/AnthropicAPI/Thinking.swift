@@ -69,4 +69,38 @@ extension MessagesRequest {
             + "from previous turns. To avoid this requirement, disable `thinking`. "
             + "Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking"
     }
+
+    /// With thinking on, thinking handed back must be as the mock sent it: an
+    /// assistant turn with thinking begins with it, and every thinking block's
+    /// signature and redacted block's data check out. Changed blocks of the latest
+    /// assistant turn get the API's "cannot be modified"; elsewhere, and for a
+    /// signature or data the mock could not have sent, "Invalid `signature`" or
+    /// "Invalid `data`" — the 400s proxies that rewrite or forge thinking meet.
+    var thinkingBlockProblem: String? {
+        guard thinking?.thinks == true else { return nil }
+        let latest = messages.lastIndex { $0.role == .assistant }
+        for (i, message) in messages.enumerated() where message.role == .assistant {
+            guard message.content.contains(where: \.isThinking) else { continue }
+            if let first = message.content.first, !first.isThinking {
+                return "messages.\(i).content.0: If an assistant message contains any thinking blocks, the first block must be thinking or redacted_thinking. Found \(first.type)."
+            }
+            for (j, block) in message.content.enumerated() where block.isThinking {
+                let redacted = block.type == "redacted_thinking"
+                let check = redacted
+                    ? ThinkingSeal.check(data: block.signature ?? "")
+                    : ThinkingSeal.check(signature: block.signature ?? "", thinking: block.text)
+                switch check {
+                case .valid: continue
+                case .altered where i == latest:
+                    return "messages.\(i).content.\(j): `thinking` or `redacted_thinking` blocks in the latest assistant message cannot be modified. "
+                        + "These blocks must remain as they were in the original response."
+                case .altered, .malformed:
+                    return redacted
+                        ? "messages.\(i).content.\(j): Invalid `data` in `redacted_thinking` block"
+                        : "messages.\(i).content.\(j): Invalid `signature` in `thinking` block"
+                }
+            }
+        }
+        return nil
+    }
 }

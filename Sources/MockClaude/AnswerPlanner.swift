@@ -34,7 +34,8 @@ struct AnswerPlanner: Sendable {
     }
 
     /// The answer with thinking before it, when the request enables thinking; the
-    /// thinking is cut to leave at least one token of `max_tokens` for the answer.
+    /// thinking is cut to leave at least one token of `max_tokens` for the answer,
+    /// and redacted when the question holds the API's test prompt for that.
     private func thought(_ answer: PlannedAnswer, _ request: MessagesRequest, user: String) -> PlannedAnswer {
         guard request.thinking?.thinks == true else { return answer }
         var thought = answer
@@ -42,6 +43,7 @@ struct AnswerPlanner: Sendable {
         let room = max(1, (request.maxTokens ?? Int.max) - 1)
         let pieces = TokenCounter.pieces(of: text)
         thought.thinking = pieces.count > room ? pieces.prefix(room).joined() : text
+        thought.thinkingRedacted = user.contains(ThinkingSeal.redactionTrigger)
         return thought
     }
 
@@ -56,7 +58,8 @@ struct AnswerPlanner: Sendable {
         case .adaptive?: budget = room
         case .disabled?, nil: return nil
         }
-        let tokens = min(room, Int((Double(budget) * share).rounded(.down)))
+        let wanted = (Double(budget) * share).rounded(.down)
+        let tokens = wanted >= Double(room) ? room : Int(wanted)
         guard answer.thinking != nil, tokens > answer.thinkingTokenCount else { return nil }
         let user = request.lastUserText
         var text = AnswerText.thinking(question: user)

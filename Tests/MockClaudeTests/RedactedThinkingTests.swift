@@ -69,6 +69,19 @@ struct RedactedThinkingTests {
         }
     }
 
+    /// The prompt the API's documentation gives for testing redacted thinking works
+    /// on the mock too, without any fault.
+    @Test func theAPIsTestPromptRedactsTheThinking() async throws {
+        try await MockFixture.with { mock in
+            let messages: [[String: Any]] = [["role": "user", "content": "Hello " + ThinkingSeal.redactionTrigger]]
+            let reply = try await mock.post(Self.body(messages: messages))
+            #expect(ThinkingTests.blocks(reply).map { $0["type"] as? String } == ["redacted_thinking", "text"], "\(reply.body)")
+            #expect(reply.header("x-llmchaos-faults") == nil)
+            let data = try #require(ThinkingTests.blocks(reply).first?["data"] as? String)
+            #expect(ThinkingSeal.check(data: data) == .valid)
+        }
+    }
+
     /// Without thinking there is nothing to redact: the fault does not count as applied.
     @Test func withoutThinkingNothingIsRedacted() async throws {
         try await MockFixture.with(faults: Self.faults) { mock in
@@ -102,6 +115,14 @@ struct RedactedThinkingTests {
             #expect(refused.status == 400)
             let message = (refused.json["error"] as? [String: Any])?["message"] as? String ?? ""
             #expect(message.hasPrefix("messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`."), "\(message)")
+            var altered = loop
+            var block = blocks[0]
+            block["data"] = "Eu" + String((block["data"] as? String ?? "").dropFirst(6))
+            altered[1]["content"] = [block, blocks[1]]
+            let cut = try await mock.post(Self.body(messages: altered, tools: [ToolUseTests.search]))
+            #expect(cut.status == 400)
+            #expect(((cut.json["error"] as? [String: Any])?["message"] as? String)?.hasPrefix(
+                "messages.1.content.0: `thinking` or `redacted_thinking` blocks in the latest assistant message cannot be modified.") == true, "\(cut.body)")
         }
     }
 }

@@ -116,6 +116,20 @@ struct ThinkingTests {
             #expect(message.hasPrefix("messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`. When `thinking` is enabled"), "\(message)")
             let withoutThinking = try await mock.post(Self.body(nil, messages: dropped, tools: [ToolUseTests.search]))
             #expect(withoutThinking.status == 200, "the rule holds only while thinking is on")
+            // A proxy that rewrites the thoughts (here: trims them) or drops the signature.
+            var rewritten = loop
+            var trimmed = blocks[0]
+            trimmed["thinking"] = (blocks[0]["thinking"] as? String ?? "").replacingOccurrences(of: ". ", with: ".\n")
+            rewritten[1]["content"] = [trimmed, blocks[1]]
+            let modified = try await mock.post(Self.body(Self.enabled, messages: rewritten, tools: [ToolUseTests.search]))
+            #expect(modified.status == 400)
+            #expect((modified.json["error"] as? [String: Any])?["message"] as? String
+                == "messages.1.content.0: `thinking` or `redacted_thinking` blocks in the latest assistant message cannot be modified. These blocks must remain as they were in the original response.")
+            var unsigned = blocks[0]
+            unsigned["signature"] = ""
+            rewritten[1]["content"] = [unsigned, blocks[1]]
+            let forged = try await mock.post(Self.body(Self.enabled, messages: rewritten, tools: [ToolUseTests.search]))
+            #expect((forged.json["error"] as? [String: Any])?["message"] as? String == "messages.1.content.0: Invalid `signature` in `thinking` block")
         }
     }
 }

@@ -283,7 +283,7 @@ def _():
     assert len([b for b in single.content if b.type == "tool_use"]) == 1, single.content
 
 
-@check("thinking: a signed ThinkingBlock before the answer, streamed as thinking and signature deltas")
+@check("thinking: a signed ThinkingBlock before the answer, streamed as thinking and signature deltas; changed thoughts handed back are refused")
 def _():
     thinking = {"type": "enabled", "budget_tokens": 2048}
     question = [{"role": "user", "content": "What is the total revenue by region?"}]
@@ -303,9 +303,20 @@ def _():
         assert "max_tokens" in error.body["error"]["message"], error.body
     else:
         raise AssertionError("a budget as large as max_tokens was accepted")
+    # A proxy that re-encodes the thoughts on the way back.
+    changed = message.content[0].model_copy(update={"thinking": message.content[0].thinking.replace(". ", ".\n")})
+    history = question + [{"role": "assistant", "content": [changed, message.content[1]]}, {"role": "user", "content": "Thanks, and by month?"}]
+    try:
+        client(max_retries=0).messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=history)
+    except anthropic.BadRequestError as error:
+        assert "cannot be modified" in error.body["error"]["message"], error.body
+    else:
+        raise AssertionError("changed thoughts were accepted")
+    history[1]["content"] = message.content
+    assert client().messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=history).stop_reason == "end_turn"
 
 
-@check("redacted_thinking: a RedactedThinkingBlock, streamed whole, handed back in an agent loop that ends")
+@check("redacted_thinking: a RedactedThinkingBlock (a fault, or the API's test prompt), streamed whole, handed back in an agent loop that ends")
 def _():
     add_fault("redact", "redacted", {"redacted_thinking": {}})
     thinking = {"type": "enabled", "budget_tokens": 2048}
@@ -329,6 +340,9 @@ def _():
         assert "Expected `thinking` or `redacted_thinking`" in error.body["error"]["message"], error.body
     else:
         raise AssertionError("a turn handed back without its redacted thinking was accepted")
+    magic = "ANTHROPIC_MAGIC_STRING_TRIGGER_REDACTED_THINKING_46C9A13E193C177646C7398A98432ECCCE4C1253D5E2D82641AC0E52CC2876CB"
+    triggered = client().messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=[{"role": "user", "content": magic}])
+    assert isinstance(triggered.content[0], anthropic.types.RedactedThinkingBlock), triggered.content
 
 
 @check("count_tokens")

@@ -80,18 +80,17 @@ struct AnswerRenderer: Sendable {
         return [first] + answer.moreCalls.indices.map { "\(first)_\($0 + 2)" }
     }
 
-    /// Signs the thinking as the API does, so a client that hands it back with a
-    /// tool result has a signature to hand back; the mock checks none.
+    /// Signs the thinking as the API does; a client hands the signature back
+    /// with the thoughts, and the mock checks it (``ThinkingSeal``).
     private var thinkingSignature: String {
-        answer.thinking.map { "Es" + String(StableHash.hash($0, exchange.requestID), radix: 36) + String(StableHash.hash(exchange.requestID, $0), radix: 36) } ?? ""
+        answer.thinking.map { ThinkingSeal.signature(for: $0, nonce: exchange.requestID) } ?? ""
     }
 
-    /// The thinking encrypted, as a `redacted_thinking` fault sends it: opaque
-    /// base64 as long as the thoughts, the same for the same attempt.
+    /// The thinking encrypted (a `redacted_thinking` fault, or the API's test
+    /// prompt): opaque base64 as long as the thoughts, handed back and checked.
     private var redactedThinkingData: String {
         guard let thinking = answer.thinking, answer.thinkingRedacted else { return "" }
-        var random = SeededRandom(seed: StableHash.hash(exchange.requestID, thinking, "redacted"))
-        return "Eu" + Data(thinking.utf8.map { $0 ^ UInt8(truncatingIfNeeded: random.next()) }).base64EncodedString()
+        return ThinkingSeal.redactedData(for: thinking, nonce: exchange.requestID)
     }
 
     func jsonBody() -> ByteBuffer {

@@ -1,0 +1,82 @@
+import ChaosCore
+import Foundation
+
+/// How the mock signs thinking and encrypts redacted thinking, and checks both
+/// when a client hands them back, as the API does: thoughts changed on the way
+/// (trimmed, re-encoded, merged), a signature a proxy made up or left blank, or
+/// data that is not what was sent are refused with the API's 400s.
+///
+/// A signature is `Es`, a nonce and a keyed hash of nonce and thoughts, in hex;
+/// redacted data is `Eu` and base64 of the nonce, the hash and the thoughts
+/// scrambled by a stream the nonce seeds. Neither is secret: the mock only needs
+/// to tell what it sent from anything else.
+public enum ThinkingSeal {
+    /// The prompt text with which the API's documentation says to test redacted
+    /// thinking: a request containing it is answered with its thinking redacted.
+    public static let redactionTrigger =
+        "ANTHROPIC_MAGIC_STRING_TRIGGER_REDACTED_THINKING_46C9A13E193C177646C7398A98432ECCCE4C1253D5E2D82641AC0E52CC2876CB"
+
+    /// What a check found.
+    public enum Check: Sendable, Equatable {
+        case valid
+        /// Not something the mock could have sent (blank, made up, cut).
+        case malformed
+        /// Well formed, but for other thoughts than these.
+        case altered
+    }
+
+    public static func signature(for thinking: String, nonce: String) -> String {
+        let seed = StableHash.hash("thinking nonce", nonce)
+        return "Es" + hex(seed) + hex(mac(thinking, seed: seed))
+    }
+
+    public static func check(signature: String, thinking: String) -> Check {
+        let digits = signature.utf8.dropFirst(2)
+        guard signature.hasPrefix("Es"), digits.count == 32,
+              let seed = UInt64(String(decoding: digits.prefix(16), as: UTF8.self), radix: 16),
+              let sealed = UInt64(String(decoding: digits.suffix(16), as: UTF8.self), radix: 16)
+        else { return .malformed }
+        return sealed == mac(thinking, seed: seed) ? .valid : .altered
+    }
+
+    public static func redactedData(for thinking: String, nonce: String) -> String {
+        let seed = StableHash.hash("thinking nonce", nonce)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16 + thinking.utf8.count)
+        append(seed, to: &bytes)
+        append(mac(thinking, seed: seed), to: &bytes)
+        bytes += scrambled(Array(thinking.utf8), seed: seed)
+        return "Eu" + Data(bytes).base64EncodedString()
+    }
+
+    public static func check(data: String) -> Check {
+        guard data.hasPrefix("Eu"), let decoded = Data(base64Encoded: String(data.dropFirst(2))), decoded.count >= 16 else { return .malformed }
+        let bytes = [UInt8](decoded)
+        let seed = integer(bytes[0..<8]), sealed = integer(bytes[8..<16])
+        guard let thinking = String(validating: scrambled(Array(bytes[16...]), seed: seed), as: UTF8.self) else { return .altered }
+        return sealed == mac(thinking, seed: seed) ? .valid : .altered
+    }
+
+    private static func mac(_ thinking: String, seed: UInt64) -> UInt64 {
+        StableHash.hash("llmchaos thinking seal", hex(seed), thinking)
+    }
+
+    /// XOR with a stream the seed starts: applied twice, the bytes come back.
+    private static func scrambled(_ bytes: [UInt8], seed: UInt64) -> [UInt8] {
+        var random = SeededRandom(seed: seed)
+        return bytes.map { $0 ^ UInt8(truncatingIfNeeded: random.next()) }
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    private static func append(_ value: UInt64, to bytes: inout [UInt8]) {
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    }
+
+    private static func integer(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}
