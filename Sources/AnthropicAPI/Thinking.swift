@@ -8,8 +8,14 @@ public struct ThinkingConfig: Codable, Sendable, Equatable {
         case disabled
     }
 
+    /// How the thinking block shows the thoughts: `summarized`, or `omitted` (an
+    /// empty `thinking` field; the signature still stands for the thoughts, which
+    /// are still billed). Unset, the model's default: omitted on Claude Opus 4.7.
+    public enum Display: String, Codable, Sendable { case summarized, omitted }
+
     public var mode: Mode
-    public init(_ mode: Mode) { self.mode = mode }
+    public var display: Display?
+    public init(_ mode: Mode, display: Display? = nil) { self.mode = mode; self.display = display }
 
     /// The API's floor for a budget.
     public static let minimumBudget = 1024
@@ -17,7 +23,7 @@ public struct ThinkingConfig: Codable, Sendable, Equatable {
     /// Whether the answer begins with a `thinking` block.
     public var thinks: Bool { mode != .disabled }
 
-    enum CodingKeys: String, CodingKey { case type, budgetTokens = "budget_tokens" }
+    enum CodingKeys: String, CodingKey { case type, budgetTokens = "budget_tokens", display }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -31,6 +37,12 @@ public struct ThinkingConfig: Codable, Sendable, Equatable {
                 forKey: .type, in: c, debugDescription: "Input tag '\(type)' found using 'type' does not match any of the expected tags: 'enabled', 'adaptive', 'disabled'"
             )
         }
+        if let text = try c.decodeIfPresent(String.self, forKey: .display) {
+            guard let display = Display(rawValue: text) else {
+                throw DecodingError.dataCorruptedError(forKey: .display, in: c, debugDescription: "Input should be 'summarized' or 'omitted'")
+            }
+            self.display = display
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -42,6 +54,7 @@ public struct ThinkingConfig: Codable, Sendable, Equatable {
         case .adaptive: try c.encode("adaptive", forKey: .type)
         case .disabled: try c.encode("disabled", forKey: .type)
         }
+        try c.encodeIfPresent(display, forKey: .display)
     }
 
     /// The rule the API enforces with a 400, broken; nil when it holds.

@@ -39,9 +39,16 @@ public struct PlannedAnswer: Sendable, Equatable {
     /// The model's thinking, written as a block before the answer when the request
     /// enables thinking; it counts as output.
     public var thinking: String? { didSet { thinkingTokens = thinking.map(TokenCounter.count) ?? 0 } }
-    /// Whether the thinking is sent encrypted, as a `redacted_thinking` block
-    /// (a `redacted_thinking` fault); it still counts as output.
-    public var thinkingRedacted = false
+    /// How the thinking block shows the thoughts; they count as output however
+    /// it shows them.
+    public enum ThinkingForm: Sendable, Equatable {
+        case shown
+        /// An empty `thinking` field with its signature (`display: omitted`).
+        case omitted
+        /// Encrypted, as a `redacted_thinking` block.
+        case redacted
+    }
+    public var thinkingForm = ThinkingForm.shown
     /// The thinking's output tokens.
     public var thinkingTokenCount: Int { thinkingTokens }
     /// Calls written whole after the first in the same answer (a

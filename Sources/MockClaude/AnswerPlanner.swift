@@ -35,7 +35,8 @@ struct AnswerPlanner: Sendable {
 
     /// The answer with thinking before it, when the request enables thinking; the
     /// thinking is cut to leave at least one token of `max_tokens` for the answer,
-    /// and redacted when the question holds the API's test prompt for that.
+    /// redacted when the question holds the API's test prompt for that, and
+    /// omitted from the block when the request or the model's default says so.
     private func thought(_ answer: PlannedAnswer, _ request: MessagesRequest, user: String) -> PlannedAnswer {
         guard request.thinking?.thinks == true else { return answer }
         var thought = answer
@@ -43,7 +44,11 @@ struct AnswerPlanner: Sendable {
         let room = max(1, (request.maxTokens ?? Int.max) - 1)
         let pieces = TokenCounter.pieces(of: text)
         thought.thinking = pieces.count > room ? pieces.prefix(room).joined() : text
-        thought.thinkingRedacted = user.contains(ThinkingSeal.redactionTrigger)
+        if user.contains(ThinkingSeal.redactionTrigger) {
+            thought.thinkingForm = .redacted
+        } else if (request.thinking?.display ?? ModelCatalog.defaultThinkingDisplay(of: request.model)) == .omitted {
+            thought.thinkingForm = .omitted
+        }
         return thought
     }
 

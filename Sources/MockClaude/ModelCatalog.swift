@@ -12,4 +12,11 @@ enum ModelCatalog {
     ]
 
     static func accepts(_ model: String) -> Bool { model.hasPrefix("claude-") }
+
+    /// How a model shows its thinking when the request does not say: Claude Opus
+    /// 4.7 and Mythos Preview omit it (an empty `thinking` field, for a faster
+    /// first token), earlier models summarise it.
+    static func defaultThinkingDisplay(of model: String) -> ThinkingConfig.Display {
+        model.hasPrefix("claude-opus-4-7") || model.hasPrefix("claude-mythos") ? .omitted : .summarized
+    }
 }

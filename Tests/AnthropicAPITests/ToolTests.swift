@@ -107,6 +107,8 @@ import Testing
         (#"{"type":"deep"}"#, 4000, "thinking.type: Input tag 'deep'"),
         (#"{"type":"enabled","budget_tokens":2048}"#, 4000, nil),
         (#"{"type":"adaptive"}"#, 100, nil),
+        (#"{"type":"adaptive","display":"omitted"}"#, 100, nil),
+        (#"{"type":"enabled","budget_tokens":2048,"display":"full"}"#, 4000, "thinking.display: Input should be 'summarized' or 'omitted'"),
     ] as [(String, Int, String?)])
     func thinkingBudgetsAreCheckedAsTheAPIChecksThem(thinking: String, maxTokens: Int, problem: String?) {
         let body = #"{"model":"m","max_tokens":\#(maxTokens),"thinking":\#(thinking),"messages":[{"role":"user","content":"q"}]}"#
@@ -123,6 +125,10 @@ import Testing
                          {"role":"assistant","content":[{"type":"thinking","thinking":"hmm","signature":"Es1"},{"type":"text","text":"a"}]}]}
             """#)
         #expect(read.thinking == ThinkingConfig(.enabled(budgetTokens: 2000)))
+        let shown = try request(#"{"model":"m","max_tokens":9,"thinking":{"type":"adaptive","display":"summarized"},"messages":[{"role":"user","content":"q"}]}"#)
+        #expect(shown.thinking == ThinkingConfig(.adaptive, display: .summarized))
+        let encoded = String(decoding: try JSONEncoder().encode(shown.thinking), as: UTF8.self)
+        #expect(encoded.contains(#""display":"summarized""#), "\(encoded)")
         #expect(read.messages[1].content[0] == .thinking("hmm", signature: "Es1"))
         #expect(read.messages[1].text == "a")
     }

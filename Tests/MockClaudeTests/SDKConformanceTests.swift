@@ -27,7 +27,7 @@ struct SDKConformanceTests {
         "tool_use streamed: input_json_delta adds up to the same input", "tool_use agent loop: call, result, answer in text",
         "400 for a tool_use without its tool_result",
         "parallel_tool_calls: the SDK reads several calls, streamed or not, and a loop answering all of them ends",
-        "thinking: a signed ThinkingBlock before the answer, streamed as thinking and signature deltas; changed thoughts handed back are refused",
+        "thinking: a signed ThinkingBlock before the answer, streamed as thinking and signature deltas; changed thoughts handed back are refused; Opus 4.7 omits them",
         "redacted_thinking: a RedactedThinkingBlock (a fault, or the API's test prompt), streamed whole, handed back in an agent loop that ends",
     ]
 

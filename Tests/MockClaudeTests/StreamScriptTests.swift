@@ -92,7 +92,7 @@ struct StreamScriptTests {
     @Test func redactedThinkingIsWholeAtOnceAndTheAnswerWaitsItsTime() {
         var answer = PlannedAnswer(kind: .generic, text: "Hi there")
         answer.thinking = "Let me think about it."
-        answer.thinkingRedacted = true
+        answer.thinkingForm = .redacted
         let delays = FaultEffect.Delays(firstToken: .milliseconds(30), perToken: .milliseconds(10))
         let steps = Self.steps("", answer: answer, delays: delays)
         #expect(steps.first == "write message_start content_block_start content_block_stop content_block_start ping", "\(steps)")
@@ -102,7 +102,7 @@ struct StreamScriptTests {
         #expect(waits.reduce(0, +) == 30 + 10 * answer.thinkingTokenCount, "\(steps)")
         #expect(answer.thinkingTokenCount > 3)
         #expect(steps.suffix(2) == ["write delta(Hi there) content_block_stop message_delta message_stop", "end finish(ending: \"complete\", errorType: nil)"])
-        answer.thinkingRedacted = false
+        answer.thinkingForm = .shown
         let clear = Self.steps("", answer: answer)
         #expect(clear.first?.hasPrefix("write message_start content_block_start ping delta(Let me") == true, "\(clear)")
         #expect(clear.first?.contains("delta(EuQ=) content_block_stop content_block_start delta(Hi there)") == true, "\(clear)")

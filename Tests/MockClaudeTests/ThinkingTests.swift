@@ -10,8 +10,12 @@ import Workload
 struct ThinkingTests {
     static let question = "What is the total revenue by region?"
 
-    static func body(_ thinking: [String: Any]?, stream: Bool = false, maxTokens: Int = 4000, messages: [[String: Any]]? = nil, tools: [[String: Any]]? = nil) -> String {
-        var object: [String: Any] = ["model": "claude-opus-4-7", "max_tokens": maxTokens, "stream": stream,
+    /// A body for a model that shows its thinking unless told otherwise (Opus 4.7 omits it: see below).
+    static func body(
+        _ thinking: [String: Any]?, model: String = "claude-sonnet-4-5", stream: Bool = false, maxTokens: Int = 4000,
+        messages: [[String: Any]]? = nil, tools: [[String: Any]]? = nil
+    ) -> String {
+        var object: [String: Any] = ["model": model, "max_tokens": maxTokens, "stream": stream,
                                      "messages": messages ?? [["role": "user", "content": question]]]
         if let thinking { object["thinking"] = thinking }
         if let tools { object["tools"] = tools }
@@ -130,6 +134,62 @@ struct ThinkingTests {
             rewritten[1]["content"] = [unsigned, blocks[1]]
             let forged = try await mock.post(Self.body(Self.enabled, messages: rewritten, tools: [ToolUseTests.search]))
             #expect((forged.json["error"] as? [String: Any])?["message"] as? String == "messages.1.content.0: Invalid `signature` in `thinking` block")
+        }
+    }
+
+    /// Opus 4.7 omits the thoughts by default (`display: omitted`): the block is
+    /// there, signed, with an empty `thinking` field, and the thoughts are still billed.
+    @Test(arguments: [true, false])
+    func opusFourSevenOmitsTheThoughtsUnlessAskedToSummarise(fastPath: Bool) async throws {
+        try await MockFixture.with(configure: { $0.fastPath = fastPath }) { mock in
+            let omitted = try await mock.post(Self.body(Self.enabled, model: "claude-opus-4-7"))
+            let summarized = try await mock.post(Self.body(["type": "enabled", "budget_tokens": 2048, "display": "summarized"], model: "claude-opus-4-7"))
+            #expect(Self.blocks(omitted).map { $0["type"] as? String } == ["thinking", "text"], "\(omitted.body)")
+            #expect(Self.blocks(omitted).first?["thinking"] as? String == "")
+            #expect((Self.blocks(omitted).first?["signature"] as? String)?.isEmpty == false)
+            #expect(Self.blocks(summarized).first?["thinking"] as? String == AnswerText.thinking(question: Self.question))
+            #expect(Self.outputTokens(omitted) == Self.outputTokens(summarized), "omitted thoughts are billed all the same")
+            #expect(Self.blocks(omitted).last?["text"] as? String == Self.blocks(summarized).last?["text"] as? String)
+            let sonnet = try await mock.post(Self.body(["type": "enabled", "budget_tokens": 2048, "display": "omitted"]))
+            #expect(Self.blocks(sonnet).first?["thinking"] as? String == "", "display: omitted on any model")
+
+            let stream = try await mock.stream(Self.body(Self.enabled, model: "claude-opus-4-7", stream: true))
+            let kinds = stream.events.compactMap { event -> String? in
+                let data = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any] ?? [:]
+                let index = data["index"] as? Int ?? -1
+                switch event.name {
+                case "content_block_start": return "start \(index) " + (((data["content_block"] as? [String: Any])?["type"] as? String) ?? "?")
+                case "content_block_delta": return "\(index) " + (((data["delta"] as? [String: Any])?["type"] as? String) ?? "?")
+                case "content_block_stop": return "stop \(index)"
+                default: return nil
+                }
+            }
+            #expect(Array(kinds.prefix(4)) == ["start 0 thinking", "0 signature_delta", "stop 0", "start 1 text"], "\(kinds)")
+            #expect(!kinds.contains("0 thinking_delta"))
+
+            let refused = try await mock.post(Self.body(["type": "enabled", "budget_tokens": 2048, "display": "full"]))
+            #expect((refused.json["error"] as? [String: Any])?["message"] as? String == "thinking.display: Input should be 'summarized' or 'omitted'")
+        }
+    }
+
+    /// An omitted block goes back as it came, empty; filled in, it was modified.
+    @Test func anOmittedBlockIsHandedBackEmpty() async throws {
+        try await MockFixture.with { mock in
+            let first = try await mock.post(Self.body(Self.enabled, model: "claude-opus-4-7", tools: [ToolUseTests.search]))
+            let blocks = Self.blocks(first)
+            let id = try #require(blocks.last?["id"] as? String)
+            var loop: [[String: Any]] = [
+                ["role": "user", "content": Self.question],
+                ["role": "assistant", "content": blocks],
+                ["role": "user", "content": [["type": "tool_result", "tool_use_id": id, "content": "EMEA 10, APAC 7"]]],
+            ]
+            let final = try await mock.post(Self.body(Self.enabled, model: "claude-opus-4-7", messages: loop, tools: [ToolUseTests.search]))
+            #expect(final.status == 200 && final.json["stop_reason"] as? String == "end_turn", "\(final.body)")
+            var filled = blocks[0]
+            filled["thinking"] = "What I might have thought."
+            loop[1]["content"] = [filled, blocks[1]]
+            let modified = try await mock.post(Self.body(Self.enabled, model: "claude-opus-4-7", messages: loop, tools: [ToolUseTests.search]))
+            #expect(((modified.json["error"] as? [String: Any])?["message"] as? String)?.contains("cannot be modified") == true, "\(modified.body)")
         }
     }
 }

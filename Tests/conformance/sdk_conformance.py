@@ -283,9 +283,9 @@ def _():
     assert len([b for b in single.content if b.type == "tool_use"]) == 1, single.content
 
 
-@check("thinking: a signed ThinkingBlock before the answer, streamed as thinking and signature deltas; changed thoughts handed back are refused")
+@check("thinking: a signed ThinkingBlock before the answer, streamed as thinking and signature deltas; changed thoughts handed back are refused; Opus 4.7 omits them")
 def _():
-    thinking = {"type": "enabled", "budget_tokens": 2048}
+    thinking = {"type": "enabled", "budget_tokens": 2048, "display": "summarized"}
     question = [{"role": "user", "content": "What is the total revenue by region?"}]
     message = client().messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=question)
     assert [b.type for b in message.content] == ["thinking", "text"], message.content
@@ -314,6 +314,9 @@ def _():
         raise AssertionError("changed thoughts were accepted")
     history[1]["content"] = message.content
     assert client().messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=history).stop_reason == "end_turn"
+    omitted = client().messages.create(model=MODEL, max_tokens=4000, thinking={"type": "enabled", "budget_tokens": 2048}, messages=question)
+    assert omitted.content[0].thinking == "" and omitted.content[0].signature, omitted.content[0]
+    assert omitted.usage.output_tokens == message.usage.output_tokens, (omitted.usage, message.usage)
 
 
 @check("redacted_thinking: a RedactedThinkingBlock (a fault, or the API's test prompt), streamed whole, handed back in an agent loop that ends")

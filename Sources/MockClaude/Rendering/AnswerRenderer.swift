@@ -83,19 +83,24 @@ struct AnswerRenderer: Sendable {
     /// Signs the thinking as the API does; a client hands the signature back
     /// with the thoughts, and the mock checks it (``ThinkingSeal``).
     private var thinkingSignature: String {
-        answer.thinking.map { ThinkingSeal.signature(for: $0, nonce: exchange.requestID) } ?? ""
+        guard let thinking = answer.thinking else { return "" }
+        return ThinkingSeal.signature(for: answer.thinkingForm == .omitted ? "" : thinking, nonce: exchange.requestID)
     }
 
     /// The thinking encrypted (a `redacted_thinking` fault, or the API's test
     /// prompt): opaque base64 as long as the thoughts, handed back and checked.
     private var redactedThinkingData: String {
-        guard let thinking = answer.thinking, answer.thinkingRedacted else { return "" }
+        guard let thinking = answer.thinking, answer.thinkingForm == .redacted else { return "" }
         return ThinkingSeal.redactedData(for: thinking, nonce: exchange.requestID)
     }
 
     func jsonBody() -> ByteBuffer {
-        var content: [ContentBlock] = answer.thinking.map {
-            [answer.thinkingRedacted ? .redactedThinking(data: redactedThinkingData) : .thinking($0, signature: thinkingSignature)]
+        var content: [ContentBlock] = answer.thinking.map { thinking in
+            switch answer.thinkingForm {
+            case .shown: [.thinking(thinking, signature: thinkingSignature)]
+            case .omitted: [.thinking("", signature: thinkingSignature)]
+            case .redacted: [.redactedThinking(data: redactedThinkingData)]
+            }
         } ?? []
         if let tool = answer.toolName {
             let ids = toolUseIDs
@@ -125,7 +130,7 @@ struct AnswerRenderer: Sendable {
         StreamScript(
             opening: .messageStart(id: messageID, model: exchange.model ?? "", inputTokens: exchange.inputTokens,
                                    cacheCreation: exchange.cacheCreationTokens, cacheRead: exchange.cacheReadTokens),
-            toolUseIDs: toolUseIDs, thinkingSignature: answer.thinkingRedacted ? redactedThinkingData : thinkingSignature, answer: answer, delays: delays, breakage: breakage,
+            toolUseIDs: toolUseIDs, thinkingSignature: answer.thinkingForm == .redacted ? redactedThinkingData : thinkingSignature, answer: answer, delays: delays, breakage: breakage,
             tokensPerDelta: runtime.configuration.tokensPerDelta, pingInterval: runtime.configuration.pingInterval
         )
     }

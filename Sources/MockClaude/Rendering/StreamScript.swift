@@ -16,8 +16,9 @@ import NIOCore
 /// ```
 /// Events that no pause separates leave in one write; a pause longer than the
 /// ping interval is cut into pings. Thinking, when asked for, is the first block;
-/// redacted (encrypted), it is whole in its start and the answer's first token
-/// waits the time writing it would take.
+/// omitted or redacted, it is whole at once (start, signature, stop; or a
+/// `redacted_thinking` start and stop) and the answer's first token waits the
+/// time writing it would take.
 struct StreamScript: AnswerScript {
     enum Step {
         case write(ByteBuffer)
@@ -100,9 +101,11 @@ struct StreamScript: AnswerScript {
             answerBlock = (.contentBlockStart(index: index), answer.text, .text)
         }
         let firstStart: StreamEvent
-        var redacted: StreamEvent?
-        if answer.thinking != nil, answer.thinkingRedacted {
-            redacted = .redactedThinkingStart(index: 0, data: thinkingSignature)
+        var wholeThinking: [StreamEvent] = []
+        if answer.thinking != nil, answer.thinkingForm != .shown {
+            wholeThinking = answer.thinkingForm == .redacted
+                ? [.redactedThinkingStart(index: 0, data: thinkingSignature), .contentBlockStop(index: 0)]
+                : [.thinkingStart(index: 0), .signatureDelta(index: 0, signature: thinkingSignature), .contentBlockStop(index: 0)]
             (firstStart, text, content) = answerBlock
             if !calls.isEmpty { laterBlocks = ArraySlice(calls) }
             block = index
@@ -120,17 +123,14 @@ struct StreamScript: AnswerScript {
         stopReason = answer.stopReason
         stopSequence = answer.stopSequence
         outputTokens = answer.outputTokens
-        firstToken = delays.firstToken + (redacted == nil ? .zero : delays.perToken * answer.thinkingTokenCount)
+        firstToken = delays.firstToken + (wholeThinking.isEmpty ? .zero : delays.perToken * answer.thinkingTokenCount)
         perToken = delays.perToken
         self.pingInterval = pingInterval
         self.breakage = breakage.map { [deltaCount] in (at: $0.1.deltas(outOf: deltaCount), kind: $0.0) }
         // Written now rather than kept: a held stream would carry both events (and
         // the message id's storage) for its whole life.
         append(opening)
-        if let redacted {
-            append(redacted)
-            append(.contentBlockStop(index: 0))
-        }
+        for event in wholeThinking { append(event) }
         append(firstStart)
         append(.ping)
     }

@@ -173,7 +173,7 @@ struct MessagesRoute: Sendable {
         if let calls = effect.toolCalls {
             if let parallel = runtime.planner.parallel(answer, calls: calls, for: decoded) { answer = parallel } else { idle.append(ParallelToolCallsFault.kind) }
         }
-        if effect.redactsThinking { answer.thinkingRedacted = true }
+        if effect.redactsThinking { answer.thinkingForm = .redacted }
         return (answer, idle)
     }
 
