@@ -3,6 +3,8 @@ public enum HeaderName {
     public static let apiKey = "x-api-key"
     public static let authorization = "authorization"
     public static let anthropicVersion = "anthropic-version"
+    /// Comma-separated beta features the request opts into.
+    public static let anthropicBeta = "anthropic-beta"
     public static let requestID = "request-id"
     public static let retryAfter = "retry-after"
     public static let retryAfterMs = "retry-after-ms"

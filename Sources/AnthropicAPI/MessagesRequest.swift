@@ -14,6 +14,8 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
     public var tools: [ToolDefinition]?
     public var toolChoice: ToolChoice?
     public var thinking: ThinkingConfig?
+    /// The betas of the request's `anthropic-beta` header (not part of the body).
+    public var betas: [String] = []
 
     public init(
         model: String, maxTokens: Int?, messages: [Message], system: [ContentBlock]? = nil,
@@ -56,7 +58,9 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
             if maxTokens < 1 { return "max_tokens: Input should be greater than or equal to 1" }
         }
         if messages.isEmpty { return "messages: at least one message is required" }
-        if let problem = thinking?.problem(maxTokens: requireMaxTokens ? maxTokens : nil) { return problem }
+        if let problem = thinking?.problem(maxTokens: requireMaxTokens ? maxTokens : nil, interleaved: betas.contains(Self.interleavedThinkingBeta)) {
+            return problem
+        }
         return toolProblem ?? thinkingTurnProblem ?? thinkingBlockProblem
     }
 

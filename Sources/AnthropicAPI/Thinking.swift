@@ -57,24 +57,51 @@ public struct ThinkingConfig: Codable, Sendable, Equatable {
         try c.encodeIfPresent(display, forKey: .display)
     }
 
-    /// The rule the API enforces with a 400, broken; nil when it holds.
-    func problem(maxTokens: Int?) -> String? {
+    /// The rule the API enforces with a 400, broken; nil when it holds. With
+    /// interleaved thinking the budget spans the whole turn and may exceed `max_tokens`.
+    func problem(maxTokens: Int?, interleaved: Bool = false) -> String? {
         guard case let .enabled(budget) = mode else { return nil }
         if budget < Self.minimumBudget { return "thinking.enabled.budget_tokens: Input should be greater than or equal to \(Self.minimumBudget)" }
-        if let maxTokens, budget >= maxTokens { return "`max_tokens` must be greater than `thinking.budget_tokens`" }
+        if let maxTokens, budget >= maxTokens, !interleaved { return "`max_tokens` must be greater than `thinking.budget_tokens`" }
         return nil
     }
 }
 
 extension MessagesRequest {
-    /// With thinking on, the assistant turn that made the last tool calls must
-    /// begin with its thinking, handed back: the 400 every agent framework that
-    /// drops thinking blocks meets on its second turn.
+    /// The beta under which the model also thinks between tool calls.
+    public static let interleavedThinkingBeta = "interleaved-thinking-2025-05-14"
+
+    /// Whether the model thinks between tool calls, not only at the start of an
+    /// assistant turn: under the beta, or with adaptive thinking, where it is on
+    /// by default.
+    public var interleavedThinking: Bool {
+        betas.contains(Self.interleavedThinkingBeta) || thinking?.mode == .adaptive
+    }
+
+    /// Whether the request carries on an assistant turn: its last message only
+    /// hands back tool results. Without interleaved thinking the model thinks once
+    /// a turn, at its start, so such a request is answered without thinking.
+    public var continuesAssistantTurn: Bool {
+        guard let last = messages.last else { return false }
+        return Self.handsBackResults(last)
+    }
+
+    private static func handsBackResults(_ message: Message) -> Bool {
+        message.role == .user && !message.content.isEmpty && message.content.allSatisfy { $0.type == "tool_result" }
+    }
+
+    /// With thinking on, an assistant turn that calls tools must begin with its
+    /// thinking, handed back: the 400 every agent framework that drops thinking
+    /// blocks meets on its second call. The turn begins after the last user
+    /// message that is not only tool results; its later assistant messages may
+    /// (without interleaved thinking, will) begin with the call.
     var thinkingTurnProblem: String? {
-        guard thinking?.thinks == true,
-              let index = messages.lastIndex(where: { $0.role == .assistant }),
-              messages[index].content.contains(where: { $0.type == "tool_use" }),
-              let first = messages[index].content.first, first.type != "thinking", first.type != "redacted_thinking"
+        guard thinking?.thinks == true else { return nil }
+        let start = messages.lastIndex { $0.role == .user && !Self.handsBackResults($0) }.map { $0 + 1 } ?? 0
+        guard start < messages.count,
+              let index = messages[start...].firstIndex(where: { $0.role == .assistant }),
+              messages[index...].contains(where: { $0.role == .assistant && $0.content.contains { $0.type == "tool_use" } }),
+              let first = messages[index].content.first, !first.isThinking
         else { return nil }
         return "messages.\(index).content.0.type: Expected `thinking` or `redacted_thinking`, but found `\(first.type)`. "
             + "When `thinking` is enabled, a final `assistant` message must start with a thinking block "

@@ -33,12 +33,13 @@ struct AnswerPlanner: Sendable {
         return judgeCall(request, user: user) == nil ? thought(plainAnswer(request, user: user), request, user: user) : nil
     }
 
-    /// The answer with thinking before it, when the request enables thinking; the
+    /// The answer with thinking before it, when the request enables thinking and
+    /// starts an assistant turn (or thinking is interleaved with tool calls); the
     /// thinking is cut to leave at least one token of `max_tokens` for the answer,
     /// redacted when the question holds the API's test prompt for that, and
     /// omitted from the block when the request or the model's default says so.
     private func thought(_ answer: PlannedAnswer, _ request: MessagesRequest, user: String) -> PlannedAnswer {
-        guard request.thinking?.thinks == true else { return answer }
+        guard request.thinking?.thinks == true, !request.continuesAssistantTurn || request.interleavedThinking else { return answer }
         var thought = answer
         let text = AnswerText.thinking(question: user)
         let room = max(1, (request.maxTokens ?? Int.max) - 1)

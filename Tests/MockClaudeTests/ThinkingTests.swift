@@ -23,6 +23,7 @@ struct ThinkingTests {
     }
 
     static var enabled: [String: Any] { ["type": "enabled", "budget_tokens": 2048] }
+    static let interleaved = MockFixture.apiKey + [("anthropic-beta", "fine-grained-tool-streaming-2025-05-14, \(MessagesRequest.interleavedThinkingBeta)")]
 
     static func blocks(_ reply: MockFixture.Reply) -> [[String: Any]] { reply.json["content"] as? [[String: Any]] ?? [] }
     static func outputTokens(_ reply: MockFixture.Reply) -> Int { (reply.json["usage"] as? [String: Any])?["output_tokens"] as? Int ?? -1 }
@@ -95,7 +96,8 @@ struct ThinkingTests {
     }
 
     /// An agent with thinking on: thinking, then the call; the thinking handed back
-    /// with the result, then the answer.
+    /// with the result, then the answer — without thinking, as the model thinks
+    /// once an assistant turn unless thinking is interleaved.
     @Test func anAgentLoopWithThinkingHandsItBackAndEnds() async throws {
         try await MockFixture.with { mock in
             let first = try await mock.post(Self.body(Self.enabled, tools: [ToolUseTests.search]))
@@ -109,8 +111,14 @@ struct ThinkingTests {
             ]
             let final = try await mock.post(Self.body(Self.enabled, messages: loop, tools: [ToolUseTests.search]))
             #expect(final.status == 200, "\(final.body)")
-            #expect(Self.blocks(final).map { $0["type"] as? String } == ["thinking", "text"])
+            #expect(Self.blocks(final).map { $0["type"] as? String } == ["text"], "the turn's thinking came with its first call")
             #expect(final.json["stop_reason"] as? String == "end_turn")
+            let interleaved = try await mock.post(Self.body(Self.enabled, messages: loop, tools: [ToolUseTests.search]), headers: Self.interleaved)
+            #expect(Self.blocks(interleaved).map { $0["type"] as? String } == ["thinking", "text"], "\(interleaved.body)")
+            let adaptive = try await mock.post(Self.body(["type": "adaptive"], messages: loop, tools: [ToolUseTests.search]))
+            #expect(Self.blocks(adaptive).first?["type"] as? String == "thinking", "adaptive thinking interleaves by default")
+            let next = try await mock.post(Self.body(Self.enabled, messages: loop + [["role": "assistant", "content": Self.blocks(final)], ["role": "user", "content": "And by month?"]]))
+            #expect(Self.blocks(next).first?["type"] as? String == "thinking", "a new user turn thinks again")
             // The framework bug: the call handed back without the thinking before it.
             var dropped = loop
             dropped[1]["content"] = [blocks[1]]
@@ -190,6 +198,26 @@ struct ThinkingTests {
             loop[1]["content"] = [filled, blocks[1]]
             let modified = try await mock.post(Self.body(Self.enabled, model: "claude-opus-4-7", messages: loop, tools: [ToolUseTests.search]))
             #expect(((modified.json["error"] as? [String: Any])?["message"] as? String)?.contains("cannot be modified") == true, "\(modified.body)")
+        }
+    }
+
+    /// A turn of several calls: its first response thinks, the later ones call at
+    /// once, and the whole turn is handed back that way without a 400.
+    @Test func aTurnOfSeveralCallsThinksOnceAndIsAccepted() async throws {
+        try await MockFixture.with { mock in
+            let first = Self.blocks(try await mock.post(Self.body(Self.enabled, tools: [ToolUseTests.search])))
+            var loop: [[String: Any]] = [
+                ["role": "user", "content": Self.question], ["role": "assistant", "content": first],
+                ["role": "user", "content": [["type": "tool_result", "tool_use_id": first.last?["id"] as? String ?? "", "content": "…"]]],
+            ]
+            let call = [["type": "tool_use", "id": "toolu_second", "name": "search", "input": ["query": "by month"]]] as [[String: Any]]
+            loop += [["role": "assistant", "content": call], ["role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_second", "content": "…"]]]]
+            let reply = try await mock.post(Self.body(Self.enabled, messages: loop, tools: [ToolUseTests.search]))
+            #expect(reply.status == 200, "\(reply.body)")
+            #expect(Self.blocks(reply).first?["type"] as? String != "thinking")
+            // With the beta the budget spans the turn: it may exceed max_tokens.
+            let big = try await mock.post(Self.body(["type": "enabled", "budget_tokens": 8000], maxTokens: 4000), headers: Self.interleaved)
+            #expect(big.status == 200, "\(big.body)")
         }
     }
 }

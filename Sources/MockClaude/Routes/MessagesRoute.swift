@@ -107,11 +107,14 @@ struct MessagesRoute: Sendable {
         exchange.identity = runtime.correlator.identify(header: header, body: bytes, now: exchange.arrival)
         exchange.requestID = Self.requestID(exchange.identity.requestID, exchange.identity.attempt, seed: runtime.plan.seed)
 
-        let decoded: MessagesRequest
+        var decoded: MessagesRequest
         do {
             decoded = try MessagesRequest.decode(bytes, with: Self.decoder)
         } catch {
             return .refused(rejectReply(.invalidRequest, RequestProblem.describe(error), exchange))
+        }
+        if let betas = header(HeaderName.anthropicBeta) {
+            decoded.betas = betas.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         }
         exchange.model = decoded.model
         exchange.stream = !countTokens && decoded.stream == true
