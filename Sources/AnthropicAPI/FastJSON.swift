@@ -258,7 +258,12 @@ extension MessagesRequest {
         guard case .object = root else { return nil }
         // Tool schemas are JSON of any shape, numbers with fractions included,
         // which this reader does not keep: the decoder reads them.
-        guard root["tools"] == nil, root["tool_choice"] == nil, root["thinking"] == nil else { return nil }
+        guard root["tools"] == nil, root["tool_choice"] == nil else { return nil }
+        var thinking: ThinkingConfig?
+        switch root["thinking"] {
+        case nil, .null?: thinking = nil
+        case let value?: guard let read = ThinkingConfig.fast(value) else { return nil }; thinking = read
+        }
         guard case let .string(model)? = root["model"] else { return nil }
         var maxTokens: Int?
         switch root["max_tokens"] {
@@ -298,7 +303,9 @@ extension MessagesRequest {
             stopSequences = strings
         default: return nil
         }
-        return MessagesRequest(model: model, maxTokens: maxTokens, messages: messages, system: system, stream: stream, stopSequences: stopSequences)
+        return MessagesRequest(
+            model: model, maxTokens: maxTokens, messages: messages, system: system, stream: stream, stopSequences: stopSequences, thinking: thinking
+        )
     }
 }
 
@@ -328,7 +335,22 @@ extension ContentBlock {
             var toolUseID: String?
             switch type {
             case "tool_use": return nil  // its input is JSON of any shape
-            case "thinking", "redacted_thinking": return nil  // handed back whole, signature and all
+            case "thinking":
+                guard case let .string(thoughts)? = value["thinking"] else { return nil }
+                var block = ContentBlock(type: type, text: thoughts, cacheControl: cacheControl)
+                switch value["signature"] {
+                case nil, .null?: break
+                case let .string(signature)?: block.signature = signature
+                default: return nil
+                }
+                blocks.append(block)
+                continue
+            case "redacted_thinking":
+                guard case let .string(data)? = value["data"] else { return nil }
+                var block = ContentBlock(type: type, text: "", cacheControl: cacheControl)
+                block.signature = data
+                blocks.append(block)
+                continue
             case "tool_result":
                 guard case let .string(id)? = value["tool_use_id"] else { return nil }
                 toolUseID = id
@@ -351,5 +373,28 @@ extension ContentBlock {
             blocks.append(ContentBlock(type: type, text: text, cacheControl: cacheControl, toolUseID: toolUseID))
         }
         return blocks
+    }
+}
+
+extension ThinkingConfig {
+    /// Nil for anything the decoder should judge: an unknown type or display, a
+    /// budget that is not an integer.
+    static func fast(_ value: FastJSON.Value) -> ThinkingConfig? {
+        guard case .object = value, case let .string(type)? = value["type"] else { return nil }
+        var config: ThinkingConfig
+        switch type {
+        case "enabled":
+            guard case let .integer(budget)? = value["budget_tokens"] else { return nil }
+            config = ThinkingConfig(.enabled(budgetTokens: budget))
+        case "adaptive": config = ThinkingConfig(.adaptive)
+        case "disabled": config = ThinkingConfig(.disabled)
+        default: return nil
+        }
+        switch value["display"] {
+        case nil, .null?: break
+        case let .string(text)?: guard let display = Display(rawValue: text) else { return nil }; config.display = display
+        default: return nil
+        }
+        return config
     }
 }

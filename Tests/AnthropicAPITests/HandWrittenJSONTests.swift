@@ -57,6 +57,10 @@ import Testing
         #"{"model":"m","max_tokens":10,"system":[{"type":"text","text":"sys","cache_control":null},{"type":"text","text":"two"}],"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[{"type":"text","text":"inner"}]},{"type":"image","source":{"type":"base64"}},{"type":"document","content":"doc"}]}]}"#,
         #"{"model":"m","max_tokens":-3,"messages":[],"stream":false,"system":null}"#,
         #"{"model":"m","messages":[{"role":"user","content":"x"}],"top_k":5,"flag":true,"none":null}"#,
+        #"{"model":"m","max_tokens":4000,"thinking":{"type":"enabled","budget_tokens":2048},"messages":[{"role":"user","content":"q"}]}"#,
+        #"{"model":"m","max_tokens":9,"thinking":{"type":"adaptive","display":"omitted","extra":1},"messages":[{"role":"user","content":"q"}]}"#,
+        #"{"model":"m","max_tokens":9,"thinking":{"type":"disabled","display":null},"messages":[{"role":"user","content":"q"}]}"#,
+        #"{"model":"m","max_tokens":9,"thinking":null,"messages":[{"role":"assistant","content":[{"type":"thinking","thinking":"hm \"so\"","signature":"Es1","cache_control":{"type":"ephemeral"}},{"type":"redacted_thinking","data":"EuAb"},{"type":"thinking","thinking":"","signature":null},{"type":"text","text":"a"}]}]}"#,
     ]
 
     @Test(arguments: bodies)
@@ -82,6 +86,15 @@ import Testing
         #"{"model":"m","messages":[{"role":"user","content":"x"}],"tool_choice":{"type":"auto"}}"#,
         #"{"model":"m","messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"n","input":{"x":0.5}}]}]}"#,
         #"{"model":"m","messages":[{"role":"user","content":[{"type":"tool_result","content":"no id"}]}]}"#,
+        // Thinking the decoder refuses, or reads in its own way.
+        #"{"model":"m","max_tokens":9,"thinking":{"type":"deep"},"messages":[]}"#,
+        #"{"model":"m","max_tokens":9,"thinking":{"type":"enabled","budget_tokens":2048.5},"messages":[]}"#,
+        #"{"model":"m","max_tokens":9,"thinking":{"type":"enabled"},"messages":[]}"#,
+        #"{"model":"m","max_tokens":9,"thinking":{"type":"adaptive","display":"full"},"messages":[]}"#,
+        #"{"model":"m","max_tokens":9,"thinking":"on","messages":[]}"#,
+        #"{"model":"m","messages":[{"role":"assistant","content":[{"type":"thinking","signature":"Es1"}]}]}"#,
+        #"{"model":"m","messages":[{"role":"assistant","content":[{"type":"thinking","thinking":"t","signature":7}]}]}"#,
+        #"{"model":"m","messages":[{"role":"assistant","content":[{"type":"redacted_thinking"}]}]}"#,
     ])
     func doubtfulBodiesAreLeftToTheDecoder(body: String) {
         #expect(Array(body.utf8).withUnsafeBufferPointer(MessagesRequest.fastDecode) == nil)
