@@ -18,6 +18,9 @@ enum Fixtures {
 
     static let requestBody = #"{"model":"claude-opus-4-7","max_tokens":1024,"system":"You write SQLite SQL for the analytics schema.","messages":[{"role":"user","content":"What is the total revenue by region?"}]}"#
 
+    /// A chat with thinking on, its last answer's thinking handed back.
+    static let thinkingRequestBody = #"{"model":"claude-sonnet-4-5","max_tokens":4000,"thinking":{"type":"enabled","budget_tokens":2048},"messages":[{"role":"user","content":"What is the total revenue by region?"},{"role":"assistant","content":[{"type":"thinking","thinking":"The user asks for revenue by region. I should group the orders by region and sum the amounts.","signature":"Es00c0ffee12345678deadbeef87654321"},{"type":"text","text":"SELECT region, SUM(amount) FROM orders GROUP BY region;"}]},{"role":"user","content":"And by month?"}]}"#
+
     /// The faults of the opus-overloaded incident, all active: the decision does its full work.
     static let plan: FaultPlan = {
         let faults = try! FaultPlan.schedule(yaml: """
