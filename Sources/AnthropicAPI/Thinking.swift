@@ -130,7 +130,7 @@ extension MessagesRequest {
                     ? ThinkingSeal.check(data: block.signature ?? "")
                     : ThinkingSeal.check(signature: block.signature ?? "", thinking: block.text)
                 switch check {
-                case .valid: continue
+                case .valid, .foreign: continue
                 case .altered where i == latest:
                     return "messages.\(i).content.\(j): `thinking` or `redacted_thinking` blocks in the latest assistant message cannot be modified. "
                         + "These blocks must remain as they were in the original response."

@@ -7,9 +7,13 @@ import Foundation
 /// data that is not what was sent are refused with the API's 400s.
 ///
 /// A signature is `Es`, a nonce and a keyed hash of nonce and thoughts, in hex;
-/// redacted data is `Eu` and base64 of the nonce, the hash and the thoughts
-/// scrambled by a stream the nonce seeds. Neither is secret: the mock only needs
-/// to tell what it sent from anything else.
+/// redacted data is `Eu` and base64 of a marker, the nonce, the hash and the
+/// thoughts scrambled by a stream the nonce seeds. Neither is secret: the mock
+/// only needs to tell what it sent from anything else.
+///
+/// A signature or data the mock did not make but that looks like the API's (long
+/// base64) is let through: a conversation captured from production and replayed
+/// against the mock carries the API's own, which the mock cannot check.
 public enum ThinkingSeal {
     /// The prompt text with which the API's documentation says to test redacted
     /// thinking: a request containing it is answered with its thinking redacted.
@@ -23,7 +27,20 @@ public enum ThinkingSeal {
         case malformed
         /// Well formed, but for other thoughts than these.
         case altered
+        /// The API's, by its look: not the mock's to judge.
+        case foreign
     }
+
+    /// The API's signatures and data are base64 of some hundreds of characters.
+    static func looksLikeTheAPIs(_ text: String) -> Bool {
+        text.utf8.count >= 100 && text.utf8.allSatisfy { byte in
+            (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2F || byte == 0x3D
+        }
+    }
+
+    private static let marker = Array("llmc".utf8)
+    /// How all the mock's data begins: `Eu`, then the marker's first 30 bits in base64.
+    private static let dataPrefix = "Eu" + Data(marker).base64EncodedString().prefix(5)
 
     public static func signature(for thinking: String, nonce: String) -> String {
         let seed = StableHash.hash("thinking nonce", nonce)
@@ -35,14 +52,15 @@ public enum ThinkingSeal {
         guard signature.hasPrefix("Es"), digits.count == 32,
               let seed = UInt64(String(decoding: digits.prefix(16), as: UTF8.self), radix: 16),
               let sealed = UInt64(String(decoding: digits.suffix(16), as: UTF8.self), radix: 16)
-        else { return .malformed }
+        else { return looksLikeTheAPIs(signature) ? .foreign : .malformed }
         return sealed == mac(thinking, seed: seed) ? .valid : .altered
     }
 
     public static func redactedData(for thinking: String, nonce: String) -> String {
         let seed = StableHash.hash("thinking nonce", nonce)
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(16 + thinking.utf8.count)
+        bytes.reserveCapacity(20 + thinking.utf8.count)
+        bytes += marker
         append(seed, to: &bytes)
         append(mac(thinking, seed: seed), to: &bytes)
         bytes += scrambled(Array(thinking.utf8), seed: seed)
@@ -50,10 +68,12 @@ public enum ThinkingSeal {
     }
 
     public static func check(data: String) -> Check {
-        guard data.hasPrefix("Eu"), let decoded = Data(base64Encoded: String(data.dropFirst(2))), decoded.count >= 16 else { return .malformed }
+        guard data.hasPrefix(dataPrefix) else { return looksLikeTheAPIs(data) ? .foreign : .malformed }
+        // The mock's, changed on the way if it no longer reads.
+        guard let decoded = Data(base64Encoded: String(data.dropFirst(2))), decoded.count >= 20 else { return .altered }
         let bytes = [UInt8](decoded)
-        let seed = integer(bytes[0..<8]), sealed = integer(bytes[8..<16])
-        guard let thinking = String(validating: scrambled(Array(bytes[16...]), seed: seed), as: UTF8.self) else { return .altered }
+        let seed = integer(bytes[4..<12]), sealed = integer(bytes[12..<20])
+        guard let thinking = String(validating: scrambled(Array(bytes[20...]), seed: seed), as: UTF8.self) else { return .altered }
         return sealed == mac(thinking, seed: seed) ? .valid : .altered
     }
 

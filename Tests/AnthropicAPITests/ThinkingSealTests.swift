@@ -15,20 +15,28 @@ import Testing
         for forged in ["", "Es1", "sig_abc", String(signature.dropLast()), "Xs" + signature.dropFirst(2)] {
             #expect(ThinkingSeal.check(signature: forged, thinking: Self.thoughts) == .malformed, "\(forged)")
         }
+        #expect(ThinkingSeal.check(signature: Self.theAPIs, thinking: Self.thoughts) == .foreign)
+        #expect(ThinkingSeal.check(signature: Self.theAPIs + "!", thinking: Self.thoughts) == .malformed, "not base64")
     }
+
+    /// What the API's signatures and data look like: some hundreds of base64 characters.
+    static let theAPIs = "EqQBCkYIBxgCKkA" + String(repeating: "x7Kp2/Zq+9aB", count: 20) + "=="
 
     @Test func redactedDataComesBackOnlyAsItWasSent() throws {
         let data = ThinkingSeal.redactedData(for: Self.thoughts, nonce: "req_1")
         #expect(data.hasPrefix("Eu") && !data.contains("revenue"))
         #expect(ThinkingSeal.check(data: data) == .valid)
         #expect(ThinkingSeal.redactedData(for: Self.thoughts, nonce: "req_2") != data)
-        // One byte of the thoughts changed, base64 still valid.
+        // One byte of the thoughts changed, base64 still valid; or the end cut off.
         var bytes = try #require(Data(base64Encoded: String(data.dropFirst(2))))
         bytes[bytes.count - 3] ^= 0x01
         #expect(ThinkingSeal.check(data: "Eu" + bytes.base64EncodedString()) == .altered)
-        for broken in ["", "Eu", "Eu!!!!", "EuAAAA", String(data.dropFirst(2))] {
+        #expect(ThinkingSeal.check(data: String(data.dropLast(8))) == .altered)
+        #expect(ThinkingSeal.check(data: String(data.dropLast(3))) == .altered, "no longer base64, still the mock's")
+        for broken in ["", "Eu", "Eu!!!!", "EuAAAA", "data"] {
             #expect(ThinkingSeal.check(data: broken) == .malformed, "\(broken)")
         }
+        #expect(ThinkingSeal.check(data: Self.theAPIs) == .foreign)
     }
 
     // MARK: - The 400s
@@ -58,6 +66,12 @@ import Testing
 
     @Test func thinkingHandedBackAsSentIsAccepted() throws {
         #expect(try Self.problem([[Self.thought(), Self.answer], [Self.redacted(), Self.thought(nonce: "req_2"), Self.answer]]) == nil)
+    }
+
+    /// A conversation captured from the API and replayed against the mock carries
+    /// the API's signatures and data, which the mock cannot check: they pass.
+    @Test func theAPIsOwnSignaturesAndDataPass() throws {
+        #expect(try Self.problem([[Self.thought("anything", signature: Self.theAPIs), Self.answer], [Self.redacted(Self.theAPIs), Self.answer]]) == nil)
     }
 
     @Test func changedThoughtsInTheLatestTurnCannotBeModified() throws {
