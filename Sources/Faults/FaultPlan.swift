@@ -144,6 +144,8 @@ public struct FaultPlan: Sendable {
             var random = SeededRandom(seedText, scheduled.spec.name, request.facts.requestID, attemptText, "draw")
             return scheduled.fault.effect(on: request, random: &random)
         }
+        // Without a fault that charges for the answer, one pass and no list of
+        // what fired: this runs for every request the mock answers.
         guard faults.contains(where: { type(of: $0.fault).chargesForTheAnswer }) else {
             for scheduled in faults where fires(scheduled) {
                 guard let effect = effect(of: scheduled, on: request) else { continue }

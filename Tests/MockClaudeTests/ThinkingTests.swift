@@ -158,6 +158,9 @@ struct ThinkingTests {
             #expect(Self.blocks(summarized).first?["thinking"] as? String == AnswerText.thinking(question: Self.question))
             #expect(Self.outputTokens(omitted) == Self.outputTokens(summarized), "omitted thoughts are billed all the same")
             #expect(Self.blocks(omitted).last?["text"] as? String == Self.blocks(summarized).last?["text"] as? String)
+            #expect(ModelCatalog.defaultThinkingDisplay(of: "claude-opus-4-7-20260416") == .omitted)
+            #expect(ModelCatalog.defaultThinkingDisplay(of: "claude-mythos-preview") == .omitted)
+            #expect(ModelCatalog.defaultThinkingDisplay(of: "claude-opus-4-1") == .summarized)
             let sonnet = try await mock.post(Self.body(["type": "enabled", "budget_tokens": 2048, "display": "omitted"]))
             #expect(Self.blocks(sonnet).first?["thinking"] as? String == "", "display: omitted on any model")
 
