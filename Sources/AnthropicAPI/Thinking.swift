@@ -59,7 +59,7 @@ public struct ThinkingConfig: Codable, Sendable, Equatable {
 
     /// The rule the API enforces with a 400, broken; nil when it holds. With
     /// interleaved thinking the budget spans the whole turn and may exceed `max_tokens`.
-    func problem(maxTokens: Int?, interleaved: Bool = false) -> String? {
+    func problem(maxTokens: Int?, interleaved: Bool) -> String? {
         guard case let .enabled(budget) = mode else { return nil }
         if budget < Self.minimumBudget { return "thinking.enabled.budget_tokens: Input should be greater than or equal to \(Self.minimumBudget)" }
         if let maxTokens, budget >= maxTokens, !interleaved { return "`max_tokens` must be greater than `thinking.budget_tokens`" }

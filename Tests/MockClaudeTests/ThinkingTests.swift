@@ -142,6 +142,16 @@ struct ThinkingTests {
             rewritten[1]["content"] = [unsigned, blocks[1]]
             let forged = try await mock.post(Self.body(Self.enabled, messages: rewritten, tools: [ToolUseTests.search]))
             #expect((forged.json["error"] as? [String: Any])?["message"] as? String == "messages.1.content.0: Invalid `signature` in `thinking` block")
+            // An earlier answer handed back with its thinking after the text.
+            let reordered: [[String: Any]] = [
+                ["role": "user", "content": Self.question],
+                ["role": "assistant", "content": [["type": "text", "text": "Here it is."], blocks[0]]],
+                ["role": "user", "content": "And by month?"],
+            ]
+            let late = try await mock.post(Self.body(Self.enabled, messages: reordered))
+            #expect(late.status == 400)
+            #expect((late.json["error"] as? [String: Any])?["message"] as? String
+                == "messages.1.content.0: If an assistant message contains any thinking blocks, the first block must be thinking or redacted_thinking. Found text.")
         }
     }
 
