@@ -104,11 +104,8 @@ public final class TargetProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_APPEND, 0)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         // The harness's sockets and files are not the service's to hold: a listening
-        // socket inherited would outlive the mock. (`addclosefrom_np` would say it in
-        // one call, but Swift's Glibc module does not export it; closing a descriptor
-        // that has gone since is not an error in the child.)
-        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        for fd in open.compactMap(Int32.init) where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+        // socket inherited would outlive the mock.
+        closeEverythingAboveStderr(&actions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -127,6 +124,23 @@ public final class TargetProcess: Sendable {
         }
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
         return pid
+    }
+
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34) closes in the child
+    /// whatever is open when it runs, including a descriptor another thread opened
+    /// without `O_CLOEXEC` a moment before the spawn; a list read from
+    /// `/proc/self/fd` beforehand misses that one (it reached a child in CI). Swift's
+    /// Glibc module does not export the function, so it is looked up; the list is
+    /// the fallback on a libc without it. Closing a descriptor gone since is not an
+    /// error in the child.
+    private static func closeEverythingAboveStderr(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"),
+           unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3) == 0 {
+            return
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in open.compactMap(Int32.init) where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
     }
 
     /// A NULL-terminated array of C strings, alive for the call.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Harness
+import Synchronization
 import Testing
 
 /// The user's service is started so that it can shut down gracefully, and stopped
@@ -54,6 +55,38 @@ import Testing
         #expect(log.contains("blocked []"))
         #expect(log.contains("fds []"), "only stdin, stdout and stderr")
         #expect(log.contains("group True seen"))
+    }
+
+    /// Another thread opening files without `O_CLOEXEC` while the service starts (a
+    /// library, another test) must not hand them to it: a list of descriptors read
+    /// before the spawn misses the ones opened after it, and leaked one in CI.
+    @Test func aDescriptorOpenedWhileTheServiceStartsIsNotInherited() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let stop = Atomic(false)
+        let churn = Thread {
+            // Each copy at another number, so that the one open at the spawn is rarely
+            // one that was open when a list could have been read. Bounded by count as
+            // well as by the flag.
+            let file = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            defer { close(file) }
+            for copy in 0..<50_000_000 where !stop.load(ordering: .relaxed) {
+                let fd = fcntl(file, F_DUPFD, Int32(300 + copy % 97))
+                close(fd)
+            }
+        }
+        churn.start()
+        defer { stop.store(true, ordering: .relaxed) }
+        var leaks: [String] = []
+        for attempt in 0..<12 {
+            let process = try TargetProcess(command: #"""
+                python3 -c 'import os; print("fds", sorted(int(f) for f in os.listdir("/proc/self/fd") if int(f) > 2 and os.path.exists("/proc/self/fd/" + f)))'
+                """#, environment: [:], logPath: folder + "/log\(attempt)")
+            for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(25)) }
+            let log = process.tail()
+            #expect(log.contains("fds"), "\(log)")
+            if !log.contains("fds []") { leaks.append(log) }
+        }
+        #expect(leaks.isEmpty, "\(leaks)")
     }
 
     @Test func stoppingAShellCommandStopsWhatItStarted() async throws {
