@@ -1,3 +1,4 @@
+import ChaosCore
 import Foundation
 
 /// A small JSON reader for the mock's one hot input, the `/v1/messages` body.
@@ -22,8 +23,9 @@ enum FastJSON {
         case array([Value])
         case string(String)
         case integer(Int)
-        /// A number with a fraction or an exponent: left to `JSONDecoder`.
-        case otherNumber
+        /// A number with a fraction or an exponent, or too long for `Int`, as
+        /// `Double` reads it: only tool schemas and arguments keep it.
+        case otherNumber(Double)
         case bool(Bool)
         case null
 
@@ -143,11 +145,23 @@ enum FastJSON {
                 while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
                 guard index > exponent else { return nil }
             }
-            // Fields the mock reads are whole numbers; others (temperature) are skipped.
-            guard index == integerEnd, index - digits <= 18 else { return .otherNumber }
+            guard index == integerEnd, index - digits <= 18 else { return otherNumber(from: start) }
             var value = 0
             for i in digits..<integerEnd { value = value * 10 + Int(bytes[i] - 0x30) }
+            if value == 0, bytes[start] == 0x2D { return .otherNumber(-0.0) }
             return .integer(bytes[start] == 0x2D ? -value : value)
+        }
+
+        /// The number before the reader as `Double` reads it (both it and the decoder
+        /// round with `strtod`). One a `Double` does not hold, too large or so small it
+        /// is lost, is left to the decoder, whose error or rounding it is.
+        mutating func otherNumber(from start: Int) -> Value {
+            let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            guard let value = Double(String(decoding: text, as: UTF8.self)) else { return leave(.otherNumber(0)) }
+            if value.isNormal { return .otherNumber(value) }
+            let mantissa = text.prefix { $0 != 0x65 && $0 != 0x45 }
+            let zero = mantissa.allSatisfy { $0 == 0x30 || $0 == 0x2E || $0 == 0x2D }
+            return value == 0 && zero ? .otherNumber(value) : leave(.otherNumber(0))
         }
 
         /// A string literal; the reader stands on its opening quote.
@@ -256,9 +270,24 @@ extension MessagesRequest {
 
     private static func fast(_ root: FastJSON.Value) -> MessagesRequest? {
         guard case .object = root else { return nil }
-        // Tool schemas are JSON of any shape, numbers with fractions included,
-        // which this reader does not keep: the decoder reads them.
-        guard root["tools"] == nil, root["tool_choice"] == nil else { return nil }
+        var tools: [ToolDefinition]?
+        switch root["tools"] {
+        case nil, .null?: tools = nil
+        case let .array(values)?:
+            var read: [ToolDefinition] = []
+            read.reserveCapacity(values.count)
+            for value in values {
+                guard let tool = ToolDefinition.fast(value) else { return nil }
+                read.append(tool)
+            }
+            tools = read
+        default: return nil
+        }
+        var toolChoice: ToolChoice?
+        switch root["tool_choice"] {
+        case nil, .null?: toolChoice = nil
+        case let value?: guard let read = ToolChoice.fast(value) else { return nil }; toolChoice = read
+        }
         var thinking: ThinkingConfig?
         switch root["thinking"] {
         case nil, .null?: thinking = nil
@@ -304,7 +333,8 @@ extension MessagesRequest {
         default: return nil
         }
         return MessagesRequest(
-            model: model, maxTokens: maxTokens, messages: messages, system: system, stream: stream, stopSequences: stopSequences, thinking: thinking
+            model: model, maxTokens: maxTokens, messages: messages, system: system, stream: stream, stopSequences: stopSequences,
+            tools: tools, toolChoice: toolChoice, thinking: thinking
         )
     }
 }
@@ -333,8 +363,14 @@ extension ContentBlock {
             }
             var text = ""
             var toolUseID: String?
+            var name: String?
+            var input: JSONValue?
             switch type {
-            case "tool_use": return nil  // its input is JSON of any shape
+            case "tool_use":
+                guard case let .string(id)? = value["id"], case let .string(tool)? = value["name"], let arguments = value["input"] else { return nil }
+                // What a null input becomes is the decoder's to say.
+                if case .null = arguments { return nil }
+                toolUseID = id; name = tool; input = arguments.json
             case "thinking":
                 guard case let .string(thoughts)? = value["thinking"] else { return nil }
                 var block = ContentBlock(type: type, text: thoughts, cacheControl: cacheControl)
@@ -370,7 +406,7 @@ extension ContentBlock {
                 default: text = ""
                 }
             }
-            blocks.append(ContentBlock(type: type, text: text, cacheControl: cacheControl, toolUseID: toolUseID))
+            blocks.append(ContentBlock(type: type, text: text, cacheControl: cacheControl, toolUseID: toolUseID, name: name, input: input))
         }
         return blocks
     }
@@ -396,5 +432,71 @@ extension ThinkingConfig {
         default: return nil
         }
         return config
+    }
+}
+
+extension ToolDefinition {
+    /// Nil for anything the decoder should judge: a tool without a name, a field
+    /// of the wrong type.
+    static func fast(_ value: FastJSON.Value) -> ToolDefinition? {
+        guard case .object = value, case let .string(name)? = value["name"] else { return nil }
+        var tool = ToolDefinition(name: name, inputSchema: nil)
+        switch value["type"] {
+        case nil, .null?: break
+        case let .string(type)?: tool.type = type
+        default: return nil
+        }
+        switch value["description"] {
+        case nil, .null?: break
+        case let .string(description)?: tool.description = description
+        default: return nil
+        }
+        switch value["input_schema"] {
+        case nil, .null?: break
+        case let schema?: tool.inputSchema = schema.json
+        }
+        return tool
+    }
+}
+
+extension ToolChoice {
+    /// Nil for an unknown type (the decoder words that 400) or a field of the wrong type.
+    static func fast(_ value: FastJSON.Value) -> ToolChoice? {
+        guard case .object = value, case let .string(type)? = value["type"] else { return nil }
+        let mode: Mode
+        switch type {
+        case "auto": mode = .auto
+        case "any": mode = .any
+        case "none": mode = .none
+        case "tool":
+            guard case let .string(name)? = value["name"] else { return nil }
+            mode = .tool(name)
+        default: return nil
+        }
+        switch value["disable_parallel_tool_use"] {
+        case nil, .null?: return ToolChoice(mode)
+        case let .bool(flag)?: return ToolChoice(mode, disableParallelToolUse: flag)
+        default: return nil
+        }
+    }
+}
+
+extension FastJSON.Value {
+    /// The value as `JSONValue`'s decoder reads it: every number a `Double`.
+    var json: JSONValue {
+        switch self {
+        case let .object(entries):
+            var members: [String: JSONValue] = [:]
+            members.reserveCapacity(entries.count)
+            // Keys are unique here: a body with a duplicate is the decoder's.
+            for entry in entries { members[entry.key] = entry.value.json }
+            return .object(members)
+        case let .array(values): return .array(values.map(\.json))
+        case let .string(text): return .string(text)
+        case let .integer(value): return .number(Double(value))
+        case let .otherNumber(value): return .number(value)
+        case let .bool(flag): return .bool(flag)
+        case .null: return .null
+        }
     }
 }

@@ -61,6 +61,11 @@ import Testing
         #"{"model":"m","max_tokens":9,"thinking":{"type":"adaptive","display":"omitted","extra":1},"messages":[{"role":"user","content":"q"}]}"#,
         #"{"model":"m","max_tokens":9,"thinking":{"type":"disabled","display":null},"messages":[{"role":"user","content":"q"}]}"#,
         #"{"model":"m","max_tokens":9,"thinking":null,"messages":[{"role":"assistant","content":[{"type":"thinking","thinking":"hm \"so\"","signature":"Es1","cache_control":{"type":"ephemeral"}},{"type":"redacted_thinking","data":"EuAb"},{"type":"thinking","thinking":"","signature":null},{"type":"text","text":"a"}]}]}"#,
+        // An agent's request: a Pydantic schema with `$defs`, numbers of every form.
+        ##"{"model":"claude-sonnet-4-5","max_tokens":1024,"tool_choice":{"type":"auto","disable_parallel_tool_use":true},"tools":[{"name":"run_sql","description":"Runs SQL","input_schema":{"$defs":{"Mode":{"enum":["fast","exact"],"type":"string"}},"properties":{"query":{"type":"string","minLength":1},"limit":{"type":"integer","minimum":-0,"maximum":1e3,"default":100},"ratio":{"type":"number","exclusiveMinimum":0.25,"multipleOf":1.5E-2},"seed":{"const":12345678901234567890},"mode":{"$ref":"#/$defs/Mode"},"tags":{"type":["array","null"],"items":{"type":"string"},"default":null},"strict":{"type":"boolean","default":false}},"required":["query"],"type":"object","additionalProperties":false},"cache_control":{"type":"ephemeral"}},{"type":"web_search_20250305","name":"web_search","max_uses":5},{"name":"noop","description":null,"input_schema":null}],"messages":[{"role":"user","content":"Revenue by region?"},{"role":"assistant","content":[{"type":"text","text":"Let me look."},{"type":"tool_use","id":"toolu_01","name":"run_sql","input":{"query":"SELECT 1","limit":-2,"ratio":0.5,"tags":["a",null,true,[],{}]}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01","content":[{"type":"text","text":"1"}],"is_error":false}]}]}"##,
+        #"{"model":"m","max_tokens":9,"tools":[],"tool_choice":{"type":"none"},"messages":[{"role":"user","content":"q"}]}"#,
+        #"{"model":"m","max_tokens":9,"tools":[{"name":"t","input_schema":{}}],"tool_choice":{"type":"tool","name":"t","disable_parallel_tool_use":null},"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"a","name":"t","input":{},"cache_control":{"type":"ephemeral"}},{"type":"tool_use","id":"b","name":"t","input":"not an object","content":"odd"}]}]}"#,
+        #"{"model":"m","max_tokens":9,"tools":null,"tool_choice":{"type":"any"},"temperature":7e-1,"messages":[{"role":"user","content":"q"}]}"#,
     ]
 
     @Test(arguments: bodies)
@@ -81,11 +86,21 @@ import Testing
         #"{"model":"bad \ud800 surrogate","max_tokens":1,"messages":[]}"#,
         "{\"model\":\"raw\ncontrol\",\"max_tokens\":1,\"messages\":[]}",
         #"[1,2,3]"#,
-        // Tool schemas hold numbers with fractions, which the fast reader does not keep.
-        #"{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"name":"t","input_schema":{"type":"object","properties":{}}}]}"#,
-        #"{"model":"m","messages":[{"role":"user","content":"x"}],"tool_choice":{"type":"auto"}}"#,
-        #"{"model":"m","messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"n","input":{"x":0.5}}]}]}"#,
+        // Tools the decoder refuses, or reads in its own way.
         #"{"model":"m","messages":[{"role":"user","content":[{"type":"tool_result","content":"no id"}]}]}"#,
+        #"{"model":"m","messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"n","input":null}]}]}"#,
+        #"{"model":"m","messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"n"}]}]}"#,
+        #"{"model":"m","messages":[{"role":"assistant","content":[{"type":"tool_use","id":7,"name":"n","input":{}}]}]}"#,
+        #"{"model":"m","messages":[],"tools":[{"input_schema":{}}]}"#,
+        #"{"model":"m","messages":[],"tools":[{"name":"t","description":["a"],"input_schema":{}}]}"#,
+        #"{"model":"m","messages":[],"tools":{"name":"t"}}"#,
+        #"{"model":"m","messages":[],"tools":[{"name":"t","input_schema":{"maximum":1e400}}]}"#,
+        #"{"model":"m","messages":[],"tools":[{"name":"t","input_schema":{"minimum":1e-400}}]}"#,
+        #"{"model":"m","messages":[],"tools":[{"name":"t","input_schema":{"minimum":4.9e-324}}]}"#,
+        #"{"model":"m","messages":[],"tool_choice":{"type":"sometimes"}}"#,
+        #"{"model":"m","messages":[],"tool_choice":{"type":"tool"}}"#,
+        #"{"model":"m","messages":[],"tool_choice":{"type":"any","disable_parallel_tool_use":"yes"}}"#,
+        #"{"model":"m","messages":[],"tool_choice":"auto"}"#,
         // Thinking the decoder refuses, or reads in its own way.
         #"{"model":"m","max_tokens":9,"thinking":{"type":"deep"},"messages":[]}"#,
         #"{"model":"m","max_tokens":9,"thinking":{"type":"enabled","budget_tokens":2048.5},"messages":[]}"#,

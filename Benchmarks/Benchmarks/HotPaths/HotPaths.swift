@@ -64,6 +64,19 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(try decoder.decode(MessagesRequest.self, from: body)) }
     }
 
+    // An agent's request with tools, by the fast reader and by JSONDecoder, which
+    // read every request with tools before.
+    Benchmark("JSON request decoding, tools", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let body = Array(Fixtures.toolRequestBody.utf8)
+        for _ in benchmark.scaledIterations { blackHole(body.withUnsafeBufferPointer { MessagesRequest.fastDecode($0) }) }
+    }
+
+    Benchmark("JSON request decoding, tools, with JSONDecoder", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let body = Data(Fixtures.toolRequestBody.utf8)
+        let decoder = JSONDecoder()
+        for _ in benchmark.scaledIterations { blackHole(try decoder.decode(MessagesRequest.self, from: body)) }
+    }
+
     // As the mock streams: each event's bytes built in one small array, which
     // the mock then copies into the batch it writes.
     Benchmark("SSE event encoding", configuration: .init(scalingFactor: .kilo)) { benchmark in
