@@ -24,6 +24,14 @@ import Testing
         (#"{"type":"array","items":{"type":"integer"},"maxItems":0}"#, "[]"),
         (#"{"oneOf":[{"type":"null"},{"type":"integer"}]}"#, "1"),
         (#"{"$ref":"https://example.com/remote.json"}"#, "null"),
+        (#"{"type":"integer","multipleOf":5}"#, "5"),
+        (#"{"type":"integer","minimum":7,"multipleOf":5}"#, "10"),
+        (#"{"type":"number","exclusiveMinimum":0.5,"multipleOf":0.25}"#, "0.75"),
+        (#"{"type":"array","prefixItems":[{"type":"integer"},{"type":"boolean"}],"items":{"const":"more"},"minItems":3}"#, #"[1,true,"more"]"#),
+        (#"{"allOf":[{"type":"integer","minimum":3},{"minimum":5,"type":"number"}]}"#, "5"),
+        (#"{"allOf":[{"properties":{"a":{"type":"integer"}}},{"properties":{"a":{"maximum":-4},"b":{"type":"boolean"}}}]}"#, #"{"a":-4,"b":true}"#),
+        (##"{"$ref":"#/$defs/M","default":"y","$defs":{"M":{"enum":["x","y"]}}}"##, #""y""#),
+        (##"{"$ref":"#/$defs/M","$defs":{"M":{"enum":["x","y"]}}}"##, #""x""#),
     ])
     func valuesMeetTheirSchema(schema: String, expected: String) throws {
         let parsed = try JSONDecoder().decode(JSONValue.self, from: Data(schema.utf8))

@@ -2,9 +2,11 @@ import ChaosCore
 import Foundation
 
 /// A value that a JSON Schema accepts, made the way a model fills in a tool's
-/// arguments: every property present, enums and constants honoured, bounds met,
-/// local `$ref`s (Pydantic's `$defs`, `definitions`) followed. Deterministic:
-/// the same schema and hints give the same value.
+/// arguments: every property present, enums and constants honoured, bounds and
+/// `multipleOf` met, local `$ref`s (Pydantic's `$defs`, `definitions`) followed and
+/// merged with the keywords beside them, `allOf` merged, tuples (`prefixItems`)
+/// filled in order. Deterministic: the same schema and hints give the same value.
+/// Not honoured: `pattern`, `uniqueItems` with `minItems` above 1, `not`.
 struct SchemaInstance {
     /// Where string arguments come from: text named like a question gets the
     /// user's question, text named like SQL the golden answer when there is one.
@@ -26,15 +28,15 @@ struct SchemaInstance {
 
     private func value(of schema: JSONValue, name: String, depth: Int) -> JSONValue {
         guard depth < Self.maxDepth, case .object = schema else { return .null }
-        if let reference = schema["$ref"]?.string {
-            guard let target = resolve(reference) else { return .null }
-            return value(of: target, name: name, depth: depth + 1)
+        if schema["$ref"] != nil || schema["allOf"] != nil {
+            guard let merged = merged(schema, depth: depth) else { return .null }
+            return value(of: merged, name: name, depth: depth + 1)
         }
         if let constant = schema["const"] { return constant }
-        if let first = schema["enum"]?.array?.first { return first }
         // A null default (Pydantic's `Optional[X] = None`) would leave the argument out in all but name.
         if let fallback = schema["default"], fallback != .null { return fallback }
-        for combinator in ["anyOf", "oneOf", "allOf"] {
+        if let first = schema["enum"]?.array?.first { return first }
+        for combinator in ["anyOf", "oneOf"] {
             if let options = schema[combinator]?.array {
                 let chosen = options.first { $0["type"]?.string != "null" } ?? options.first
                 if let chosen { return value(of: chosen, name: name, depth: depth + 1) }
@@ -71,21 +73,40 @@ struct SchemaInstance {
         return .object(members)
     }
 
+    /// A tuple (`prefixItems`, or draft 7's `items` as a list) gets its places
+    /// filled in order; the rest, up to `minItems`, are made from `items`.
     private func array(_ schema: JSONValue, name: String, depth: Int) -> JSONValue {
+        let tuple = schema["prefixItems"]?.array ?? schema["items"]?.array ?? []
+        let rest: JSONValue? = if case .object? = schema["items"] { schema["items"] } else { nil }
         let least = Int(schema["minItems"]?.number ?? 1)
         let most = schema["maxItems"]?.number.map(Int.init) ?? Int.max
-        let count = max(0, min(max(least, 1), most))
-        let item = schema["items"].map { value(of: $0, name: name, depth: depth + 1) } ?? .string(text(.object([:]), name: name))
-        return .array(Array(repeating: item, count: count))
+        let count = max(0, min(max(least, tuple.isEmpty ? 1 : tuple.count), most))
+        let item = rest.map { value(of: $0, name: name, depth: depth + 1) } ?? .string(text(.object([:]), name: name))
+        return .array((0..<count).map { $0 < tuple.count ? value(of: tuple[$0], name: name, depth: depth + 1) : item })
     }
 
+    /// The number a model would pick: the lower bound when there is one, else 1,
+    /// else the upper bound, each moved onto the grid the type and `multipleOf` ask
+    /// for; the first that meets every bound.
     private func bounded(_ schema: JSONValue, integer: Bool) -> Double {
-        let step = integer ? 1.0 : 0.5
-        if let low = schema["minimum"]?.number { return integer ? low.rounded(.up) : low }
-        if let low = schema["exclusiveMinimum"]?.number { return integer ? (low + 1).rounded(.down) : low + step }
-        if let high = schema["maximum"]?.number, high < 1 { return integer ? high.rounded(.down) : high }
-        if let high = schema["exclusiveMaximum"]?.number, high <= 1 { return integer ? (high - 1).rounded(.up) : high - step }
-        return 1
+        let multiple = schema["multipleOf"]?.number.flatMap { $0 > 0 ? $0 : nil }
+        let grid = multiple ?? (integer ? 1 : nil)
+        let step = grid ?? 0.5
+        func up(_ x: Double) -> Double { grid.map { ($0 * (x / $0).rounded(.up)) } ?? x }
+        func down(_ x: Double) -> Double { grid.map { ($0 * (x / $0).rounded(.down)) } ?? x }
+        let low = schema["minimum"]?.number, lowOpen = schema["exclusiveMinimum"]?.number
+        let high = schema["maximum"]?.number, highOpen = schema["exclusiveMaximum"]?.number
+        func meetsAll(_ x: Double) -> Bool {
+            let onGrid = grid.map { abs((x / $0).rounded() - x / $0) < 1e-9 } ?? true
+            return onGrid && low.map { x >= $0 } ?? true && lowOpen.map { x > $0 } ?? true
+                && high.map { x <= $0 } ?? true && highOpen.map { x < $0 } ?? true
+        }
+        let candidates: [Double?] = [
+            low.map(up), lowOpen.map { up($0) == $0 ? $0 + step : up($0) }, 1, multiple,
+            high.map(down), highOpen.map { down($0) == $0 ? $0 - step : down($0) }, 0,
+        ]
+        let numbers = candidates.compactMap { $0 }
+        return numbers.first(where: meetsAll) ?? numbers[0]
     }
 
     private static let questionNames: Set = ["query", "q", "question", "prompt", "search", "text", "input", "message", "request"]
@@ -119,7 +140,7 @@ struct SchemaInstance {
     }
 
     /// `#/$defs/Name`, `#/definitions/Name`, any local JSON pointer; nil for remote ones.
-    private func resolve(_ reference: String) -> JSONValue? {
+    func resolve(_ reference: String) -> JSONValue? {
         guard reference.hasPrefix("#") else { return nil }
         var node = root
         for part in reference.dropFirst().split(separator: "/") {
