@@ -288,6 +288,18 @@ extension MessagesRequest {
         case nil, .null?: toolChoice = nil
         case let value?: guard let read = ToolChoice.fast(value) else { return nil }; toolChoice = read
         }
+        var outputConfig: OutputConfig?
+        switch root["output_config"] {
+        case nil, .null?: outputConfig = nil
+        case let value?: guard let read = OutputConfig.fast(value) else { return nil }; outputConfig = read
+        }
+        switch root["output_format"] {
+        case nil, .null?: break
+        case let value?:
+            guard outputConfig?.format == nil else { break }
+            guard let format = OutputFormat.fast(value) else { return nil }
+            outputConfig = OutputConfig(format: format, effort: outputConfig?.effort)
+        }
         var thinking: ThinkingConfig?
         switch root["thinking"] {
         case nil, .null?: thinking = nil
@@ -334,7 +346,7 @@ extension MessagesRequest {
         }
         return MessagesRequest(
             model: model, maxTokens: maxTokens, messages: messages, system: system, stream: stream, stopSequences: stopSequences,
-            tools: tools, toolChoice: toolChoice, thinking: thinking
+            tools: tools, toolChoice: toolChoice, thinking: thinking, outputConfig: outputConfig
         )
     }
 }
@@ -478,6 +490,32 @@ extension ToolChoice {
         case let .bool(flag)?: return ToolChoice(mode, disableParallelToolUse: flag)
         default: return nil
         }
+    }
+}
+
+extension OutputConfig {
+    /// Nil for anything the decoder should judge: an unknown format type, a schema
+    /// that is not an object, a field of the wrong type.
+    static func fast(_ value: FastJSON.Value) -> OutputConfig? {
+        guard case .object = value else { return nil }
+        var config = OutputConfig(format: nil)
+        switch value["format"] {
+        case nil, .null?: break
+        case let format?: guard let read = OutputFormat.fast(format) else { return nil }; config.format = read
+        }
+        switch value["effort"] {
+        case nil, .null?: break
+        case let .string(effort)?: config.effort = effort
+        default: return nil
+        }
+        return config
+    }
+}
+
+extension OutputFormat {
+    static func fast(_ value: FastJSON.Value) -> OutputFormat? {
+        guard case .string("json_schema")? = value["type"], let schema = value["schema"], case .object = schema else { return nil }
+        return OutputFormat(schema: schema.json)
     }
 }
 

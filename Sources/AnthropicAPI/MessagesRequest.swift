@@ -14,23 +14,28 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
     public var tools: [ToolDefinition]?
     public var toolChoice: ToolChoice?
     public var thinking: ThinkingConfig?
+    /// Structured outputs: `output_config.format`, or the beta's top-level `output_format`.
+    public var outputConfig: OutputConfig?
     /// The betas of the request's `anthropic-beta` header (not part of the body).
     public var betas: [String] = []
 
     public init(
         model: String, maxTokens: Int?, messages: [Message], system: [ContentBlock]? = nil,
         stream: Bool? = nil, stopSequences: [String]? = nil, tools: [ToolDefinition]? = nil, toolChoice: ToolChoice? = nil,
-        thinking: ThinkingConfig? = nil
+        thinking: ThinkingConfig? = nil, outputConfig: OutputConfig? = nil
     ) {
         self.model = model; self.maxTokens = maxTokens; self.messages = messages
         self.system = system; self.stream = stream; self.stopSequences = stopSequences
         self.tools = tools; self.toolChoice = toolChoice; self.thinking = thinking
+        self.outputConfig = outputConfig
     }
 
     enum CodingKeys: String, CodingKey {
         case model, maxTokens = "max_tokens", messages, system, stream, stopSequences = "stop_sequences"
-        case tools, toolChoice = "tool_choice", thinking
+        case tools, toolChoice = "tool_choice", thinking, outputConfig = "output_config"
     }
+    /// Read, never written: the structured-outputs beta's place for the format.
+    private enum BetaKeys: String, CodingKey { case outputFormat = "output_format" }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -47,7 +52,15 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
         tools = try c.decodeIfPresent([ToolDefinition].self, forKey: .tools)
         toolChoice = try c.decodeIfPresent(ToolChoice.self, forKey: .toolChoice)
         thinking = try c.decodeIfPresent(ThinkingConfig.self, forKey: .thinking)
+        outputConfig = try c.decodeIfPresent(OutputConfig.self, forKey: .outputConfig)
+        if outputConfig?.format == nil,
+           let format = try decoder.container(keyedBy: BetaKeys.self).decodeIfPresent(OutputFormat.self, forKey: .outputFormat) {
+            outputConfig = OutputConfig(format: format, effort: outputConfig?.effort)
+        }
     }
+
+    /// The JSON Schema the answer's text must meet, when the request asks for structured output.
+    public var outputSchema: JSONValue? { outputConfig?.format?.schema }
 
     /// Checks what decoding cannot: the rules the real API enforces with a 400.
     /// - Returns: the message of the first broken rule, in the API's `field: problem` form.
@@ -81,9 +94,9 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
     }
 
     /// Every piece of text in the request, for counting input tokens: tool
-    /// definitions count, as the model reads them.
+    /// definitions and an output schema count, as the model reads them.
     public var allText: [String] {
-        let prompt = [systemText] + messages.map(\.text)
+        let prompt = [systemText] + messages.map(\.text) + (outputSchema.map { [$0.jsonText] } ?? [])
         guard let tools else { return prompt }
         return prompt + tools.map(\.promptText)
     }

@@ -33,6 +33,9 @@ public struct PlannedAnswer: Sendable, Equatable {
     /// Set when the answer is a `tool_use` block calling this tool, not text. A
     /// quality fault may turn a call into text (a refusal, prose instead of a call).
     public var toolName: String?
+    /// Set when the text is JSON that the request's output schema accepts
+    /// (structured outputs): a golden question's SQL is then a string inside it.
+    public var isStructured = false
     /// Whether the request lets the model call several tools in one answer
     /// (its `tool_choice` does not set `disable_parallel_tool_use`).
     public var allowsParallelCalls = false

@@ -71,7 +71,16 @@ public struct QualityFault: Fault {
         var out = answer
         if let degradation = mode.sqlDegradation {
             guard case let .golden(question) = answer.kind else { return nil }
-            out.text = AnswerText.sql(degradation.apply(to: question.sql))
+            let wrong = degradation.apply(to: question.sql)
+            guard answer.isStructured else {
+                out.text = AnswerText.sql(wrong)
+                return out
+            }
+            // The wrong SQL where the right one was, the JSON still valid; a schema
+            // with no place for SQL leaves nothing to spoil.
+            let right = JSONValue.string(question.sql).jsonText
+            guard answer.text.contains(right) else { return nil }
+            out.text = answer.text.replacingOccurrences(of: right, with: JSONValue.string(wrong).jsonText)
             return out
         }
         switch mode {
@@ -93,6 +102,8 @@ public struct QualityFault: Fault {
                 out.toolName = nil
                 out.stopReason = .endTurn
                 out.text = "Sure! I'll use the \(tool) tool with these arguments: \(answer.text)"
+            } else if answer.isStructured {
+                out.text = AnswerText.offFormatJSON(answer.text)
             } else if case let .golden(question) = answer.kind {
                 out.text = AnswerText.offFormat(question.sql, isSQL: true)
             } else {

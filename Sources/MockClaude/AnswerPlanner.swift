@@ -4,7 +4,9 @@ import Faults
 import Workload
 
 /// The honest answer to a request: a judge's verdict from ground truth, a tool
-/// call (``ToolCallPlanner``), a golden question's SQL, or deterministic prose.
+/// call (``ToolCallPlanner``), JSON its output schema accepts (structured outputs,
+/// with a golden question's SQL in a property named for SQL), a golden question's
+/// SQL, or deterministic prose.
 struct AnswerPlanner: Sendable {
     let matcher: QuestionMatcher
     let grader: ExecutionGrader
@@ -96,6 +98,12 @@ struct AnswerPlanner: Sendable {
         let question = matcher.match(user)
         if request.tools != nil, let call = ToolCallPlanner.call(for: request, hints: .init(question: user, sql: question?.sql)) {
             return call
+        }
+        if let schema = request.outputSchema {
+            var answer = PlannedAnswer(kind: question.map(PlannedAnswer.Kind.golden) ?? .generic, text: "")
+            answer.text = SchemaInstance(root: schema, hints: .init(question: user, sql: question?.sql)).value().jsonText
+            answer.isStructured = true
+            return answer
         }
         if let question {
             return golden[question.id] ?? PlannedAnswer(kind: .golden(question), text: AnswerText.sql(question.sql))

@@ -66,6 +66,11 @@ import Testing
         #"{"model":"m","max_tokens":9,"tools":[],"tool_choice":{"type":"none"},"messages":[{"role":"user","content":"q"}]}"#,
         #"{"model":"m","max_tokens":9,"tools":[{"name":"t","input_schema":{}}],"tool_choice":{"type":"tool","name":"t","disable_parallel_tool_use":null},"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"a","name":"t","input":{},"cache_control":{"type":"ephemeral"}},{"type":"tool_use","id":"b","name":"t","input":"not an object","content":"odd"}]}]}"#,
         #"{"model":"m","max_tokens":9,"tools":null,"tool_choice":{"type":"any"},"temperature":7e-1,"messages":[{"role":"user","content":"q"}]}"#,
+        // Structured outputs, and the beta's place for the format.
+        #"{"model":"m","max_tokens":9,"output_config":{"format":{"type":"json_schema","schema":{"type":"object","properties":{"n":{"type":"number","maximum":2.5}}}},"effort":"high"},"messages":[{"role":"user","content":"q"}]}"#,
+        #"{"model":"m","max_tokens":9,"output_format":{"type":"json_schema","schema":{}},"messages":[{"role":"user","content":"q"}]}"#,
+        #"{"model":"m","max_tokens":9,"output_config":{"effort":null,"format":null},"output_format":{"type":"json_schema","schema":{"x":1}},"messages":[{"role":"user","content":"q"}]}"#,
+        #"{"model":"m","max_tokens":9,"output_config":{"format":{"type":"json_schema","schema":{"a":1}}},"output_format":{"type":"json_schema","schema":{"b":2}},"messages":[{"role":"user","content":"q"}]}"#,
     ]
 
     @Test(arguments: bodies)
@@ -101,6 +106,12 @@ import Testing
         #"{"model":"m","messages":[],"tool_choice":{"type":"tool"}}"#,
         #"{"model":"m","messages":[],"tool_choice":{"type":"any","disable_parallel_tool_use":"yes"}}"#,
         #"{"model":"m","messages":[],"tool_choice":"auto"}"#,
+        // Output formats the decoder refuses.
+        #"{"model":"m","messages":[],"output_config":{"format":{"type":"xml","schema":{}}}}"#,
+        #"{"model":"m","messages":[],"output_config":{"format":{"type":"json_schema"}}}"#,
+        #"{"model":"m","messages":[],"output_config":{"format":{"type":"json_schema","schema":[]}}}"#,
+        #"{"model":"m","messages":[],"output_config":{"effort":3}}"#,
+        #"{"model":"m","messages":[],"output_format":{"schema":{}}}"#,
         // Thinking the decoder refuses, or reads in its own way.
         #"{"model":"m","max_tokens":9,"thinking":{"type":"deep"},"messages":[]}"#,
         #"{"model":"m","max_tokens":9,"thinking":{"type":"enabled","budget_tokens":2048.5},"messages":[]}"#,
