@@ -29,6 +29,7 @@ struct SDKConformanceTests {
         "parallel_tool_calls: the SDK reads several calls, streamed or not, and a loop answering all of them ends",
         "thinking: a signed ThinkingBlock before the answer, streamed as thinking and signature deltas; changed thoughts handed back are refused; Opus 4.7 omits them",
         "redacted_thinking: a RedactedThinkingBlock (a fault, or the API's test prompt), streamed whole, handed back in an agent loop that ends",
+        "structured outputs: messages.parse gives the app's Pydantic model, streamed too; an off_format fault breaks the parse",
     ]
 
     @Test(.enabled(if: python != nil || required, "no .venv-test: run scripts/setup-test-tools"), .timeLimit(.minutes(2)))

@@ -348,6 +348,38 @@ def _():
     assert isinstance(triggered.content[0], anthropic.types.RedactedThinkingBlock), triggered.content
 
 
+class SQLAnswer(pydantic.BaseModel):
+    """An app's structured answer: the SDK sends its schema as output_config.format."""
+    sql: str
+    tables: list[str]
+    dialect: Literal["sqlite", "postgres"] = "sqlite"
+    notes: Optional[str] = None
+
+
+GOLDEN = [{"role": "user", "content": "What is the total revenue by region?"}]
+GOLDEN_SQL = "SELECT r.name, SUM(s.revenue) AS revenue FROM sales s JOIN regions r ON r.id = s.region_id GROUP BY r.name"
+
+
+@check("structured outputs: messages.parse gives the app's Pydantic model, streamed too; an off_format fault breaks the parse")
+def _():
+    parsed = client().messages.parse(model=MODEL, max_tokens=500, messages=GOLDEN, output_format=SQLAnswer)
+    assert isinstance(parsed.parsed_output, SQLAnswer), parsed
+    assert parsed.parsed_output.sql == GOLDEN_SQL, parsed.parsed_output
+    with client().messages.stream(model=MODEL, max_tokens=500, messages=GOLDEN, output_format=SQLAnswer) as stream:
+        final = stream.get_final_message()
+    assert final.parsed_output == parsed.parsed_output, final
+    raw = client().messages.create(model=MODEL, max_tokens=500, messages=GOLDEN,
+                                   output_config={"format": {"type": "json_schema", "schema": SQLAnswer.model_json_schema()}})
+    assert SQLAnswer.model_validate_json(raw.content[0].text) == parsed.parsed_output, raw
+    add_fault("chatty", "structured-chatty", {"quality": {"mode": "off_format"}})
+    try:
+        broken = client("structured-chatty").messages.parse(model=MODEL, max_tokens=500, messages=GOLDEN, output_format=SQLAnswer)
+    except pydantic.ValidationError as error:  # the SDK validates the text as the model's JSON
+        assert "json_invalid" in str(error) or "Invalid JSON" in str(error), error
+    else:
+        raise AssertionError(f"text fenced in prose was parsed: {broken.content[0].text!r}")
+
+
 @check("count_tokens")
 def _():
     count = client().messages.count_tokens(model=MODEL, messages=[{"role": "user", "content": "How many regions do we operate in?"}])
