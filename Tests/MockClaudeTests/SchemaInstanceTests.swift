@@ -32,6 +32,12 @@ import Testing
         (#"{"allOf":[{"properties":{"a":{"type":"integer"}}},{"properties":{"a":{"maximum":-4},"b":{"type":"boolean"}}}]}"#, #"{"a":-4,"b":true}"#),
         (##"{"$ref":"#/$defs/M","default":"y","$defs":{"M":{"enum":["x","y"]}}}"##, #""y""#),
         (##"{"$ref":"#/$defs/M","$defs":{"M":{"enum":["x","y"]}}}"##, #""x""#),
+        // Bounds the SDKs moved into the description for structured outputs.
+        (#"{"type":"integer","description":"How many\n\n{minimum: 3, maximum: 7}"}"#, "3"),
+        (#"{"type":"number","description":"{exclusiveMinimum: 0.5, multipleOf: 0.25, title: x: y}"}"#, "0.75"),
+        (#"{"type":"array","items":{"type":"integer"},"description":"{minItems: 2}"}"#, "[1,1]"),
+        (#"{"type":"integer","minimum":4,"description":"{minimum: 3}"}"#, "4"),
+        (#"{"type":"integer","description":"a set {like this}"}"#, "1"),
     ])
     func valuesMeetTheirSchema(schema: String, expected: String) throws {
         let parsed = try JSONDecoder().decode(JSONValue.self, from: Data(schema.utf8))

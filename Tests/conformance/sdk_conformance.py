@@ -351,7 +351,11 @@ def _():
 class SQLAnswer(pydantic.BaseModel):
     """An app's structured answer: the SDK sends its schema as output_config.format."""
     sql: str
-    tables: list[str]
+    # Bounds the SDK moves into the description (structured outputs do not enforce
+    # them) and still validates the answer with.
+    tables: list[str] = pydantic.Field(min_length=2)
+    rows: int = pydantic.Field(ge=3, le=7)
+    confidence: float = pydantic.Field(gt=0.5, le=1, multiple_of=0.25)
     dialect: Literal["sqlite", "postgres"] = "sqlite"
     notes: Optional[str] = None
 

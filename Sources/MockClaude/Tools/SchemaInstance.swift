@@ -26,8 +26,9 @@ struct SchemaInstance {
 
     func value() -> JSONValue { value(of: root, name: "", depth: 0) }
 
-    private func value(of schema: JSONValue, name: String, depth: Int) -> JSONValue {
-        guard depth < Self.maxDepth, case .object = schema else { return .null }
+    private func value(of written: JSONValue, name: String, depth: Int) -> JSONValue {
+        guard depth < Self.maxDepth, case .object = written else { return .null }
+        let schema = Self.withDescribedBounds(written)
         if schema["$ref"] != nil || schema["allOf"] != nil {
             guard let merged = merged(schema, depth: depth) else { return .null }
             return value(of: merged, name: name, depth: depth + 1)
@@ -137,6 +138,27 @@ struct SchemaInstance {
             text = String(text.prefix(Int(most)))
         }
         return text
+    }
+
+    private static let describable: Set = [
+        "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "minItems", "maxItems",
+    ]
+
+    /// The official SDKs move the keywords structured outputs do not enforce
+    /// (bounds, lengths, more than one item) out of the schema into the end of its
+    /// description, `{minimum: 3, maximum: 7}`, for the model to follow; the app
+    /// still validates the answer with them. The numeric ones are read back, where
+    /// the schema does not say otherwise.
+    static func withDescribedBounds(_ schema: JSONValue) -> JSONValue {
+        guard case var .object(keywords) = schema, let description = schema["description"]?.string, description.hasSuffix("}"),
+              let open = description.lastIndex(of: "{") else { return schema }
+        for pair in description[description.index(after: open)..<description.index(before: description.endIndex)].split(separator: ", ") {
+            let parts = pair.split(separator: ": ", maxSplits: 1)
+            guard parts.count == 2, Self.describable.contains(String(parts[0])), keywords[String(parts[0])] == nil,
+                  let number = Double(parts[1]) else { continue }
+            keywords[String(parts[0])] = .number(number)
+        }
+        return .object(keywords)
     }
 
     /// `#/$defs/Name`, `#/definitions/Name`, any local JSON pointer; nil for remote ones.
