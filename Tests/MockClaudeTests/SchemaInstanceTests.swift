@@ -38,6 +38,13 @@ import Testing
         (#"{"type":"array","items":{"type":"integer"},"description":"{minItems: 2}"}"#, "[1,1]"),
         (#"{"type":"integer","minimum":4,"description":"{minimum: 3}"}"#, "4"),
         (#"{"type":"integer","description":"a set {like this}"}"#, "1"),
+        // Patterns: an example the regular expression matches, or the usual text when it already does.
+        (#"{"type":"string","pattern":"^[A-Z]{3}-\\d{2}$"}"#, #""AAA-00""#),
+        (#"{"type":"string","pattern":"^(https?|ftp)://[^\\s/]+\\.example\\.com(/.*)?$"}"#, #""https://a.example.com/a""#),
+        (#"{"type":"string","pattern":"^[^a-z]{2}x{2,}$"}"#, #""AAxx""#),
+        (#"{"type":"string","pattern":"mpl"}"#, #""example""#),
+        (#"{"type":"string","pattern":"(?<=x)y"}"#, #""example""#),
+        (#"{"type":"string","description":"A code\n\n{minLength: 4, pattern: ^[a-z]+, [0-9]{2}$}"}"#, #""a, 00""#),
     ])
     func valuesMeetTheirSchema(schema: String, expected: String) throws {
         let parsed = try JSONDecoder().decode(JSONValue.self, from: Data(schema.utf8))

@@ -49,6 +49,15 @@ import Testing
          "type":"object","properties":{"pair":{"type":"array","items":[{"type":"integer","maximum":-3},{"$ref":"#/definitions/Unit"}],"minItems":2},
           "weight":{"type":"number","minimum":0.5,"maximum":0.75}},"required":["pair","weight"]}
         """#),
+        // Patterns as apps write them for ids, codes and links (Python's `re` checks them).
+        ("patterns", #"""
+        {"type":"object","properties":{"code":{"type":"string","pattern":"^[A-Z]{3}-\\d{2}$"},
+          "url":{"type":"string","pattern":"^(https?|ftp)://[^\\s/]+\\.example\\.com(/.*)?$"},
+          "id":{"type":"string","pattern":"^toolu_[A-Za-z0-9]{24}$"},"phone":{"type":"string","pattern":"^\\+?[1-9]\\d{1,14}$"},
+          "slug":{"type":"string","pattern":"^[a-z0-9]+(?:-[a-z0-9]+)*$"},"color":{"type":"string","pattern":"^#?[0-9a-fA-F]{6}$"},
+          "query":{"type":"string","pattern":"^(SELECT|WITH) "}},
+         "required":["code","url","id","phone","slug","color","query"]}
+        """#),
         // Bounds that 1 does not meet.
         ("bounds", #"""
         {"type":"object","properties":{"below":{"type":"integer","exclusiveMaximum":0,"multipleOf":3},"above":{"type":"integer","exclusiveMinimum":100},

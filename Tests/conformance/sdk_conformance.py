@@ -356,6 +356,7 @@ class SQLAnswer(pydantic.BaseModel):
     tables: list[str] = pydantic.Field(min_length=2)
     rows: int = pydantic.Field(ge=3, le=7)
     confidence: float = pydantic.Field(gt=0.5, le=1, multiple_of=0.25)
+    code: str = pydantic.Field(pattern=r"^[A-Z]{3}-\d{2}$")
     dialect: Literal["sqlite", "postgres"] = "sqlite"
     notes: Optional[str] = None
 

@@ -5,8 +5,9 @@ import Foundation
 /// arguments: every property present, enums and constants honoured, bounds and
 /// `multipleOf` met, local `$ref`s (Pydantic's `$defs`, `definitions`) followed and
 /// merged with the keywords beside them, `allOf` merged, tuples (`prefixItems`)
-/// filled in order. Deterministic: the same schema and hints give the same value.
-/// Not honoured: `pattern`, `uniqueItems` with `minItems` above 1, `not`.
+/// filled in order, simple `pattern`s matched (``PatternExample``). Deterministic:
+/// the same schema and hints give the same value. Not honoured: `uniqueItems` with
+/// `minItems` above 1, `not`, a `pattern` together with a `minLength` it does not meet.
 struct SchemaInstance {
     /// Where string arguments come from: text named like a question gets the
     /// user's question, text named like SQL the golden answer when there is one.
@@ -137,6 +138,9 @@ struct SchemaInstance {
         if let most = schema["maxLength"]?.number, text.count > Int(most) {
             text = String(text.prefix(Int(most)))
         }
+        if let pattern = schema["pattern"]?.string, !PatternExample.matches(pattern, text), let example = PatternExample.example(of: pattern) {
+            text = example
+        }
         return text
     }
 
@@ -145,14 +149,24 @@ struct SchemaInstance {
     ]
 
     /// The official SDKs move the keywords structured outputs do not enforce
-    /// (bounds, lengths, more than one item) out of the schema into the end of its
-    /// description, `{minimum: 3, maximum: 7}`, for the model to follow; the app
-    /// still validates the answer with them. The numeric ones are read back, where
-    /// the schema does not say otherwise.
+    /// (bounds, lengths, more than one item, patterns) out of the schema into the end
+    /// of its description, `{minimum: 3, maximum: 7}`, for the model to follow; the
+    /// app still validates the answer with them. The numeric ones and a pattern are
+    /// read back, where the schema does not say otherwise.
     static func withDescribedBounds(_ schema: JSONValue) -> JSONValue {
-        guard case var .object(keywords) = schema, let description = schema["description"]?.string, description.hasSuffix("}"),
-              let open = description.lastIndex(of: "{") else { return schema }
-        for pair in description[description.index(after: open)..<description.index(before: description.endIndex)].split(separator: ", ") {
+        guard case var .object(keywords) = schema, let description = schema["description"]?.string, description.hasSuffix("}") else { return schema }
+        // The list follows the description after a blank line, or is all of it; a
+        // brace inside it (a pattern's `{2}`) is not where it starts.
+        let start = description.range(of: "\n\n{", options: .backwards)?.upperBound
+            ?? (description.hasPrefix("{") ? description.index(after: description.startIndex) : nil)
+        guard let start else { return schema }
+        var listed = description[start..<description.index(before: description.endIndex)]
+        // A pattern may hold ", " itself: it is read as the rest of the list, where Pydantic puts it.
+        if let start = listed.range(of: "pattern: ") {
+            if keywords["pattern"] == nil { keywords["pattern"] = .string(String(listed[start.upperBound...])) }
+            listed = listed[..<start.lowerBound]
+        }
+        for pair in listed.split(separator: ", ") {
             let parts = pair.split(separator: ": ", maxSplits: 1)
             guard parts.count == 2, Self.describable.contains(String(parts[0])), keywords[String(parts[0])] == nil,
                   let number = Double(parts[1]) else { continue }
