@@ -9,13 +9,9 @@ import Testing
 /// input with its own model before running the tool, and input the schema refuses
 /// would fail the app where the real model's would not.
 ///
-/// Skipped without `.venv-test` — unless `LLMCHAOS_REQUIRE_TOOLS=1`, as in CI.
+/// Skipped without the SDK conformance test's Python (`.venv-test`) — unless
+/// `LLMCHAOS_REQUIRE_TOOLS=1`, as in CI.
 @Suite struct ToolArgumentsValidityTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let python: String? = [root.appendingPathComponent(".venv-test/bin/python").path]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-    static let required = ProcessInfo.processInfo.environment["LLMCHAOS_REQUIRE_TOOLS"] == "1"
-
     /// Schemas as the libraries agents use write them.
     static let schemas: [(name: String, schema: String)] = [
         // Pydantic v2: an enum field with a default is a `$ref` with the default beside it;
@@ -66,9 +62,9 @@ import Testing
         """#),
     ]
 
-    @Test(.enabled(if: python != nil || required, "no .venv-test: run scripts/setup-test-tools"), .timeLimit(.minutes(1)))
+    @Test(.enabled(if: SDKConformanceTests.python != nil || SDKConformanceTests.required, "no .venv-test: run scripts/setup-test-tools"), .timeLimit(.minutes(1)))
     func madeUpArgumentsAreValidByTheReferenceValidator() async throws {
-        let python = try #require(Self.python, "LLMCHAOS_REQUIRE_TOOLS=1 but no .venv-test/bin/python: run scripts/setup-test-tools")
+        let python = try #require(SDKConformanceTests.python, "LLMCHAOS_REQUIRE_TOOLS=1 but no .venv-test/bin/python: run scripts/setup-test-tools")
         var lines: [String] = []
         for (name, text) in Self.schemas {
             let schema = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
@@ -82,7 +78,7 @@ import Testing
         try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
 
-        let checker = Self.root.appendingPathComponent("Tests/fixtures/check_instances.py").path
+        let checker = SDKConformanceTests.root.appendingPathComponent("Tests/fixtures/check_instances.py").path
         let result = try await ExternalTool.run(python, [checker, file])
         let printed = result.stdout.split(separator: "\n").map(String.init)
         for (name, _) in Self.schemas {

@@ -23,7 +23,7 @@ struct SchemaInstance {
     let hints: Hints
 
     /// Recursive schemas (a tree node holding nodes) stop here.
-    private static let maxDepth = 8
+    static let maxDepth = 8
 
     func value() -> JSONValue { value(of: root, name: "", depth: 0) }
 

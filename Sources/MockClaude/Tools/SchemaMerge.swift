@@ -17,7 +17,7 @@ extension SchemaInstance {
         return parts.reduce(JSONValue.object(keywords)) { whole, part in
             // A part that refers or combines in turn is merged first, within the depth bound.
             let flat = part["$ref"] != nil || part["allOf"] != nil
-                ? (depth < 8 ? merged(part, depth: depth + 1) : nil) ?? .object([:])
+                ? (depth < Self.maxDepth ? merged(part, depth: depth + 1) : nil) ?? .object([:])
                 : part
             return Self.merge(whole, flat)
         }
