@@ -355,7 +355,7 @@ extension Message {
     static func fast(_ value: FastJSON.Value) -> Message? {
         guard case let .string(roleText)? = value["role"], let role = Role(rawValue: roleText) else { return nil }
         switch value["content"] {
-        case let .string(text)?: return Message(role: role, text: text)
+        case let .string(text)?: return Message(role: role, content: Message.content(of: text))
         case let .array(blocks)?: return ContentBlock.fast(blocks).map { Message(role: role, content: $0) }
         default: return nil
         }

@@ -74,7 +74,7 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
         if let problem = thinking?.problem(maxTokens: requireMaxTokens ? maxTokens : nil, interleaved: betas.contains(Self.interleavedThinkingBeta)) {
             return problem
         }
-        return toolProblem ?? thinkingTurnProblem ?? thinkingBlockProblem
+        return contentProblem ?? prefillProblem ?? toolProblem ?? thinkingTurnProblem ?? thinkingBlockProblem
     }
 
     /// All the text of the system prompt.
@@ -124,11 +124,15 @@ public struct Message: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         role = try c.decode(Role.self, forKey: .role)
         if let text = try? c.decode(String.self, forKey: .content) {
-            content = [.text(text)]
+            content = Self.content(of: text)
         } else {
             content = try c.decode([ContentBlock].self, forKey: .content)
         }
     }
+
+    /// A message's content given as a string: one text block, or none for `""`,
+    /// which the API takes as a message without content.
+    static func content(of text: String) -> [ContentBlock] { text.isEmpty ? [] : [.text(text)] }
 
     /// The text of all the message's blocks but thinking, which the API ignores
     /// when it is handed back (it is neither read again nor counted as input).

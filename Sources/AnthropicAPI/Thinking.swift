@@ -100,12 +100,16 @@ extension MessagesRequest {
         let start = messages.lastIndex { $0.role == .user && !Self.handsBackResults($0) }.map { $0 + 1 } ?? 0
         guard start < messages.count,
               let index = messages[start...].firstIndex(where: { $0.role == .assistant }),
-              messages[index...].contains(where: { $0.role == .assistant && $0.content.contains { $0.type == "tool_use" } }),
               let first = messages[index].content.first, !first.isThinking
         else { return nil }
+        let callsTools = messages[index...].contains { $0.role == .assistant && $0.content.contains { $0.type == "tool_use" } }
+        // A prefill is the turn's start too: the model would have to go on
+        // writing an answer it never thought about.
+        guard callsTools || messages.last?.role == .assistant else { return nil }
         return "messages.\(index).content.0.type: Expected `thinking` or `redacted_thinking`, but found `\(first.type)`. "
-            + "When `thinking` is enabled, a final `assistant` message must start with a thinking block "
-            + "(preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks "
+            + "When `thinking` is enabled, a final `assistant` message must start with a thinking block"
+            + (callsTools ? " (preceeding the lastmost set of `tool_use` and `tool_result` blocks)" : "")
+            + ". We recommend you include thinking blocks "
             + "from previous turns. To avoid this requirement, disable `thinking`. "
             + "Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking"
     }

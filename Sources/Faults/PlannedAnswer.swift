@@ -57,6 +57,17 @@ public struct PlannedAnswer: Sendable, Equatable {
     /// Calls written whole after the first in the same answer (a
     /// `parallel_tool_calls` fault); they count as output.
     public var moreCalls: [ToolCall] = []
+    /// The start of the answer the request wrote (a final assistant message):
+    /// the text continues it and holds only what the model added.
+    public var prefill: String?
+
+    /// Makes `whole` the answer: what the model writes after the prefill when
+    /// there is one (``PrefillContinuation``), `whole` itself otherwise. Anything
+    /// that writes the answer anew goes through here, so that a spoiled answer
+    /// continues the prefill as the honest one did.
+    public mutating func write(_ whole: String) {
+        text = prefill.map { PrefillContinuation.text(after: $0, answer: whole) } ?? whole
+    }
 
     public init(kind: Kind, text: String, stopReason: StopReason = .endTurn) {
         self.kind = kind; self.text = text; self.stopReason = stopReason

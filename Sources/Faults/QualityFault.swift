@@ -73,7 +73,7 @@ public struct QualityFault: Fault {
             guard case let .golden(question) = answer.kind else { return nil }
             let wrong = degradation.apply(to: question.sql)
             guard answer.isStructured else {
-                out.text = AnswerText.sql(wrong)
+                out.write(AnswerText.sql(wrong))
                 return out
             }
             // The wrong SQL where the right one was, the JSON still valid; a schema
@@ -86,10 +86,10 @@ public struct QualityFault: Fault {
         switch mode {
         case .judgeLies:
             guard case let .judge(verdict) = answer.kind else { return nil }
-            out.text = verdict.inverted.json
+            out.write(verdict.inverted.json)
         case .refusal:
             out.toolName = nil
-            out.text = AnswerText.refusal
+            out.write(AnswerText.refusal)
             out.stopReason = .refusal
         case .empty:
             out.text = answer.toolName == nil ? "" : "{}"
@@ -105,13 +105,13 @@ public struct QualityFault: Fault {
             } else if answer.isStructured {
                 out.text = AnswerText.offFormatJSON(answer.text)
             } else if case let .golden(question) = answer.kind {
-                out.text = AnswerText.offFormat(question.sql, isSQL: true)
+                out.write(AnswerText.offFormat(question.sql, isSQL: true))
             } else {
-                out.text = AnswerText.offFormat(answer.text, isSQL: false)
+                out.write(AnswerText.offFormat(answer.text, isSQL: false))
             }
         case .gibberish:
             if answer.toolName != nil { out.toolName = nil; out.stopReason = .endTurn }
-            out.text = AnswerText.gibberish(seed: seed, tokens: max(8, answer.outputTokens))
+            out.write(AnswerText.gibberish(seed: seed, tokens: max(8, answer.outputTokens)))
         default:
             return nil
         }

@@ -23,16 +23,26 @@ struct AnswerPlanner: Sendable {
         let user = request.lastUserText
         if let judge = judgeCall(request, user: user) {
             let verdict = await judgeVerdict(judge)
-            return thought(PlannedAnswer(kind: .judge(verdict), text: verdict.json), request, user: user)
+            return thought(continued(PlannedAnswer(kind: .judge(verdict), text: verdict.json), request), request, user: user)
         }
-        return thought(plainAnswer(request, user: user), request, user: user)
+        return thought(continued(plainAnswer(request, user: user), request), request, user: user)
     }
 
     /// The answer when it needs no query: nil for a judge call, whose verdict may
     /// run the candidate SQL.
     func immediateAnswer(_ request: MessagesRequest) -> PlannedAnswer? {
         let user = request.lastUserText
-        return judgeCall(request, user: user) == nil ? thought(plainAnswer(request, user: user), request, user: user) : nil
+        return judgeCall(request, user: user) == nil ? thought(continued(plainAnswer(request, user: user), request), request, user: user) : nil
+    }
+
+    /// A text answer going on from the request's prefill. A tool call does not:
+    /// the model calls the tool, as it would have.
+    private func continued(_ answer: PlannedAnswer, _ request: MessagesRequest) -> PlannedAnswer {
+        guard answer.toolName == nil, let prefill = request.prefill, !prefill.isEmpty else { return answer }
+        var continued = answer
+        continued.prefill = prefill
+        continued.write(answer.text)
+        return continued
     }
 
     /// The answer with thinking before it, when the request enables thinking and
@@ -41,7 +51,8 @@ struct AnswerPlanner: Sendable {
     /// redacted when the question holds the API's test prompt for that, and
     /// omitted from the block when the request or the model's default says so.
     private func thought(_ answer: PlannedAnswer, _ request: MessagesRequest, user: String) -> PlannedAnswer {
-        guard request.thinking?.thinks == true, !request.continuesAssistantTurn || request.interleavedThinking else { return answer }
+        // A prefill with thinking on begins with thinking handed back: the model goes on writing.
+        guard request.thinking?.thinks == true, request.prefill == nil, !request.continuesAssistantTurn || request.interleavedThinking else { return answer }
         var thought = answer
         let text = AnswerText.thinking(question: user)
         let room = max(1, (request.maxTokens ?? Int.max) - 1)

@@ -63,14 +63,14 @@ public enum AnswerText {
     /// What a model says when it refuses.
     public static let refusal = "I'm sorry, but I can't help with that request."
 
-    /// The right content in the wrong shape: prose with the query inside a JSON
-    /// object and no code fence, the way a model drifts after a prompt change.
     /// JSON the model was held to, fenced and introduced the way a model writes it
     /// when nothing holds it: what `json.loads` on the text fails on.
     public static func offFormatJSON(_ json: String) -> String {
         "Here is the JSON you asked for:\n\n```json\n" + json + "\n```"
     }
 
+    /// The right content in the wrong shape: prose with the query inside a JSON
+    /// object and no code fence, the way a model drifts after a prompt change.
     public static func offFormat(_ content: String, isSQL: Bool) -> String {
         guard isSQL else {
             return "RESPONSE:\n- " + content.split(separator: ".").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: "\n- ")

@@ -66,6 +66,8 @@ import Testing
         #"{"model":"m","max_tokens":9,"tools":[],"tool_choice":{"type":"none"},"messages":[{"role":"user","content":"q"}]}"#,
         #"{"model":"m","max_tokens":9,"tools":[{"name":"t","input_schema":{}}],"tool_choice":{"type":"tool","name":"t","disable_parallel_tool_use":null},"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"a","name":"t","input":{},"cache_control":{"type":"ephemeral"}},{"type":"tool_use","id":"b","name":"t","input":"not an object","content":"odd"}]}]}"#,
         #"{"model":"m","max_tokens":9,"tools":null,"tool_choice":{"type":"any"},"temperature":7e-1,"messages":[{"role":"user","content":"q"}]}"#,
+        // Content given as "" is no content (the API's "non-empty content" rule), an empty text block is a block.
+        #"{"model":"m","max_tokens":9,"messages":[{"role":"user","content":""},{"role":"assistant","content":[{"type":"text","text":""}]},{"role":"assistant","content":""}]}"#,
         // Structured outputs, and the beta's place for the format.
         #"{"model":"m","max_tokens":9,"output_config":{"format":{"type":"json_schema","schema":{"type":"object","properties":{"n":{"type":"number","maximum":2.5}}}},"effort":"high"},"messages":[{"role":"user","content":"q"}]}"#,
         #"{"model":"m","max_tokens":9,"output_format":{"type":"json_schema","schema":{}},"messages":[{"role":"user","content":"q"}]}"#,

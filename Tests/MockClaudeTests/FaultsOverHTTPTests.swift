@@ -262,6 +262,34 @@ struct FaultsOverHTTPTests {
         }
     }
 
+    /// An empty answer is no block at all, as the API sends an immediate end of
+    /// turn (`content: []`, on which an app's `content[0].text` fails), or the
+    /// thinking alone; streamed, no text block begins.
+    @Test(arguments: [true, false])
+    func anEmptyAnswerHasNoTextBlock(fastPath: Bool) async throws {
+        func body(thinking: Bool, stream: Bool) -> String {
+            var object: [String: Any] = ["model": "claude-sonnet-4-5", "max_tokens": 2048, "stream": stream,
+                                         "messages": [["role": "user", "content": "What is the total revenue across all sales?"]]]
+            if thinking { object["thinking"] = ["type": "enabled", "budget_tokens": 1024] }
+            return String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        }
+        try await MockFixture.with(faults: "- { name: nothing, inject: { quality: { mode: empty } } }", configure: { $0.fastPath = fastPath }) { mock in
+            let plain = try await mock.post(body(thinking: false, stream: false))
+            #expect(plain.status == 200 && (plain.json["content"] as? [Any])?.isEmpty == true, "\(plain.body)")
+            #expect(plain.json["stop_reason"] as? String == "end_turn")
+            let streamed = try await mock.stream(body(thinking: false, stream: true))
+            #expect(streamed.names == ["message_start", "ping", "message_delta", "message_stop"])
+            let thought = try await mock.post(body(thinking: true, stream: false))
+            #expect((thought.json["content"] as? [[String: Any]])?.map { $0["type"] as? String } == ["thinking"], "\(thought.body)")
+            let thoughtStream = try await mock.stream(body(thinking: true, stream: true))
+            #expect(thoughtStream.names.filter { $0 == "content_block_start" }.count == 1, "only the thinking's: \(thoughtStream.names)")
+            #expect(thoughtStream.names.filter { $0 == "content_block_stop" }.count == 1, "\(thoughtStream.names)")
+            let signature = thoughtStream.events.filter { $0.name == "content_block_delta" && $0.data.contains("signature_delta") }
+            #expect(signature.count == 1, "the thinking is signed although no block follows it")
+            #expect(thoughtStream.names.suffix(2) == ["message_delta", "message_stop"])
+        }
+    }
+
     @Test func theJudgeGradesFromGroundTruthUnlessItIsMadeToLie() async throws {
         let question = GoldenQuestions.all.first { $0.id == "top-products" }!
         let wrong = SQLDegradation.wrongAggregation.apply(to: question.sql)

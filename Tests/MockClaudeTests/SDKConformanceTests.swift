@@ -30,6 +30,8 @@ struct SDKConformanceTests {
         "thinking: a signed ThinkingBlock before the answer, streamed as thinking and signature deltas; changed thoughts handed back are refused; Opus 4.7 omits them",
         "redacted_thinking: a RedactedThinkingBlock (a fault, or the API's test prompt), streamed whole, handed back in an agent loop that ends",
         "structured outputs: messages.parse gives the app's Pydantic model, streamed too; an off_format fault breaks the parse",
+        "prefill: the answer goes on from it on Sonnet 4.5; Claude 4.6 and later refuse it, as does trailing whitespace",
+        "an empty answer (quality: empty) is content [], as the API's immediate end_turn; streamed too",
     ]
 
     @Test(.enabled(if: python != nil || required, "no .venv-test: run scripts/setup-test-tools"), .timeLimit(.minutes(2)))

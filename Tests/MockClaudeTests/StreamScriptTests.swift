@@ -79,10 +79,11 @@ struct StreamScriptTests {
         ])
     }
 
+    /// No text block for no text, as the API streams an immediate end of turn.
     @Test func anEmptyAnswerStillWaitsForItsFirstToken() {
         #expect(Self.steps("", delays: .init(firstToken: .milliseconds(30))) == [
-            "write message_start content_block_start ping", "pause 30ms",
-            "write content_block_stop message_delta message_stop",
+            "write message_start ping", "pause 30ms",
+            "write message_delta message_stop",
             "end finish(ending: \"complete\", errorType: nil)",
         ])
     }

@@ -385,6 +385,36 @@ def _():
         raise AssertionError(f"text fenced in prose was parsed: {broken.content[0].text!r}")
 
 
+@check("prefill: the answer goes on from it on Sonnet 4.5; Claude 4.6 and later refuse it, as does trailing whitespace")
+def _():
+    prefilled = GOLDEN + [{"role": "assistant", "content": "```sql"}]
+    message = client().messages.create(model="claude-sonnet-4-5", max_tokens=500, messages=prefilled, stop_sequences=["```"])
+    assert message.stop_reason == "stop_sequence" and message.stop_sequence == "```", message
+    assert message.content[0].text.strip() == GOLDEN_SQL, message.content[0].text
+    with client().messages.stream(model="claude-sonnet-4-5", max_tokens=500, messages=prefilled, stop_sequences=["```"]) as stream:
+        assert "".join(stream.text_stream) == message.content[0].text
+    for model, prefill, wanted in [("claude-opus-4-6", "```sql", "does not support assistant message prefill"),
+                                   (MODEL, "```sql", "does not support assistant message prefill"),
+                                   ("claude-sonnet-4-5", "```sql\n", "cannot end with trailing whitespace")]:
+        try:
+            client().messages.create(model=model, max_tokens=500, messages=GOLDEN + [{"role": "assistant", "content": prefill}])
+        except anthropic.BadRequestError as error:
+            assert wanted in error.message, error.message
+        else:
+            raise AssertionError(f"{model} answered a prefill {prefill!r}")
+
+
+@check("an empty answer (quality: empty) is content [], as the API's immediate end_turn; streamed too")
+def _():
+    add_fault("nothing", "empty-answer", {"quality": {"mode": "empty"}})
+    message = client("empty-answer").messages.create(model=MODEL, max_tokens=200, messages=GOLDEN)
+    assert message.content == [] and message.stop_reason == "end_turn", message
+    with client("empty-answer").messages.stream(model=MODEL, max_tokens=200, messages=GOLDEN) as stream:
+        assert list(stream.text_stream) == []
+        final = stream.get_final_message()
+    assert final.content == [] and final.stop_reason == "end_turn", final
+
+
 @check("count_tokens")
 def _():
     count = client().messages.count_tokens(model=MODEL, messages=[{"role": "user", "content": "How many regions do we operate in?"}])

@@ -106,7 +106,9 @@ struct AnswerRenderer: Sendable {
             let ids = toolUseIDs
             content.append(.toolUse(id: ids[0], name: tool, input: answer.toolInput))
             content += zip(ids.dropFirst(), answer.moreCalls).map { .toolUse(id: $0, name: $1.name, input: $1.input) }
-        } else {
+        } else if !answer.text.isEmpty {
+            // Nothing written is no block: the API's `content: []` on an
+            // immediate end of turn, on which `content[0].text` fails.
             content.append(.text(answer.text))
         }
         var message = MessagesResponse(

@@ -69,6 +69,8 @@ struct StreamScript: AnswerScript {
     private var laterBlocks: ArraySlice<(start: StreamEvent, text: String, content: Content)> = []
     /// The index of the block being written.
     private var block = 0
+    /// Whether a block was begun: not for an empty answer without thinking.
+    private let blockOpen: Bool
     private let stopReason: StopReason
     private let stopSequence: String?
     private let outputTokens: Int
@@ -90,32 +92,36 @@ struct StreamScript: AnswerScript {
         piecesPerDelta = max(1, tokensPerDelta)
         // The answer's own block comes after any thinking; its calls after it.
         let index = answer.thinking == nil ? 0 : 1
-        var answerBlock: (start: StreamEvent, text: String, content: Content)
+        // An empty text answer has no block at all, as the API sends an
+        // immediate end of turn: `content: []`, or the thinking alone.
+        var answerBlock: (start: StreamEvent, text: String, content: Content)?
         var calls: [(start: StreamEvent, text: String, content: Content)] = []
         if let toolUseID = toolUseIDs.first, let tool = answer.toolName {
             answerBlock = (.toolUseStart(index: index, id: toolUseID, name: tool), answer.text, .toolInput)
             for (offset, (id, call)) in zip(toolUseIDs.dropFirst(), answer.moreCalls).enumerated() {
                 calls.append((.toolUseStart(index: index + 1 + offset, id: id, name: call.name), call.input.jsonText, .toolInput))
             }
-        } else {
+        } else if !answer.text.isEmpty {
             answerBlock = (.contentBlockStart(index: index), answer.text, .text)
         }
-        let firstStart: StreamEvent
+        var firstStart: StreamEvent?
         var wholeThinking: [StreamEvent] = []
+        (text, content) = ("", .text)
         if answer.thinking != nil, answer.thinkingForm != .shown {
             wholeThinking = answer.thinkingForm == .redacted
                 ? [.redactedThinkingStart(index: 0, data: thinkingSignature), .contentBlockStop(index: 0)]
                 : [.thinkingStart(index: 0), .signatureDelta(index: 0, signature: thinkingSignature), .contentBlockStop(index: 0)]
-            (firstStart, text, content) = answerBlock
+            if let answerBlock { (firstStart, text, content) = answerBlock }
             if !calls.isEmpty { laterBlocks = ArraySlice(calls) }
             block = index
         } else if let thinking = answer.thinking {
             (firstStart, text, content) = (.thinkingStart(index: 0), thinking, .thinking(signature: thinkingSignature))
-            laterBlocks = ArraySlice([answerBlock] + calls)
+            laterBlocks = ArraySlice((answerBlock.map { [$0] } ?? []) + calls)
         } else {
-            (firstStart, text, content) = answerBlock
+            if let answerBlock { (firstStart, text, content) = answerBlock }
             if !calls.isEmpty { laterBlocks = ArraySlice(calls) }
         }
+        blockOpen = firstStart != nil
         position = text.startIndex
         deltaCount = laterBlocks.reduce(Self.deltaCount(of: text, piecesPerDelta: piecesPerDelta)) { [piecesPerDelta] in
             $0 + Self.deltaCount(of: $1.text, piecesPerDelta: piecesPerDelta)
@@ -131,7 +137,7 @@ struct StreamScript: AnswerScript {
         // the message id's storage) for its whole life.
         append(opening)
         for event in wholeThinking { append(event) }
-        append(firstStart)
+        if let firstStart { append(firstStart) }
         append(.ping)
     }
 
@@ -190,7 +196,11 @@ struct StreamScript: AnswerScript {
                     phase = ending(breakage.kind)
                     continue
                 }
-                append(.contentBlockStop(index: block))
+                if blockOpen {
+                    // Thinking is the last block when the answer after it is empty.
+                    if case let .thinking(signature) = content { append(.signatureDelta(index: block, signature: signature)) }
+                    append(.contentBlockStop(index: block))
+                }
                 append(.messageDelta(stopReason: stopReason, stopSequence: stopSequence, outputTokens: outputTokens))
                 append(.messageStop)
                 phase = .ending(.finish(ending: "complete", errorType: nil))

@@ -124,6 +124,9 @@ struct MessagesRoute: Sendable {
         guard ModelCatalog.accepts(decoded.model) else {
             return .refused(rejectReply(.notFound, "model: \(decoded.model)", exchange))
         }
+        if !countTokens, decoded.prefill != nil, !ModelCatalog.acceptsPrefill(decoded.model) {
+            return .refused(rejectReply(.invalidRequest, ModelCatalog.prefillRefusal, exchange))
+        }
         exchange.inputTokens = TokenCounter.inputTokens(of: decoded)
         if !countTokens {
             let cached = runtime.promptCache.usage(for: decoded, apiKey: apiKey, inputTokens: exchange.inputTokens, now: exchange.arrival)
