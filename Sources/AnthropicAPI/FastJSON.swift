@@ -300,6 +300,13 @@ extension MessagesRequest {
             guard let format = OutputFormat.fast(value) else { return nil }
             outputConfig = OutputConfig(format: format, effort: outputConfig?.effort)
         }
+        var sampling: (temperature: Double?, topP: Double?, topK: Int?) = (nil, nil, nil)
+        guard Self.number(root["temperature"], into: &sampling.temperature), Self.number(root["top_p"], into: &sampling.topP) else { return nil }
+        switch root["top_k"] {
+        case nil, .null?: break
+        case let .integer(value)?: sampling.topK = value
+        default: return nil
+        }
         var thinking: ThinkingConfig?
         switch root["thinking"] {
         case nil, .null?: thinking = nil
@@ -344,10 +351,24 @@ extension MessagesRequest {
             stopSequences = strings
         default: return nil
         }
-        return MessagesRequest(
+        var request = MessagesRequest(
             model: model, maxTokens: maxTokens, messages: messages, system: system, stream: stream, stopSequences: stopSequences,
             tools: tools, toolChoice: toolChoice, thinking: thinking, outputConfig: outputConfig
         )
+        (request.temperature, request.topP, request.topK) = sampling
+        return request
+    }
+}
+
+extension MessagesRequest {
+    /// A number as the decoder reads it into a `Double`; false when it is not one.
+    fileprivate static func number(_ value: FastJSON.Value?, into number: inout Double?) -> Bool {
+        switch value {
+        case nil, .null?: return true
+        case let .integer(whole)?: number = Double(whole); return true
+        case let .otherNumber(fraction)?: number = fraction; return true
+        default: return false
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 import ChaosCore
 /// A `POST /v1/messages` (or `/v1/messages/count_tokens`) request body, as far as a
 /// mock needs it: who is asked, what was said, how long the answer may be.
-/// Fields the mock does not use (temperature, metadata, thinking, …) are accepted and
+/// Fields the mock does not use (metadata, service tier, …) are accepted and
 /// ignored, as a forward-compatible server must.
 public struct MessagesRequest: Codable, Sendable, Equatable {
     public var model: String
@@ -16,6 +16,10 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
     public var thinking: ThinkingConfig?
     /// Structured outputs: `output_config.format`, or the beta's top-level `output_format`.
     public var outputConfig: OutputConfig?
+    /// Sampling parameters: read only because some models refuse them (a 400).
+    public var temperature: Double?
+    public var topP: Double?
+    public var topK: Int?
     /// The betas of the request's `anthropic-beta` header (not part of the body).
     public var betas: [String] = []
 
@@ -33,6 +37,7 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case model, maxTokens = "max_tokens", messages, system, stream, stopSequences = "stop_sequences"
         case tools, toolChoice = "tool_choice", thinking, outputConfig = "output_config"
+        case temperature, topP = "top_p", topK = "top_k"
     }
     /// Read, never written: the structured-outputs beta's place for the format.
     private enum BetaKeys: String, CodingKey { case outputFormat = "output_format" }
@@ -53,6 +58,9 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
         toolChoice = try c.decodeIfPresent(ToolChoice.self, forKey: .toolChoice)
         thinking = try c.decodeIfPresent(ThinkingConfig.self, forKey: .thinking)
         outputConfig = try c.decodeIfPresent(OutputConfig.self, forKey: .outputConfig)
+        temperature = try c.decodeIfPresent(Double.self, forKey: .temperature)
+        topP = try c.decodeIfPresent(Double.self, forKey: .topP)
+        topK = try c.decodeIfPresent(Int.self, forKey: .topK)
         if outputConfig?.format == nil,
            let format = try decoder.container(keyedBy: BetaKeys.self).decodeIfPresent(OutputFormat.self, forKey: .outputFormat) {
             outputConfig = OutputConfig(format: format, effort: outputConfig?.effort)

@@ -1,26 +1,114 @@
 import AnthropicAPI
 
-/// The models the mock lists, and which ids it accepts: any `claude-*` id, so an
-/// app's configured model works unchanged; anything else is a 404, as on the API.
+/// What the mock knows of each model: which it lists, and the limits and rules
+/// the API enforces per model, which break an app whose only change is the model
+/// id. Any `claude-*` id is accepted, so an app's configured model works
+/// unchanged; anything else is a 404, as on the API. An id matches the longest
+/// entry it begins with (`claude-sonnet-4-5-20250929` is Sonnet 4.5); an id no
+/// entry matches gets no per-model limit.
+///
+/// Sources, recorded 2026-12-02 (no live network here; each figure from the
+/// pages as stored): the model pages of platform.claude.com (context window, max
+/// output, release date, thinking on by default), their "What's new" pages for
+/// Opus 5.5 and Sonnet 5 (thinking that cannot be turned off or budgeted by hand,
+/// forced tool use refused), Bedrock's Opus 4.7 model card (adaptive thinking
+/// only), and for older models the limits the API's own 400s state. Where a page
+/// was silent (Haiku 5.5's thinking, Opus 5's forced tools), the model keeps the
+/// rules of the one before it.
 enum ModelCatalog {
-    static let listed: [ModelInfo] = [
-        ModelInfo(id: "claude-opus-4-7", displayName: "Claude Opus 4.7", createdAt: "2026-04-16T00:00:00Z"),
-        ModelInfo(id: "claude-sonnet-4-5", displayName: "Claude Sonnet 4.5", createdAt: "2025-09-29T00:00:00Z"),
-        ModelInfo(id: "claude-haiku-4-5", displayName: "Claude Haiku 4.5", createdAt: "2025-10-15T00:00:00Z"),
-        ModelInfo(id: "claude-opus-4-1", displayName: "Claude Opus 4.1", createdAt: "2025-08-05T00:00:00Z"),
-        ModelInfo(id: "claude-sonnet-4-0", displayName: "Claude Sonnet 4", createdAt: "2025-05-22T00:00:00Z"),
+    /// How a model takes `thinking`.
+    enum Thinking: Equatable {
+        /// `enabled` with a budget, `adaptive`, `disabled`: all accepted.
+        case manual
+        /// A budget set by hand (`enabled`) is a 400; `adaptive` and `disabled` are taken.
+        case adaptiveOnly
+        /// Always on: `enabled` and `disabled` are 400s.
+        case alwaysOn
+    }
+
+    struct Spec {
+        var id: String
+        var displayName: String
+        /// Release date; the model is listed by `GET /v1/models` when known.
+        var released: String?
+        var maxOutput: Int
+        var contextWindow: Int
+        var thinking = Thinking.manual
+        /// Whether the model thinks (adaptively) when the request does not say.
+        var thinksByDefault = false
+        /// Whether a `tool_choice` of `any` or `tool` is a 400, as thinking always comes first.
+        var refusesForcedTools = false
+    }
+
+    static let specs: [Spec] = [
+        Spec(id: "claude-fable-5-1", displayName: "Claude Fable 5.1", released: "2026-09-01", maxOutput: 128_000, contextWindow: 1_000_000,
+             thinking: .alwaysOn, thinksByDefault: true, refusesForcedTools: true),
+        Spec(id: "claude-opus-5-5", displayName: "Claude Opus 5.5", released: "2026-09-22", maxOutput: 128_000, contextWindow: 1_000_000,
+             thinking: .alwaysOn, thinksByDefault: true, refusesForcedTools: true),
+        Spec(id: "claude-sonnet-5-5", displayName: "Claude Sonnet 5.5", maxOutput: 128_000, contextWindow: 1_000_000,
+             thinking: .adaptiveOnly, thinksByDefault: true, refusesForcedTools: true),
+        Spec(id: "claude-haiku-5-5", displayName: "Claude Haiku 5.5", maxOutput: 128_000, contextWindow: 1_000_000),
+        Spec(id: "claude-opus-5", displayName: "Claude Opus 5", released: "2026-07-24", maxOutput: 128_000, contextWindow: 1_000_000,
+             thinking: .adaptiveOnly, thinksByDefault: true),
+        Spec(id: "claude-sonnet-5", displayName: "Claude Sonnet 5", released: "2026-06-30", maxOutput: 128_000, contextWindow: 1_000_000,
+             thinking: .adaptiveOnly, thinksByDefault: true),
+        Spec(id: "claude-opus-4-8", displayName: "Claude Opus 4.8", released: "2026-05-28", maxOutput: 128_000, contextWindow: 1_000_000,
+             thinking: .adaptiveOnly),
+        Spec(id: "claude-opus-4-7", displayName: "Claude Opus 4.7", released: "2026-04-16", maxOutput: 128_000, contextWindow: 1_000_000,
+             thinking: .adaptiveOnly),
+        Spec(id: "claude-sonnet-4-6", displayName: "Claude Sonnet 4.6", released: "2026-02-17", maxOutput: 128_000, contextWindow: 1_000_000),
+        Spec(id: "claude-opus-4-6", displayName: "Claude Opus 4.6", released: "2026-02-05", maxOutput: 128_000, contextWindow: 1_000_000),
+        Spec(id: "claude-opus-4-5", displayName: "Claude Opus 4.5", maxOutput: 64_000, contextWindow: 200_000),
+        Spec(id: "claude-haiku-4-5", displayName: "Claude Haiku 4.5", released: "2025-10-15", maxOutput: 64_000, contextWindow: 200_000),
+        Spec(id: "claude-sonnet-4-5", displayName: "Claude Sonnet 4.5", released: "2025-09-29", maxOutput: 64_000, contextWindow: 200_000),
+        Spec(id: "claude-opus-4-1", displayName: "Claude Opus 4.1", released: "2025-08-05", maxOutput: 32_000, contextWindow: 200_000),
+        Spec(id: "claude-opus-4", displayName: "Claude Opus 4", maxOutput: 32_000, contextWindow: 200_000),
+        Spec(id: "claude-sonnet-4", displayName: "Claude Sonnet 4", maxOutput: 64_000, contextWindow: 200_000),
+        Spec(id: "claude-3-7-sonnet", displayName: "Claude Sonnet 3.7", maxOutput: 64_000, contextWindow: 200_000),
+        Spec(id: "claude-3-5-sonnet", displayName: "Claude Sonnet 3.5", maxOutput: 8_192, contextWindow: 200_000),
+        Spec(id: "claude-3-5-haiku", displayName: "Claude Haiku 3.5", maxOutput: 8_192, contextWindow: 200_000),
+        Spec(id: "claude-3-opus", displayName: "Claude Opus 3", maxOutput: 4_096, contextWindow: 200_000),
+        Spec(id: "claude-3-haiku", displayName: "Claude Haiku 3", maxOutput: 4_096, contextWindow: 200_000),
     ]
 
+    /// Newest first, as the API lists them.
+    static let listed: [ModelInfo] = specs.compactMap { spec in
+        spec.released.map { ModelInfo(id: spec.id, displayName: spec.displayName, createdAt: $0 + "T00:00:00Z") }
+    }.sorted { $0.createdAt > $1.createdAt }
+
     static func accepts(_ model: String) -> Bool { model.hasPrefix("claude-") }
+
+    /// The entry for `model`: the longest id it begins with, at a `-` or its end.
+    /// Exact ids, what most requests name, are one dictionary lookup.
+    static func spec(for model: String) -> Spec? {
+        if let spec = byID[model] { return spec }
+        return specs.lazy.filter { model.hasPrefix($0.id) && model.dropFirst($0.id.count).first == "-" }
+            .max { $0.id.count < $1.id.count }
+    }
+
+    private static let byID = Dictionary(uniqueKeysWithValues: specs.map { ($0.id, $0) })
+
+    /// The 1M-token context window beta of Sonnet 4 and 4.5.
+    static let longContextBeta = "context-1m-2025-08-07"
+    /// Sonnet 3.7's 128K-token output beta.
+    static let longOutputBeta = "output-128k-2025-02-19"
+
+    static func maxOutput(of spec: Spec, betas: [String]) -> Int {
+        spec.id == "claude-3-7-sonnet" && betas.contains(longOutputBeta) ? 128_000 : spec.maxOutput
+    }
+
+    static func contextWindow(of spec: Spec, betas: [String]) -> Int {
+        betas.contains(longContextBeta) && spec.id.hasPrefix("claude-sonnet-4") ? 1_000_000 : spec.contextWindow
+    }
 
     /// Whether the model continues an answer the request starts (a final
     /// assistant message). Claude 4.6 models and later refuse it with a 400: the
     /// incident of an app whose only change was the model id. Ids the mock cannot
     /// date are taken as older models.
     static func acceptsPrefill(_ model: String) -> Bool {
-        if model.hasPrefix("claude-mythos") { return false }
+        if model.hasPrefix("claude-mythos") || model.hasPrefix("claude-fable") { return false }
         guard let version = version(of: model) else { return true }
-        return version.major < 4 || (version.major == 4 && version.minor < 6)
+        return version < (4, 6)
     }
 
     static let prefillRefusal = "This model does not support assistant message prefill. The conversation must end with a user message."
@@ -35,10 +123,12 @@ enum ModelCatalog {
         return (major, minor)
     }
 
-    /// How a model shows its thinking when the request does not say: Claude Opus
-    /// 4.7 and Mythos Preview omit it (an empty `thinking` field, for a faster
-    /// first token), earlier models summarise it.
+    /// How a model shows its thinking when the request does not say: from Claude
+    /// Opus 4.7 on (and Mythos, Fable) the thoughts are omitted (an empty
+    /// `thinking` field, for a faster first token); earlier models summarise them.
     static func defaultThinkingDisplay(of model: String) -> ThinkingConfig.Display {
-        model.hasPrefix("claude-opus-4-7") || model.hasPrefix("claude-mythos") ? .omitted : .summarized
+        if model.hasPrefix("claude-mythos") || model.hasPrefix("claude-fable") { return .omitted }
+        guard let version = version(of: model) else { return .summarized }
+        return version >= (4, 7) ? .omitted : .summarized
     }
 }

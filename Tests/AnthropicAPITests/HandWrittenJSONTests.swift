@@ -66,6 +66,9 @@ import Testing
         #"{"model":"m","max_tokens":9,"tools":[],"tool_choice":{"type":"none"},"messages":[{"role":"user","content":"q"}]}"#,
         #"{"model":"m","max_tokens":9,"tools":[{"name":"t","input_schema":{}}],"tool_choice":{"type":"tool","name":"t","disable_parallel_tool_use":null},"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"a","name":"t","input":{},"cache_control":{"type":"ephemeral"}},{"type":"tool_use","id":"b","name":"t","input":"not an object","content":"odd"}]}]}"#,
         #"{"model":"m","max_tokens":9,"tools":null,"tool_choice":{"type":"any"},"temperature":7e-1,"messages":[{"role":"user","content":"q"}]}"#,
+        // Sampling parameters, which some models refuse: whole, fractional and null.
+        #"{"model":"m","max_tokens":9,"temperature":1,"top_p":0.95,"top_k":40,"messages":[{"role":"user","content":"q"}]}"#,
+        #"{"model":"m","max_tokens":9,"temperature":null,"top_p":1e-1,"top_k":null,"messages":[{"role":"user","content":"q"}]}"#,
         // Content given as "" is no content (the API's "non-empty content" rule), an empty text block is a block.
         #"{"model":"m","max_tokens":9,"messages":[{"role":"user","content":""},{"role":"assistant","content":[{"type":"text","text":""}]},{"role":"assistant","content":""}]}"#,
         // Structured outputs, and the beta's place for the format.

@@ -23,6 +23,8 @@ struct ThinkingTests {
     }
 
     static var enabled: [String: Any] { ["type": "enabled", "budget_tokens": 2048] }
+    /// Opus 4.7 takes adaptive thinking only: a budget set by hand is a 400 there.
+    static var adaptive: [String: Any] { ["type": "adaptive"] }
     static let interleaved = MockFixture.apiKey + [("anthropic-beta", "fine-grained-tool-streaming-2025-05-14, \(MessagesRequest.interleavedThinkingBeta)")]
 
     static func blocks(_ reply: MockFixture.Reply) -> [[String: Any]] { reply.json["content"] as? [[String: Any]] ?? [] }
@@ -160,8 +162,8 @@ struct ThinkingTests {
     @Test(arguments: [true, false])
     func opusFourSevenOmitsTheThoughtsUnlessAskedToSummarise(fastPath: Bool) async throws {
         try await MockFixture.with(configure: { $0.fastPath = fastPath }) { mock in
-            let omitted = try await mock.post(Self.body(Self.enabled, model: "claude-opus-4-7"))
-            let summarized = try await mock.post(Self.body(["type": "enabled", "budget_tokens": 2048, "display": "summarized"], model: "claude-opus-4-7"))
+            let omitted = try await mock.post(Self.body(Self.adaptive, model: "claude-opus-4-7"))
+            let summarized = try await mock.post(Self.body(["type": "adaptive", "display": "summarized"], model: "claude-opus-4-7"))
             #expect(Self.blocks(omitted).map { $0["type"] as? String } == ["thinking", "text"], "\(omitted.body)")
             #expect(Self.blocks(omitted).first?["thinking"] as? String == "")
             #expect((Self.blocks(omitted).first?["signature"] as? String)?.isEmpty == false)
@@ -174,7 +176,7 @@ struct ThinkingTests {
             let sonnet = try await mock.post(Self.body(["type": "enabled", "budget_tokens": 2048, "display": "omitted"]))
             #expect(Self.blocks(sonnet).first?["thinking"] as? String == "", "display: omitted on any model")
 
-            let stream = try await mock.stream(Self.body(Self.enabled, model: "claude-opus-4-7", stream: true))
+            let stream = try await mock.stream(Self.body(Self.adaptive, model: "claude-opus-4-7", stream: true))
             let kinds = stream.events.compactMap { event -> String? in
                 let data = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any] ?? [:]
                 let index = data["index"] as? Int ?? -1
@@ -196,7 +198,7 @@ struct ThinkingTests {
     /// An omitted block goes back as it came, empty; filled in, it was modified.
     @Test func anOmittedBlockIsHandedBackEmpty() async throws {
         try await MockFixture.with { mock in
-            let first = try await mock.post(Self.body(Self.enabled, model: "claude-opus-4-7", tools: [ToolUseTests.search]))
+            let first = try await mock.post(Self.body(Self.adaptive, model: "claude-opus-4-7", tools: [ToolUseTests.search]))
             let blocks = Self.blocks(first)
             let id = try #require(blocks.last?["id"] as? String)
             var loop: [[String: Any]] = [
@@ -204,12 +206,12 @@ struct ThinkingTests {
                 ["role": "assistant", "content": blocks],
                 ["role": "user", "content": [["type": "tool_result", "tool_use_id": id, "content": "EMEA 10, APAC 7"]]],
             ]
-            let final = try await mock.post(Self.body(Self.enabled, model: "claude-opus-4-7", messages: loop, tools: [ToolUseTests.search]))
+            let final = try await mock.post(Self.body(Self.adaptive, model: "claude-opus-4-7", messages: loop, tools: [ToolUseTests.search]))
             #expect(final.status == 200 && final.json["stop_reason"] as? String == "end_turn", "\(final.body)")
             var filled = blocks[0]
             filled["thinking"] = "What I might have thought."
             loop[1]["content"] = [filled, blocks[1]]
-            let modified = try await mock.post(Self.body(Self.enabled, model: "claude-opus-4-7", messages: loop, tools: [ToolUseTests.search]))
+            let modified = try await mock.post(Self.body(Self.adaptive, model: "claude-opus-4-7", messages: loop, tools: [ToolUseTests.search]))
             #expect(((modified.json["error"] as? [String: Any])?["message"] as? String)?.contains("cannot be modified") == true, "\(modified.body)")
         }
     }

@@ -18,6 +18,8 @@ import pydantic
 
 BASE = os.environ["ANTHROPIC_BASE_URL"]
 MODEL = "claude-opus-4-7"
+# Opus 4.7 thinks adaptively only: a budget set by hand is a 400 there, as on the API.
+THINKING_MODEL = "claude-opus-4-6"
 results = []
 
 
@@ -287,18 +289,18 @@ def _():
 def _():
     thinking = {"type": "enabled", "budget_tokens": 2048, "display": "summarized"}
     question = [{"role": "user", "content": "What is the total revenue by region?"}]
-    message = client().messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=question)
+    message = client().messages.create(model=THINKING_MODEL, max_tokens=4000, thinking=thinking, messages=question)
     assert [b.type for b in message.content] == ["thinking", "text"], message.content
     assert isinstance(message.content[0], anthropic.types.ThinkingBlock) and message.content[0].signature, message.content[0]
     assert "SUM(s.revenue)" in message.content[1].text, message.content[1]
-    with client().messages.stream(model=MODEL, max_tokens=4000, thinking=thinking, messages=question) as stream:
+    with client().messages.stream(model=THINKING_MODEL, max_tokens=4000, thinking=thinking, messages=question) as stream:
         kinds = {event.type for event in stream}
         final = stream.get_final_message()
     assert {"thinking", "signature"} <= kinds, kinds
     assert final.content[0].thinking == message.content[0].thinking and final.content[0].signature, final.content[0]
     assert final.content[1].text == message.content[1].text, final.content
     try:
-        client(max_retries=0).messages.create(model=MODEL, max_tokens=2000, thinking={"type": "enabled", "budget_tokens": 2000}, messages=question)
+        client(max_retries=0).messages.create(model=THINKING_MODEL, max_tokens=2000, thinking={"type": "enabled", "budget_tokens": 2000}, messages=question)
     except anthropic.BadRequestError as error:
         assert "max_tokens" in error.body["error"]["message"], error.body
     else:
@@ -307,14 +309,14 @@ def _():
     changed = message.content[0].model_copy(update={"thinking": message.content[0].thinking.replace(". ", ".\n")})
     history = question + [{"role": "assistant", "content": [changed, message.content[1]]}, {"role": "user", "content": "Thanks, and by month?"}]
     try:
-        client(max_retries=0).messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=history)
+        client(max_retries=0).messages.create(model=THINKING_MODEL, max_tokens=4000, thinking=thinking, messages=history)
     except anthropic.BadRequestError as error:
         assert "cannot be modified" in error.body["error"]["message"], error.body
     else:
         raise AssertionError("changed thoughts were accepted")
     history[1]["content"] = message.content
-    assert client().messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=history).stop_reason == "end_turn"
-    omitted = client().messages.create(model=MODEL, max_tokens=4000, thinking={"type": "enabled", "budget_tokens": 2048}, messages=question)
+    assert client().messages.create(model=THINKING_MODEL, max_tokens=4000, thinking=thinking, messages=history).stop_reason == "end_turn"
+    omitted = client().messages.create(model=MODEL, max_tokens=4000, thinking={"type": "adaptive"}, messages=question)
     assert omitted.content[0].thinking == "" and omitted.content[0].signature, omitted.content[0]
     assert omitted.usage.output_tokens == message.usage.output_tokens, (omitted.usage, message.usage)
 
@@ -323,10 +325,10 @@ def _():
 def _():
     add_fault("redact", "redacted", {"redacted_thinking": {}})
     thinking = {"type": "enabled", "budget_tokens": 2048}
-    reply = client("redacted").messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=QUESTION, tools=[WEATHER_TOOL])
+    reply = client("redacted").messages.create(model=THINKING_MODEL, max_tokens=4000, thinking=thinking, messages=QUESTION, tools=[WEATHER_TOOL])
     assert [b.type for b in reply.content] == ["redacted_thinking", "tool_use"], reply.content
     assert isinstance(reply.content[0], anthropic.types.RedactedThinkingBlock) and reply.content[0].data, reply.content[0]
-    with client("redacted").messages.stream(model=MODEL, max_tokens=4000, thinking=thinking, messages=QUESTION, tools=[WEATHER_TOOL]) as stream:
+    with client("redacted").messages.stream(model=THINKING_MODEL, max_tokens=4000, thinking=thinking, messages=QUESTION, tools=[WEATHER_TOOL]) as stream:
         kinds = {event.type for event in stream}
         final = stream.get_final_message()
     assert "thinking" not in kinds and "signature" not in kinds, kinds
@@ -334,17 +336,17 @@ def _():
     assert final.content[1].input == reply.content[1].input, final.content
     messages = QUESTION + [{"role": "assistant", "content": reply.content},
                            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": reply.content[1].id, "content": "18 C"}]}]
-    answer = client("redacted").messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=messages, tools=[WEATHER_TOOL])
+    answer = client("redacted").messages.create(model=THINKING_MODEL, max_tokens=4000, thinking=thinking, messages=messages, tools=[WEATHER_TOOL])
     assert answer.stop_reason == "end_turn" and answer.content[-1].text, answer
     messages[1]["content"] = [b for b in reply.content if b.type != "redacted_thinking"]
     try:
-        client("redacted", max_retries=0).messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=messages, tools=[WEATHER_TOOL])
+        client("redacted", max_retries=0).messages.create(model=THINKING_MODEL, max_tokens=4000, thinking=thinking, messages=messages, tools=[WEATHER_TOOL])
     except anthropic.BadRequestError as error:
         assert "Expected `thinking` or `redacted_thinking`" in error.body["error"]["message"], error.body
     else:
         raise AssertionError("a turn handed back without its redacted thinking was accepted")
     magic = "ANTHROPIC_MAGIC_STRING_TRIGGER_REDACTED_THINKING_46C9A13E193C177646C7398A98432ECCCE4C1253D5E2D82641AC0E52CC2876CB"
-    triggered = client().messages.create(model=MODEL, max_tokens=4000, thinking=thinking, messages=[{"role": "user", "content": magic}])
+    triggered = client().messages.create(model=THINKING_MODEL, max_tokens=4000, thinking=thinking, messages=[{"role": "user", "content": magic}])
     assert isinstance(triggered.content[0], anthropic.types.RedactedThinkingBlock), triggered.content
 
 
@@ -413,6 +415,27 @@ def _():
         assert list(stream.text_stream) == []
         final = stream.get_final_message()
     assert final.content == [] and final.stop_reason == "end_turn", final
+
+
+@check("model upgrade: Opus 4.7 refuses temperature and a thinking budget; Opus 5.5 begins with a ThinkingBlock unasked and refuses a forced tool")
+def _():
+    # This SDK no longer takes temperature; older SDKs and raw HTTP still send it.
+    for model, extra, wanted in [(MODEL, {"extra_body": {"temperature": 0.2}}, "temperature is deprecated"),
+                                 (MODEL, {"thinking": {"type": "enabled", "budget_tokens": 2048}}, '"thinking.type.enabled" is not supported'),
+                                 ("claude-opus-5-5", {"tools": [WEATHER_TOOL], "tool_choice": {"type": "any"}}, "tool_choice forces tool use"),
+                                 # An explicit timeout: without one the SDK refuses so large a max_tokens unstreamed itself.
+                                 ("claude-sonnet-4-5", {"max_tokens": 64001, "timeout": 30}, "maximum allowed number of output tokens")]:
+        kwargs = {"max_tokens": 4000, **extra}
+        try:
+            client(max_retries=0).messages.create(model=model, messages=GOLDEN, **kwargs)
+        except anthropic.BadRequestError as error:
+            assert wanted in error.message, error.message
+        else:
+            raise AssertionError(f"{model} took {extra}")
+    message = client().messages.create(model="claude-opus-5-5", max_tokens=4000, messages=GOLDEN)
+    assert [b.type for b in message.content] == ["thinking", "text"], message.content
+    assert isinstance(message.content[0], anthropic.types.ThinkingBlock) and message.content[0].thinking == "", message.content[0]
+    assert message.content[1].text.strip("`\n").removeprefix("sql\n") == GOLDEN_SQL, message.content[1].text
 
 
 @check("count_tokens")

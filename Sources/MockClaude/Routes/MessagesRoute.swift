@@ -118,16 +118,28 @@ struct MessagesRoute: Sendable {
         }
         exchange.model = decoded.model
         exchange.stream = !countTokens && decoded.stream == true
+        let spec = ModelCatalog.spec(for: decoded.model)
+        if !countTokens {
+            // Before the defaults: a model that refuses prefills says so, not that the
+            // prefill lacks the thinking it would have started with.
+            if decoded.prefill != nil, !ModelCatalog.acceptsPrefill(decoded.model) {
+                return .refused(rejectReply(.invalidRequest, ModelCatalog.prefillRefusal, exchange))
+            }
+            ModelCatalog.applyDefaults(to: &decoded, spec: spec)
+        }
         if let problem = decoded.validate(requireMaxTokens: !countTokens) {
             return .refused(rejectReply(.invalidRequest, problem, exchange))
         }
         guard ModelCatalog.accepts(decoded.model) else {
             return .refused(rejectReply(.notFound, "model: \(decoded.model)", exchange))
         }
-        if !countTokens, decoded.prefill != nil, !ModelCatalog.acceptsPrefill(decoded.model) {
-            return .refused(rejectReply(.invalidRequest, ModelCatalog.prefillRefusal, exchange))
+        if let problem = ModelCatalog.problem(decoded, spec: spec, generating: !countTokens) {
+            return .refused(rejectReply(.invalidRequest, problem, exchange))
         }
         exchange.inputTokens = TokenCounter.inputTokens(of: decoded)
+        if !countTokens, let problem = ModelCatalog.promptProblem(inputTokens: exchange.inputTokens, request: decoded, spec: spec) {
+            return .refused(rejectReply(.invalidRequest, problem, exchange))
+        }
         if !countTokens {
             let cached = runtime.promptCache.usage(for: decoded, apiKey: apiKey, inputTokens: exchange.inputTokens, now: exchange.arrival)
             exchange.inputTokens = cached.inputTokens
