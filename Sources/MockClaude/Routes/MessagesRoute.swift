@@ -119,22 +119,8 @@ struct MessagesRoute: Sendable {
         exchange.model = decoded.model
         exchange.stream = !countTokens && decoded.stream == true
         let spec = ModelCatalog.spec(for: decoded.model)
-        if !countTokens {
-            // Before the defaults: a model that refuses prefills says so, not that the
-            // prefill lacks the thinking it would have started with.
-            if decoded.prefill != nil, !ModelCatalog.acceptsPrefill(decoded.model) {
-                return .refused(rejectReply(.invalidRequest, ModelCatalog.prefillRefusal, exchange))
-            }
-            ModelCatalog.applyDefaults(to: &decoded, spec: spec)
-        }
-        if let problem = decoded.validate(requireMaxTokens: !countTokens) {
-            return .refused(rejectReply(.invalidRequest, problem, exchange))
-        }
-        guard ModelCatalog.accepts(decoded.model) else {
-            return .refused(rejectReply(.notFound, "model: \(decoded.model)", exchange))
-        }
-        if let problem = ModelCatalog.problem(decoded, spec: spec, generating: !countTokens) {
-            return .refused(rejectReply(.invalidRequest, problem, exchange))
+        if let (type, problem) = Self.problem(with: &decoded, spec: spec, countTokens: countTokens) {
+            return .refused(rejectReply(type, problem, exchange))
         }
         exchange.inputTokens = TokenCounter.inputTokens(of: decoded)
         if !countTokens, let problem = ModelCatalog.promptProblem(inputTokens: exchange.inputTokens, request: decoded, spec: spec) {
@@ -147,6 +133,21 @@ struct MessagesRoute: Sendable {
             exchange.cacheReadTokens = cached.cacheReadInputTokens
         }
         return .received(Received(exchange: exchange, decoded: decoded, apiKey: apiKey, header: header))
+    }
+
+    /// The first rule the request breaks, of the body's and of its model's, as the
+    /// API's error; nil when it may be answered. Fills in what the model does
+    /// unasked (``ModelCatalog/applyDefaults(to:spec:)``) on the way.
+    private static func problem(with decoded: inout MessagesRequest, spec: ModelCatalog.Spec?, countTokens: Bool) -> (APIErrorType, String)? {
+        if !countTokens {
+            // Before the defaults: a model that refuses prefills says so, not that the
+            // prefill lacks the thinking it would have started with.
+            if decoded.prefill != nil, !ModelCatalog.acceptsPrefill(decoded.model) { return (.invalidRequest, ModelCatalog.prefillRefusal) }
+            ModelCatalog.applyDefaults(to: &decoded, spec: spec)
+        }
+        if let problem = decoded.validate(requireMaxTokens: !countTokens) { return (.invalidRequest, problem) }
+        guard ModelCatalog.accepts(decoded.model) else { return (.notFound, "model: \(decoded.model)") }
+        return ModelCatalog.problem(decoded, spec: spec, generating: !countTokens).map { (.invalidRequest, $0) }
     }
 
     /// The honest answer (a judge's verdict may take a query), then the rest.
