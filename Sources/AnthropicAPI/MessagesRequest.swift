@@ -72,7 +72,8 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
 
     /// Checks what decoding cannot: the rules the real API enforces with a 400.
     /// - Returns: the message of the first broken rule, in the API's `field: problem` form.
-    public func validate(requireMaxTokens: Bool) -> String? {
+    /// - Parameter binding: whose sealed thinking the request's model takes back.
+    public func validate(requireMaxTokens: Bool, binding: ThinkingSeal.Binding = .unbound) -> String? {
         if model.isEmpty { return "model: String should have at least 1 character" }
         if requireMaxTokens {
             guard let maxTokens else { return "max_tokens: Field required" }
@@ -82,7 +83,7 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
         if let problem = thinking?.problem(maxTokens: requireMaxTokens ? maxTokens : nil, interleaved: betas.contains(Self.interleavedThinkingBeta)) {
             return problem
         }
-        return contentProblem ?? prefillProblem ?? toolProblem ?? thinkingTurnProblem ?? thinkingBlockProblem
+        return contentProblem ?? prefillProblem ?? toolProblem ?? thinkingTurnProblem ?? thinkingBlockProblem(binding: binding)
     }
 
     /// All the text of the system prompt.

@@ -118,9 +118,11 @@ extension MessagesRequest {
     /// assistant turn with thinking begins with it, and every thinking block's
     /// signature and redacted block's data check out. Changed blocks of the latest
     /// assistant turn get the API's "cannot be modified"; elsewhere, and for a
-    /// signature or data the mock could not have sent, "Invalid `signature`" or
-    /// "Invalid `data`" — the 400s proxies that rewrite or forge thinking meet.
-    var thinkingBlockProblem: String? {
+    /// signature or data the mock could not have sent, or that a model the
+    /// request's does not take thinking from sealed, "Invalid `signature`" or
+    /// "Invalid `data`" — the 400s proxies that rewrite or forge thinking meet,
+    /// and agents that fall back to another model mid-conversation.
+    func thinkingBlockProblem(binding: ThinkingSeal.Binding) -> String? {
         guard thinking?.thinks == true else { return nil }
         let latest = messages.lastIndex { $0.role == .assistant }
         for (i, message) in messages.enumerated() where message.role == .assistant {
@@ -131,14 +133,14 @@ extension MessagesRequest {
             for (j, block) in message.content.enumerated() where block.isThinking {
                 let redacted = block.type == "redacted_thinking"
                 let check = redacted
-                    ? ThinkingSeal.check(data: block.signature ?? "")
-                    : ThinkingSeal.check(signature: block.signature ?? "", thinking: block.text)
+                    ? ThinkingSeal.check(data: block.signature ?? "", binding: binding)
+                    : ThinkingSeal.check(signature: block.signature ?? "", thinking: block.text, binding: binding)
                 switch check {
                 case .valid, .foreign: continue
                 case .altered where i == latest:
                     return "messages.\(i).content.\(j): `thinking` or `redacted_thinking` blocks in the latest assistant message cannot be modified. "
                         + "These blocks must remain as they were in the original response."
-                case .altered, .malformed:
+                case .altered, .malformed, .otherModel:
                     return redacted
                         ? "messages.\(i).content.\(j): Invalid `data` in `redacted_thinking` block"
                         : "messages.\(i).content.\(j): Invalid `signature` in `thinking` block"

@@ -29,6 +29,19 @@ public enum ThinkingSeal {
         case altered
         /// The API's, by its look: not the mock's to judge.
         case foreign
+        /// Sealed intact, but by a model this one does not take thinking from.
+        case otherModel
+    }
+
+    /// Which model's thinking a request may hand back. Models whose thinking is
+    /// tied to them (from Opus 5.5 on) seal it under their own id; earlier models
+    /// all seal it under none, and take one another's.
+    public struct Binding: Sendable, Equatable {
+        public var own: String
+        /// Every other binding in use, to tell another model's seal from a broken one.
+        public var others: [String]
+        public init(own: String, others: [String]) { self.own = own; self.others = others }
+        public static let unbound = Binding(own: "", others: [])
     }
 
     /// The API's signatures and data are base64 of some hundreds of characters.
@@ -42,43 +55,52 @@ public enum ThinkingSeal {
     /// How all the mock's data begins: `Eu`, then the marker's first 30 bits in base64.
     private static let dataPrefix = "Eu" + Data(marker).base64EncodedString().prefix(5)
 
-    public static func signature(for thinking: String, nonce: String) -> String {
+    public static func signature(for thinking: String, nonce: String, binding: String = "") -> String {
         let seed = StableHash.hash("thinking nonce", nonce)
-        return "Es" + hex(seed) + hex(mac(thinking, seed: seed))
+        return "Es" + hex(seed) + hex(mac(thinking, seed: seed, binding: binding))
     }
 
-    public static func check(signature: String, thinking: String) -> Check {
+    public static func check(signature: String, thinking: String, binding: Binding = .unbound) -> Check {
         let digits = signature.utf8.dropFirst(2)
         guard signature.hasPrefix("Es"), digits.count == 32,
               let seed = UInt64(String(decoding: digits.prefix(16), as: UTF8.self), radix: 16),
               let sealed = UInt64(String(decoding: digits.suffix(16), as: UTF8.self), radix: 16)
         else { return looksLikeTheAPIs(signature) ? .foreign : .malformed }
-        return sealed == mac(thinking, seed: seed) ? .valid : .altered
+        return verdict(sealed, thinking, seed: seed, binding: binding)
     }
 
-    public static func redactedData(for thinking: String, nonce: String) -> String {
+    public static func redactedData(for thinking: String, nonce: String, binding: String = "") -> String {
         let seed = StableHash.hash("thinking nonce", nonce)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(20 + thinking.utf8.count)
         bytes += marker
         append(seed, to: &bytes)
-        append(mac(thinking, seed: seed), to: &bytes)
+        append(mac(thinking, seed: seed, binding: binding), to: &bytes)
         bytes += scrambled(Array(thinking.utf8), seed: seed)
         return "Eu" + Data(bytes).base64EncodedString()
     }
 
-    public static func check(data: String) -> Check {
+    public static func check(data: String, binding: Binding = .unbound) -> Check {
         guard data.hasPrefix(dataPrefix) else { return looksLikeTheAPIs(data) ? .foreign : .malformed }
         // The mock's, changed on the way if it no longer reads.
         guard let decoded = Data(base64Encoded: String(data.dropFirst(2))), decoded.count >= 20 else { return .altered }
         let bytes = [UInt8](decoded)
         let seed = integer(bytes[4..<12]), sealed = integer(bytes[12..<20])
         guard let thinking = String(validating: scrambled(Array(bytes[20...]), seed: seed), as: UTF8.self) else { return .altered }
-        return sealed == mac(thinking, seed: seed) ? .valid : .altered
+        return verdict(sealed, thinking, seed: seed, binding: binding)
     }
 
-    private static func mac(_ thinking: String, seed: UInt64) -> UInt64 {
-        StableHash.hash("llmchaos thinking seal", hex(seed), thinking)
+    /// Valid under the request's binding; else another model's seal if one of the
+    /// others opens it (a few hashes, on a path only refused requests take); else altered.
+    private static func verdict(_ sealed: UInt64, _ thinking: String, seed: UInt64, binding: Binding) -> Check {
+        if sealed == mac(thinking, seed: seed, binding: binding.own) { return .valid }
+        return binding.others.contains { sealed == mac(thinking, seed: seed, binding: $0) } ? .otherModel : .altered
+    }
+
+    private static func mac(_ thinking: String, seed: UInt64, binding: String) -> UInt64 {
+        binding.isEmpty
+            ? StableHash.hash("llmchaos thinking seal", hex(seed), thinking)
+            : StableHash.hash("llmchaos thinking seal", hex(seed), thinking, binding)
     }
 
     /// XOR with a stream the seed starts: applied twice, the bytes come back.

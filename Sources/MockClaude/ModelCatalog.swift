@@ -38,15 +38,19 @@ enum ModelCatalog {
         var thinksByDefault = false
         /// Whether a `tool_choice` of `any` or `tool` is a 400, as thinking always comes first.
         var refusesForcedTools = false
+        /// Whether its thinking is tied to it: handed to another model, or another
+        /// model's handed to it, the signature is refused. The pages document the
+        /// refusal, not its text: the mock answers as for a signature it cannot verify.
+        var bindsThinking = false
     }
 
     static let specs: [Spec] = [
         Spec(id: "claude-fable-5-1", displayName: "Claude Fable 5.1", released: "2026-09-01", maxOutput: 128_000, contextWindow: 1_000_000,
-             thinking: .alwaysOn, thinksByDefault: true, refusesForcedTools: true),
+             thinking: .alwaysOn, thinksByDefault: true, refusesForcedTools: true, bindsThinking: true),
         Spec(id: "claude-opus-5-5", displayName: "Claude Opus 5.5", released: "2026-09-22", maxOutput: 128_000, contextWindow: 1_000_000,
-             thinking: .alwaysOn, thinksByDefault: true, refusesForcedTools: true),
+             thinking: .alwaysOn, thinksByDefault: true, refusesForcedTools: true, bindsThinking: true),
         Spec(id: "claude-sonnet-5-5", displayName: "Claude Sonnet 5.5", maxOutput: 128_000, contextWindow: 1_000_000,
-             thinking: .adaptiveOnly, thinksByDefault: true, refusesForcedTools: true),
+             thinking: .adaptiveOnly, thinksByDefault: true, refusesForcedTools: true, bindsThinking: true),
         Spec(id: "claude-haiku-5-5", displayName: "Claude Haiku 5.5", maxOutput: 128_000, contextWindow: 1_000_000),
         Spec(id: "claude-opus-5", displayName: "Claude Opus 5", released: "2026-07-24", maxOutput: 128_000, contextWindow: 1_000_000,
              thinking: .adaptiveOnly, thinksByDefault: true),
@@ -87,6 +91,15 @@ enum ModelCatalog {
     }
 
     private static let byID = Dictionary(uniqueKeysWithValues: specs.map { ($0.id, $0) })
+
+    /// Whose sealed thinking the model takes back: its own only, when its
+    /// thinking is tied to it; otherwise any earlier model's.
+    static func thinkingBinding(_ spec: Spec?) -> ThinkingSeal.Binding {
+        let own = spec.map { $0.bindsThinking ? $0.id : "" } ?? ""
+        return ThinkingSeal.Binding(own: own, others: allBindings.filter { $0 != own })
+    }
+
+    private static let allBindings = [""] + specs.filter(\.bindsThinking).map(\.id)
 
     /// The 1M-token context window beta of Sonnet 4 and 4.5.
     static let longContextBeta = "context-1m-2025-08-07"

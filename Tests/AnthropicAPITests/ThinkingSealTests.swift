@@ -19,6 +19,25 @@ import Testing
         #expect(ThinkingSeal.check(signature: Self.theAPIs + "!", thinking: Self.thoughts) == .malformed, "not base64")
     }
 
+    /// A model whose thinking is tied to it seals under its id: another model's
+    /// seal is told from a broken one, and earlier models take one another's.
+    @Test func aBoundSealHoldsForItsModelOnly() {
+        let opus = ThinkingSeal.Binding(own: "claude-opus-5-5", others: ["", "claude-sonnet-5-5"])
+        let sonnet = ThinkingSeal.Binding(own: "claude-sonnet-5-5", others: ["", "claude-opus-5-5"])
+        let older = ThinkingSeal.Binding(own: "", others: ["claude-opus-5-5", "claude-sonnet-5-5"])
+        let bound = ThinkingSeal.signature(for: Self.thoughts, nonce: "req_1", binding: "claude-opus-5-5")
+        #expect(ThinkingSeal.check(signature: bound, thinking: Self.thoughts, binding: opus) == .valid)
+        #expect(ThinkingSeal.check(signature: bound, thinking: Self.thoughts, binding: sonnet) == .otherModel)
+        #expect(ThinkingSeal.check(signature: bound, thinking: Self.thoughts, binding: older) == .otherModel)
+        #expect(ThinkingSeal.check(signature: bound, thinking: Self.thoughts + ".", binding: opus) == .altered)
+        let unbound = ThinkingSeal.signature(for: Self.thoughts, nonce: "req_1")
+        #expect(ThinkingSeal.check(signature: unbound, thinking: Self.thoughts, binding: older) == .valid)
+        #expect(ThinkingSeal.check(signature: unbound, thinking: Self.thoughts, binding: opus) == .otherModel)
+        let data = ThinkingSeal.redactedData(for: Self.thoughts, nonce: "req_1", binding: "claude-opus-5-5")
+        #expect(ThinkingSeal.check(data: data, binding: opus) == .valid)
+        #expect(ThinkingSeal.check(data: data, binding: sonnet) == .otherModel)
+    }
+
     /// What the API's signatures and data look like: some hundreds of base64 characters.
     static let theAPIs = "EqQBCkYIBxgCKkA" + String(repeating: "x7Kp2/Zq+9aB", count: 20) + "=="
 

@@ -117,6 +117,33 @@ struct ModelRulesTests {
         }
     }
 
+    /// From Opus 5.5 on, thinking is tied to the model that wrote it: an agent that
+    /// falls back to another model mid-conversation and hands the thinking over is
+    /// refused; earlier models take one another's thinking.
+    @Test func thinkingHandedToAnotherModelIsRefusedWhereItIsTiedToItsModel() async throws {
+        let tools = #""tools":[{"name":"run_sql","input_schema":{"type":"object","properties":{"sql":{"type":"string"}}}}]"#
+        let budget = #""thinking":{"type":"enabled","budget_tokens":2048}"#
+        func loop(after reply: MockFixture.Reply) throws -> [[String: Any]] {
+            let blocks = try #require(reply.json["content"] as? [[String: Any]], "\(reply.body)")
+            let call = try #require(blocks.last?["id"] as? String)
+            return [["role": "user", "content": Self.question], ["role": "assistant", "content": blocks],
+                    ["role": "user", "content": [["type": "tool_result", "tool_use_id": call, "content": "EMEA 10"]]]]
+        }
+        try await MockFixture.with { mock in
+            let opus = try await mock.post(Self.body("claude-opus-5-5", maxTokens: 4000, extra: tools))
+            #expect((opus.json["content"] as? [[String: Any]])?.map { $0["type"] as? String } == ["thinking", "tool_use"], "\(opus.body)")
+            let history = try loop(after: opus)
+            #expect(try await mock.post(Self.body("claude-opus-5-5", maxTokens: 4000, extra: tools, messages: history)).status == 200)
+            for (model, extra) in [("claude-sonnet-5-5", tools), ("claude-sonnet-4-5", tools + "," + budget)] {
+                let refused = try await mock.post(Self.body(model, maxTokens: 4000, extra: extra, messages: history))
+                #expect(refused.status == 400 && Self.message(refused) == "messages.1.content.0: Invalid `signature` in `thinking` block", "\(model): \(refused.body)")
+            }
+            let sonnet = try await mock.post(Self.body("claude-sonnet-4-5", maxTokens: 4000, extra: tools + "," + budget))
+            let handed = try await mock.post(Self.body("claude-opus-4-6", maxTokens: 4000, extra: tools + "," + budget, messages: try loop(after: sonnet)))
+            #expect(handed.status == 200, "earlier models take one another's thinking: \(handed.body)")
+        }
+    }
+
     @Test func idsMatchTheLongestEntryTheyBeginWith() {
         #expect(ModelCatalog.spec(for: "claude-opus-4-1-20250805")?.id == "claude-opus-4-1")
         #expect(ModelCatalog.spec(for: "claude-opus-4-20250514")?.id == "claude-opus-4")

@@ -84,14 +84,19 @@ struct AnswerRenderer: Sendable {
     /// with the thoughts, and the mock checks it (``ThinkingSeal``).
     private var thinkingSignature: String {
         guard let thinking = answer.thinking else { return "" }
-        return ThinkingSeal.signature(for: answer.thinkingForm == .omitted ? "" : thinking, nonce: exchange.requestID)
+        return ThinkingSeal.signature(for: answer.thinkingForm == .omitted ? "" : thinking, nonce: exchange.requestID, binding: thinkingBinding)
     }
 
     /// The thinking encrypted (a `redacted_thinking` fault, or the API's test
     /// prompt): opaque base64 as long as the thoughts, handed back and checked.
     private var redactedThinkingData: String {
         guard let thinking = answer.thinking, answer.thinkingForm == .redacted else { return "" }
-        return ThinkingSeal.redactedData(for: thinking, nonce: exchange.requestID)
+        return ThinkingSeal.redactedData(for: thinking, nonce: exchange.requestID, binding: thinkingBinding)
+    }
+
+    /// The model's own seal when its thinking is tied to it (``ModelCatalog``).
+    private var thinkingBinding: String {
+        ModelCatalog.thinkingBinding(exchange.model.flatMap(ModelCatalog.spec(for:))).own
     }
 
     func jsonBody() -> ByteBuffer {

@@ -145,7 +145,7 @@ struct MessagesRoute: Sendable {
             if decoded.prefill != nil, !ModelCatalog.acceptsPrefill(decoded.model) { return (.invalidRequest, ModelCatalog.prefillRefusal) }
             ModelCatalog.applyDefaults(to: &decoded, spec: spec)
         }
-        if let problem = decoded.validate(requireMaxTokens: !countTokens) { return (.invalidRequest, problem) }
+        if let problem = decoded.validate(requireMaxTokens: !countTokens, binding: ModelCatalog.thinkingBinding(spec)) { return (.invalidRequest, problem) }
         guard ModelCatalog.accepts(decoded.model) else { return (.notFound, "model: \(decoded.model)") }
         return ModelCatalog.problem(decoded, spec: spec, generating: !countTokens).map { (.invalidRequest, $0) }
     }
