@@ -38,7 +38,7 @@ public enum ThinkingSeal {
     /// all seal it under none, and take one another's.
     public struct Binding: Sendable, Equatable {
         public var own: String
-        /// Every other binding in use, to tell another model's seal from a broken one.
+        /// The bindings in use (its own may be among them), to tell another model's seal from a broken one.
         public var others: [String]
         public init(own: String, others: [String]) { self.own = own; self.others = others }
         public static let unbound = Binding(own: "", others: [])

@@ -93,10 +93,10 @@ enum ModelCatalog {
     private static let byID = Dictionary(uniqueKeysWithValues: specs.map { ($0.id, $0) })
 
     /// Whose sealed thinking the model takes back: its own only, when its
-    /// thinking is tied to it; otherwise any earlier model's.
+    /// thinking is tied to it; otherwise any earlier model's. Made per request,
+    /// so it shares one list of bindings (its own among them, tried first anyway).
     static func thinkingBinding(_ spec: Spec?) -> ThinkingSeal.Binding {
-        let own = spec.map { $0.bindsThinking ? $0.id : "" } ?? ""
-        return ThinkingSeal.Binding(own: own, others: allBindings.filter { $0 != own })
+        ThinkingSeal.Binding(own: spec.map { $0.bindsThinking ? $0.id : "" } ?? "", others: allBindings)
     }
 
     private static let allBindings = [""] + specs.filter(\.bindsThinking).map(\.id)
@@ -118,13 +118,16 @@ enum ModelCatalog {
     /// assistant message). Claude 4.6 models and later refuse it with a 400: the
     /// incident of an app whose only change was the model id. Ids the mock cannot
     /// date are taken as older models.
-    static func acceptsPrefill(_ model: String) -> Bool {
-        if model.hasPrefix("claude-mythos") || model.hasPrefix("claude-fable") { return false }
-        guard let version = version(of: model) else { return true }
-        return version < (4, 6)
-    }
+    static func acceptsPrefill(_ model: String) -> Bool { !isAtLeast(model, (4, 6)) }
 
     static let prefillRefusal = "This model does not support assistant message prefill. The conversation must end with a user message."
+
+    /// Whether `model` is of `generation` or later; Mythos Preview, which came
+    /// after Opus 4.7 and has no number, is; an id without one otherwise is not.
+    static func isAtLeast(_ model: String, _ generation: (Int, Int)) -> Bool {
+        if let version = version(of: model) { return version >= generation }
+        return model.hasPrefix("claude-mythos")
+    }
 
     /// The generation in an id: `claude-opus-4-6` and `claude-opus-4-6-20260205`
     /// are 4.6, `claude-opus-4-20250514` 4.0, `claude-3-7-sonnet-latest` 3.7.
@@ -137,11 +140,9 @@ enum ModelCatalog {
     }
 
     /// How a model shows its thinking when the request does not say: from Claude
-    /// Opus 4.7 on (and Mythos, Fable) the thoughts are omitted (an empty
-    /// `thinking` field, for a faster first token); earlier models summarise them.
+    /// Opus 4.7 on the thoughts are omitted (an empty `thinking` field, for a
+    /// faster first token); earlier models summarise them.
     static func defaultThinkingDisplay(of model: String) -> ThinkingConfig.Display {
-        if model.hasPrefix("claude-mythos") || model.hasPrefix("claude-fable") { return .omitted }
-        guard let version = version(of: model) else { return .summarized }
-        return version >= (4, 7) ? .omitted : .summarized
+        isAtLeast(model, (4, 7)) ? .omitted : .summarized
     }
 }

@@ -58,22 +58,16 @@ extension ModelCatalog {
     /// messages for `top_p` and `top_k` follow the one recorded for `temperature`.
     private static func samplingProblem(_ request: MessagesRequest) -> String? {
         guard request.temperature != nil || request.topP != nil || request.topK != nil else { return nil }
-        if removesSampling(request.model) {
+        if isAtLeast(request.model, (4, 7)) {
             if let temperature = request.temperature, temperature != 1 { return "temperature is deprecated for this model." }
             if request.topP != nil { return "top_p is deprecated for this model." }
             if request.topK != nil { return "top_k is deprecated for this model." }
             return nil
         }
-        if request.temperature != nil, request.topP != nil, let version = version(of: request.model), version >= (4, 1) {
+        if request.temperature != nil, request.topP != nil, isAtLeast(request.model, (4, 1)) {
             return "temperature and top_p cannot both be specified for this model. Please use only one."
         }
         return nil
-    }
-
-    private static func removesSampling(_ model: String) -> Bool {
-        if model.hasPrefix("claude-mythos") || model.hasPrefix("claude-fable") { return true }
-        guard let version = version(of: model) else { return false }
-        return version >= (4, 7)
     }
 }
 

@@ -58,6 +58,7 @@ struct MockFixture {
         var body: String
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
         var errorType: String? { (json["error"] as? [String: Any])?["type"] as? String }
+        var errorMessage: String? { (json["error"] as? [String: Any])?["message"] as? String }
         var text: String { ((json["content"] as? [[String: Any]])?.first?["text"] as? String) ?? "" }
         func header(_ name: String) -> String? { headers.first(name: name) }
     }

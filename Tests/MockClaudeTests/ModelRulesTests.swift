@@ -16,8 +16,6 @@ struct ModelRulesTests {
         return extra.isEmpty ? json : String(json.dropLast()) + "," + extra + "}"
     }
 
-    static func message(_ reply: MockFixture.Reply) -> String? { (reply.json["error"] as? [String: Any])?["message"] as? String }
-
     static let forcedTool = #""tools":[{"name":"run_sql","input_schema":{"type":"object","properties":{"sql":{"type":"string"}}}}],"tool_choice":{"type":"any"}"#
     static let budget = #""thinking":{"type":"enabled","budget_tokens":2048}"#
 
@@ -49,7 +47,7 @@ struct ModelRulesTests {
         try await MockFixture.with { mock in
             let reply = try await mock.post(Self.body(model, maxTokens: maxTokens, extra: extra))
             #expect(reply.status == 400 && reply.errorType == "invalid_request_error", "\(reply.body)")
-            #expect(Self.message(reply) == expected)
+            #expect(reply.errorMessage == expected)
         }
     }
 
@@ -105,7 +103,7 @@ struct ModelRulesTests {
         try await MockFixture.with { mock in
             let reply = try await mock.post(Self.body("claude-sonnet-4-5", messages: messages))
             #expect(reply.status == 400, "\(reply.body.prefix(300))")
-            let text = try #require(Self.message(reply))
+            let text = try #require(reply.errorMessage)
             #expect(text.hasPrefix("prompt is too long: ") && text.hasSuffix(" tokens > 200000 maximum"), "\(text)")
             let tokens = Int(text.dropFirst("prompt is too long: ".count).prefix { $0.isNumber }) ?? 0
             #expect(tokens > 200_000)
@@ -136,7 +134,7 @@ struct ModelRulesTests {
             #expect(try await mock.post(Self.body("claude-opus-5-5", maxTokens: 4000, extra: tools, messages: history)).status == 200)
             for (model, extra) in [("claude-sonnet-5-5", tools), ("claude-sonnet-4-5", tools + "," + budget)] {
                 let refused = try await mock.post(Self.body(model, maxTokens: 4000, extra: extra, messages: history))
-                #expect(refused.status == 400 && Self.message(refused) == "messages.1.content.0: Invalid `signature` in `thinking` block", "\(model): \(refused.body)")
+                #expect(refused.status == 400 && refused.errorMessage == "messages.1.content.0: Invalid `signature` in `thinking` block", "\(model): \(refused.body)")
             }
             let sonnet = try await mock.post(Self.body("claude-sonnet-4-5", maxTokens: 4000, extra: tools + "," + budget))
             let handed = try await mock.post(Self.body("claude-opus-4-6", maxTokens: 4000, extra: tools + "," + budget, messages: try loop(after: sonnet)))

@@ -23,8 +23,6 @@ struct PrefillTests {
         [["role": "user", "content": question], ["role": "assistant", "content": prefill]]
     }
 
-    static func message(_ reply: MockFixture.Reply) -> String? { (reply.json["error"] as? [String: Any])?["message"] as? String }
-
     @Test(arguments: [true, false])
     func theAnswerGoesOnFromThePrefillAndStopsAtTheFence(fastPath: Bool) async throws {
         try await MockFixture.with(configure: { $0.fastPath = fastPath }) { mock in
@@ -59,7 +57,7 @@ struct PrefillTests {
                 #expect(reply.status == 200 && reply.text.hasPrefix("\nSELECT"), "\(reply.body)")
             } else {
                 #expect(reply.status == 400 && reply.errorType == "invalid_request_error")
-                #expect(Self.message(reply) == "This model does not support assistant message prefill. The conversation must end with a user message.")
+                #expect(reply.errorMessage == "This model does not support assistant message prefill. The conversation must end with a user message.")
                 let unprefilled = try await mock.post(Self.body([["role": "user", "content": Self.golden.question]], model: model))
                 #expect(unprefilled.status == 200, "the same request without the prefill is answered")
                 let counted = try await mock.post(Self.body(Self.prefilled("```sql"), model: model), path: "/v1/messages/count_tokens")
@@ -82,7 +80,7 @@ struct PrefillTests {
         try await MockFixture.with(configure: { $0.fastPath = fastPath }) { mock in
             for (messages, expected) in cases {
                 let reply = try await mock.post(Self.body(messages))
-                #expect(reply.status == 400 && Self.message(reply) == expected, "\(reply.body)")
+                #expect(reply.status == 400 && reply.errorMessage == expected, "\(reply.body)")
             }
             // The final assistant message may be empty: the model answers as usual.
             let plain = try await mock.post(Self.body([["role": "user", "content": Self.golden.question]]))
@@ -97,7 +95,7 @@ struct PrefillTests {
         try await MockFixture.with { mock in
             let refused = try await mock.post(Self.body(Self.prefilled("```sql"), thinking: true))
             #expect(refused.status == 400)
-            #expect(Self.message(refused)?.hasPrefix(
+            #expect(refused.errorMessage?.hasPrefix(
                 "messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `text`. "
                 + "When `thinking` is enabled, a final `assistant` message must start with a thinking block. We recommend") == true,
                 "\(refused.body)")
