@@ -26,7 +26,7 @@ public struct PlannedAnswer: Sendable, Equatable {
     public var kind: Kind
     /// The answer's text; its token count is kept in step with it. For a tool
     /// call, its input as compact JSON, which may be cut short.
-    public var text: String { didSet { textTokens = TokenCounter.count(text) } }
+    public var text: String { didSet { textTokens = tokenizer.count(text) } }
     public var stopReason: StopReason
     /// The request's stop sequence the text ended at (`stop_reason: stop_sequence`).
     public var stopSequence: String?
@@ -41,7 +41,7 @@ public struct PlannedAnswer: Sendable, Equatable {
     public var allowsParallelCalls = false
     /// The model's thinking, written as a block before the answer when the request
     /// enables thinking; it counts as output.
-    public var thinking: String? { didSet { thinkingTokens = thinking.map(TokenCounter.count) ?? 0 } }
+    public var thinking: String? { didSet { thinkingTokens = thinking.map(tokenizer.count) ?? 0 } }
     /// How the thinking block shows the thoughts; they count as output however
     /// it shows them.
     public enum ThinkingForm: Sendable, Equatable {
@@ -69,14 +69,17 @@ public struct PlannedAnswer: Sendable, Equatable {
         text = prefill.map { PrefillContinuation.text(after: $0, answer: whole) } ?? whole
     }
 
-    public init(kind: Kind, text: String, stopReason: StopReason = .endTurn) {
-        self.kind = kind; self.text = text; self.stopReason = stopReason
-        self.textTokens = TokenCounter.count(text)
+    /// The model's tokenizer, which counts the answer's tokens and cuts its pieces.
+    public let tokenizer: Tokenizer
+
+    public init(kind: Kind, text: String, stopReason: StopReason = .endTurn, tokenizer: Tokenizer = .classic) {
+        self.kind = kind; self.text = text; self.stopReason = stopReason; self.tokenizer = tokenizer
+        self.textTokens = tokenizer.count(text)
     }
 
     /// A call of `tool` with `input`.
-    public static func toolCall(_ tool: String, input: JSONValue, allowsParallelCalls: Bool = false) -> PlannedAnswer {
-        var answer = PlannedAnswer(kind: .toolCall(tool), text: input.jsonText, stopReason: .toolUse)
+    public static func toolCall(_ tool: String, input: JSONValue, allowsParallelCalls: Bool = false, tokenizer: Tokenizer = .classic) -> PlannedAnswer {
+        var answer = PlannedAnswer(kind: .toolCall(tool), text: input.jsonText, stopReason: .toolUse, tokenizer: tokenizer)
         answer.toolName = tool
         answer.allowsParallelCalls = allowsParallelCalls
         return answer
@@ -93,7 +96,7 @@ public struct PlannedAnswer: Sendable, Equatable {
     /// thinking are counted once per change, as the mock reads this several times
     /// per request (usage, rate-limit buckets, journal); further calls, rare, each time.
     public var outputTokens: Int {
-        moreCalls.isEmpty ? thinkingTokens + textTokens : moreCalls.reduce(thinkingTokens + textTokens) { $0 + TokenCounter.count($1.input.jsonText) }
+        moreCalls.isEmpty ? thinkingTokens + textTokens : moreCalls.reduce(thinkingTokens + textTokens) { $0 + tokenizer.count($1.input.jsonText) }
     }
     private var textTokens: Int
     private var thinkingTokens = 0
@@ -132,7 +135,7 @@ public struct PlannedAnswer: Sendable, Equatable {
     public func limited(to maxTokens: Int) -> PlannedAnswer {
         let room = maxTokens - thinkingTokens
         guard textTokens > room else { return self }
-        let pieces = TokenCounter.pieces(of: text)
+        let pieces = tokenizer.pieces(of: text)
         guard pieces.count > room else { return self }
         var copy = self
         copy.text = pieces.prefix(max(0, room)).joined()

@@ -94,7 +94,7 @@ public struct QualityFault: Fault {
         case .empty:
             out.text = answer.toolName == nil ? "" : "{}"
         case .truncatedMaxTokens:
-            let pieces = TokenCounter.pieces(of: answer.text)
+            let pieces = answer.tokenizer.pieces(of: answer.text)
             out.text = pieces.prefix(max(1, pieces.count / 2)).joined()
             out.stopReason = .maxTokens
         case .offFormat:

@@ -11,19 +11,22 @@ struct AnswerPlanner: Sendable {
     let matcher: QuestionMatcher
     let grader: ExecutionGrader
     let judgePattern: String?
-    /// Each golden question's answer, rendered and counted once, not per request.
-    private let golden: [String: PlannedAnswer]
+    /// Each golden question's answer, rendered and counted once per tokenizer, not per request.
+    private let golden: [Tokenizer: [String: PlannedAnswer]]
 
     init(matcher: QuestionMatcher, grader: ExecutionGrader, judgePattern: String?, questions: [GoldenQuestion] = GoldenQuestions.all) {
         self.matcher = matcher; self.grader = grader; self.judgePattern = judgePattern
-        golden = Dictionary(questions.map { ($0.id, PlannedAnswer(kind: .golden($0), text: AnswerText.sql($0.sql))) }, uniquingKeysWith: { a, _ in a })
+        golden = Dictionary(uniqueKeysWithValues: [Tokenizer.classic, .claude47].map { tokenizer in
+            (tokenizer, Dictionary(questions.map { ($0.id, PlannedAnswer(kind: .golden($0), text: AnswerText.sql($0.sql), tokenizer: tokenizer)) }, uniquingKeysWith: { a, _ in a }))
+        })
     }
 
     func answer(_ request: MessagesRequest) async -> PlannedAnswer {
         let user = request.lastUserText
         if let judge = judgeCall(request, user: user) {
             let verdict = await judgeVerdict(judge)
-            return thought(continued(PlannedAnswer(kind: .judge(verdict), text: verdict.json), request), request, user: user)
+            let answer = PlannedAnswer(kind: .judge(verdict), text: verdict.json, tokenizer: ModelCatalog.tokenizer(for: request.model))
+            return thought(continued(answer, request), request, user: user)
         }
         return thought(continued(plainAnswer(request, user: user), request), request, user: user)
     }
@@ -56,7 +59,7 @@ struct AnswerPlanner: Sendable {
         var thought = answer
         let text = AnswerText.thinking(question: user)
         let room = max(1, (request.maxTokens ?? Int.max) - 1)
-        let pieces = TokenCounter.pieces(of: text)
+        let pieces = answer.tokenizer.pieces(of: text)
         thought.thinking = pieces.count > room ? pieces.prefix(room).joined() : text
         if user.contains(ThinkingSeal.redactionTrigger) {
             thought.thinkingForm = .redacted
@@ -82,16 +85,17 @@ struct AnswerPlanner: Sendable {
         guard answer.thinking != nil, tokens > answer.thinkingTokenCount else { return nil }
         let user = request.lastUserText
         var text = AnswerText.thinking(question: user)
-        var count = TokenCounter.count(text)
+        let tokenizer = answer.tokenizer
+        var count = tokenizer.count(text)
         var index = 0
         while count < tokens {
             let next = " " + AnswerText.secondThought(index, question: user)
             text += next
-            count += TokenCounter.count(next)
+            count += tokenizer.count(next)
             index += 1
         }
         var longer = answer
-        longer.thinking = count == tokens ? text : TokenCounter.pieces(of: text).prefix(tokens).joined()
+        longer.thinking = count == tokens ? text : tokenizer.pieces(of: text).prefix(tokens).joined()
         return longer.limited(to: request.maxTokens ?? Int.max)
     }
 
@@ -107,20 +111,21 @@ struct AnswerPlanner: Sendable {
 
     private func plainAnswer(_ request: MessagesRequest, user: String) -> PlannedAnswer {
         let question = matcher.match(user)
-        if request.tools != nil, let call = ToolCallPlanner.call(for: request, hints: .init(question: user, sql: question?.sql)) {
+        let tokenizer = ModelCatalog.tokenizer(for: request.model)
+        if request.tools != nil, let call = ToolCallPlanner.call(for: request, hints: .init(question: user, sql: question?.sql), tokenizer: tokenizer) {
             return call
         }
         if let schema = request.outputSchema {
-            var answer = PlannedAnswer(kind: question.map(PlannedAnswer.Kind.golden) ?? .generic, text: "")
+            var answer = PlannedAnswer(kind: question.map(PlannedAnswer.Kind.golden) ?? .generic, text: "", tokenizer: tokenizer)
             answer.text = SchemaInstance(root: schema, hints: .init(question: user, sql: question?.sql)).value().jsonText
             answer.isStructured = true
             return answer
         }
         if let question {
-            return golden[question.id] ?? PlannedAnswer(kind: .golden(question), text: AnswerText.sql(question.sql))
+            return golden[tokenizer]?[question.id] ?? PlannedAnswer(kind: .golden(question), text: AnswerText.sql(question.sql), tokenizer: tokenizer)
         }
         let seed = StableHash.hash(request.model, request.systemText, user)
-        return PlannedAnswer(kind: .generic, text: AnswerText.generic(seed: seed))
+        return PlannedAnswer(kind: .generic, text: AnswerText.generic(seed: seed), tokenizer: tokenizer)
     }
 
     private func judgeVerdict(_ judge: JudgeCall) async -> JudgeVerdict {

@@ -12,9 +12,10 @@ import AnthropicAPI
 /// output, release date, thinking on by default), their "What's new" pages for
 /// Opus 5.5 and Sonnet 5 (thinking that cannot be turned off or budgeted by hand,
 /// forced tool use refused), Bedrock's Opus 4.7 model card (adaptive thinking
-/// only), and for older models the limits the API's own 400s state. Where a page
-/// was silent (Haiku 5.5's thinking, Opus 5's forced tools), the model keeps the
-/// rules of the one before it.
+/// only), Haiku 5.5's migration guide as public reports quote it (a thinking
+/// budget is a 400), and for older models the limits the API's own 400s state.
+/// Where a page was silent (whether Haiku 5.5 thinks unasked, Opus 5's forced
+/// tools), the model keeps the rules of the one before it.
 enum ModelCatalog {
     /// How a model takes `thinking`.
     enum Thinking: Equatable {
@@ -42,6 +43,8 @@ enum ModelCatalog {
         /// model's handed to it, the signature is refused. The pages document the
         /// refusal, not its text: the mock answers as for a signature it cannot verify.
         var bindsThinking = false
+        /// Worked out from the id once, with the table, not on every request.
+        fileprivate(set) var tokenizer = Tokenizer.classic
     }
 
     static let specs: [Spec] = [
@@ -51,7 +54,8 @@ enum ModelCatalog {
              thinking: .alwaysOn, thinksByDefault: true, refusesForcedTools: true, bindsThinking: true),
         Spec(id: "claude-sonnet-5-5", displayName: "Claude Sonnet 5.5", maxOutput: 128_000, contextWindow: 1_000_000,
              thinking: .adaptiveOnly, thinksByDefault: true, refusesForcedTools: true, bindsThinking: true),
-        Spec(id: "claude-haiku-5-5", displayName: "Claude Haiku 5.5", maxOutput: 128_000, contextWindow: 1_000_000),
+        Spec(id: "claude-haiku-5-5", displayName: "Claude Haiku 5.5", released: "2026-10-07", maxOutput: 128_000, contextWindow: 1_000_000,
+             thinking: .adaptiveOnly),
         Spec(id: "claude-opus-5", displayName: "Claude Opus 5", released: "2026-07-24", maxOutput: 128_000, contextWindow: 1_000_000,
              thinking: .adaptiveOnly, thinksByDefault: true),
         Spec(id: "claude-sonnet-5", displayName: "Claude Sonnet 5", released: "2026-06-30", maxOutput: 128_000, contextWindow: 1_000_000,
@@ -73,7 +77,11 @@ enum ModelCatalog {
         Spec(id: "claude-3-5-haiku", displayName: "Claude Haiku 3.5", maxOutput: 8_192, contextWindow: 200_000),
         Spec(id: "claude-3-opus", displayName: "Claude Opus 3", maxOutput: 4_096, contextWindow: 200_000),
         Spec(id: "claude-3-haiku", displayName: "Claude Haiku 3", maxOutput: 4_096, contextWindow: 200_000),
-    ]
+    ].map { spec in
+        var spec = spec
+        spec.tokenizer = isAtLeast(spec.id, (4, 7)) ? .claude47 : .classic
+        return spec
+    }
 
     /// Newest first, as the API lists them.
     static let listed: [ModelInfo] = specs.compactMap { spec in
@@ -137,6 +145,13 @@ enum ModelCatalog {
         let next = parts.index(after: at)
         guard next < parts.endIndex, parts[next].count <= 2, let minor = Int(parts[next]) else { return (major, 0) }
         return (major, minor)
+    }
+
+    /// The tokenizer that counts `model`'s tokens: Claude 4.7 and every model
+    /// after it share the newer one (the Haiku 5.5 page: "the same newer tokenizer
+    /// as Claude 4.7 and later models"). Known ids take it from their entry.
+    static func tokenizer(for model: String, spec: Spec? = nil) -> Tokenizer {
+        (spec ?? self.spec(for: model))?.tokenizer ?? (isAtLeast(model, (4, 7)) ? .claude47 : .classic)
     }
 
     /// How a model shows its thinking when the request does not say: from Claude

@@ -35,16 +35,6 @@ import Testing
         #expect(try JSONDecoder().decode(MessagesResponse.self, from: Data(response.jsonBytes)) == response)
     }
 
-    @Test func theASCIITokenCountIsTheCharacterCount() {
-        var random = SystemRandomNumberGenerator()
-        let alphabet = Array(0..<128).map { Character(Unicode.Scalar(UInt8($0))) }
-        for _ in 0..<500 {
-            let text = String((0..<Int.random(in: 0..<80, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
-            #expect(TokenCounter.asciiCount(text.utf8) == TokenCounter.characterCount(text), "\(text.debugDescription)")
-        }
-        #expect(TokenCounter.asciiCount("café".utf8) == nil, "non-ASCII takes the Unicode path")
-        #expect(TokenCounter.count("café au lait") == 3)
-    }
 }
 
 /// The fast request reader agrees with `JSONDecoder` on every body it accepts, and

@@ -86,7 +86,7 @@ import Testing
     @Test func toolDefinitionsCountAsInputTokens() throws {
         let plain = try request(#"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"q"}]}"#)
         let offered = try request(#"{"model":"m","max_tokens":5,\#(Self.tools),"messages":[{"role":"user","content":"q"}]}"#)
-        #expect(TokenCounter.inputTokens(of: offered) > TokenCounter.inputTokens(of: plain) + 10)
+        #expect(Tokenizer.classic.inputTokens(of: offered) > Tokenizer.classic.inputTokens(of: plain) + 10)
     }
 
     @Test func thinkingStreamEventsAreWireExact() {
@@ -145,7 +145,7 @@ import Testing
         #expect(read.messages[1].content[0].isThinking)
         #expect(read.messages[1].text == "a")
         let plain = try request(body.replacingOccurrences(of: #"{"type":"redacted_thinking","data":"EuXyZ"},"#, with: ""))
-        #expect(TokenCounter.inputTokens(of: read) == TokenCounter.inputTokens(of: plain))
+        #expect(Tokenizer.classic.inputTokens(of: read) == Tokenizer.classic.inputTokens(of: plain))
         let encoded = String(decoding: try JSONEncoder().encode(read.messages[1].content[0]), as: UTF8.self)
         #expect(encoded.contains(#""data":"EuXyZ""#) && !encoded.contains("text"), "\(encoded)")
         #expect(throws: (any Error).self) {

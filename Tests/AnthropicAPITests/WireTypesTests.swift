@@ -65,18 +65,4 @@ import AnthropicAPI
         let decoded = try? JSONDecoder().decode(ErrorEnvelope.self, from: Data(json.utf8))
         #expect(decoded == ErrorEnvelope(type: "api_error", message: "x\"y", requestID: "req_1"))
     }
-
-    @Test(arguments: ["SELECT SUM(revenue) FROM sales WHERE x > 1", "Hello, world! Ünïcode and\nnewlines  ", "", "   "])
-    func tokenPiecesRebuildTheTextAndMatchTheCount(text: String) {
-        let pieces = TokenCounter.pieces(of: text)
-        #expect(pieces.joined() == text)
-        #expect(pieces.filter { !$0.allSatisfy(\.isWhitespace) }.count == TokenCounter.count(text))
-    }
-
-    /// Whitespace leads a piece, and whitespace ending the text joins the last.
-    @Test func tokenPiecesAreCutWhereStreamDeltasAreCut() {
-        #expect(TokenCounter.pieces(of: "Hello, world  ") == ["Hell", "o", ",", " worl", "d  "])
-        #expect(TokenCounter.pieces(of: " SUM(x)\n") == [" SUM", "(", "x", ")\n"])
-        #expect(TokenCounter.pieces(of: "  ") == ["  "])
-    }
 }

@@ -96,7 +96,7 @@ struct FaultsOverHTTPTests {
         try await MockFixture.with(faults: "- inject: { latency: { before_headers: 1s, first_token: 2s, per_token: 10ms } }", clock: clock) { mock in
             let reply = Task { try await mock.post(MockFixture.body("How many regions do we operate in?")) }
             await clock.sleepers(atLeast: 1)
-            let tokens = TokenCounter.count(AnswerText.sql(GoldenQuestions.all.first { $0.id == "region-count" }!.sql))
+            let tokens = Tokenizer.claude47.count(AnswerText.sql(GoldenQuestions.all.first { $0.id == "region-count" }!.sql))
             clock.advance(by: .seconds(3) + .milliseconds(10 * tokens))
             #expect(try await reply.value.status == 200)
             let entry = try #require(try await mock.journalEntries().first)

@@ -28,10 +28,10 @@ struct LongThinkingTests {
             let reply = try await mock.post(ThinkingTests.body(ThinkingTests.enabled))
             #expect(reply.status == 200, "\(reply.body)")
             let thinking = Self.thinking(reply)
-            #expect(TokenCounter.count(thinking) == 1024, "half of a 2,048-token budget")
+            #expect(Tokenizer.classic.count(thinking) == 1024, "half of a 2,048-token budget")
             #expect(thinking.hasPrefix(Self.thinking(honest)), "the same thought, run on")
             #expect(ThinkingTests.blocks(reply).last?["text"] as? String == ThinkingTests.blocks(honest).last?["text"] as? String)
-            #expect(ThinkingTests.outputTokens(reply) == ThinkingTests.outputTokens(honest) - TokenCounter.count(Self.thinking(honest)) + 1024)
+            #expect(ThinkingTests.outputTokens(reply) == ThinkingTests.outputTokens(honest) - Tokenizer.classic.count(Self.thinking(honest)) + 1024)
             #expect(reply.json["stop_reason"] as? String == "end_turn")
             #expect(reply.header("x-llmchaos-faults") == "ponder")
             #expect(try await mock.settled())
@@ -47,13 +47,13 @@ struct LongThinkingTests {
     func aBudgetCloseToMaxTokensLeavesTheAnswerCut(fastPath: Bool) async throws {
         try await MockFixture.with(faults: Self.faults(), configure: { $0.fastPath = fastPath }) { mock in
             let reply = try await mock.post(ThinkingTests.body(ThinkingTests.enabled, maxTokens: 2058))
-            #expect(TokenCounter.count(Self.thinking(reply)) == 2048)
+            #expect(Tokenizer.classic.count(Self.thinking(reply)) == 2048)
             #expect(ThinkingTests.outputTokens(reply) == 2058, "\(reply.body)")
             #expect(reply.json["stop_reason"] as? String == "max_tokens")
             let answer = try #require(ThinkingTests.blocks(reply).last?["text"] as? String)
-            #expect(TokenCounter.count(answer) == 10, "\(answer)")
+            #expect(Tokenizer.classic.count(answer) == 10, "\(answer)")
             let adaptive = try await mock.post(ThinkingTests.body(["type": "adaptive"], maxTokens: 300))
-            #expect(TokenCounter.count(Self.thinking(adaptive)) == 299, "adaptive thinking may take all but a token of max_tokens")
+            #expect(Tokenizer.classic.count(Self.thinking(adaptive)) == 299, "adaptive thinking may take all but a token of max_tokens")
             #expect(ThinkingTests.outputTokens(adaptive) == 300 && adaptive.json["stop_reason"] as? String == "max_tokens")
         }
     }
@@ -67,7 +67,7 @@ struct LongThinkingTests {
                 ((try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any])?["delta"] as? [String: Any]
             }
             let thought = deltas.filter { $0["type"] as? String == "thinking_delta" }.compactMap { $0["thinking"] as? String }.joined()
-            #expect(TokenCounter.count(thought) == 512)
+            #expect(Tokenizer.classic.count(thought) == 512)
             #expect(thought == Self.thinking(whole))
             #expect(stream.text == ThinkingTests.blocks(whole).last?["text"] as? String)
         }

@@ -18,7 +18,7 @@ struct MessagesAPITests {
             #expect(reply.text == "```sql\n\(question.sql)\n```")
             let usage = try #require(reply.json["usage"] as? [String: Any])
             #expect((usage["input_tokens"] as? Int ?? 0) > 10)
-            #expect(usage["output_tokens"] as? Int == TokenCounter.count(reply.text))
+            #expect(usage["output_tokens"] as? Int == Tokenizer.claude47.count(reply.text))
             #expect(reply.header("request-id")?.hasPrefix("req_") == true)
             #expect((reply.json["id"] as? String)?.hasPrefix("msg_") == true)
         }

@@ -27,7 +27,7 @@ struct SDKConformanceTests {
         "tool_use streamed: input_json_delta adds up to the same input", "tool_use agent loop: call, result, answer in text",
         "400 for a tool_use without its tool_result",
         "parallel_tool_calls: the SDK reads several calls, streamed or not, and a loop answering all of them ends",
-        "thinking: a signed ThinkingBlock before the answer, streamed as thinking and signature deltas; changed thoughts handed back are refused; Opus 4.7 omits them",
+        "thinking: a signed ThinkingBlock before the answer, streamed as thinking and signature deltas; changed thoughts handed back are refused; Opus 4.7 omits them, and its newer tokenizer counts more",
         "redacted_thinking: a RedactedThinkingBlock (a fault, or the API's test prompt), streamed whole, handed back in an agent loop that ends",
         "structured outputs: messages.parse gives the app's Pydantic model, streamed too; an off_format fault breaks the parse",
         "prefill: the answer goes on from it on Sonnet 4.5; Claude 4.6 and later refuse it, as does trailing whitespace",

@@ -76,9 +76,9 @@ import Testing
     @Test func onlyClientToolsAreCalled() throws {
         let server = ToolDefinition(name: "web_search", inputSchema: nil)
         var request = MessagesRequest(model: "m", maxTokens: 10, messages: [Message(role: .user, text: "q")], tools: [server], toolChoice: .any)
-        #expect(ToolCallPlanner.call(for: request, hints: .init(question: "q")) == nil)
+        #expect(ToolCallPlanner.call(for: request, hints: .init(question: "q"), tokenizer: .classic) == nil)
         request.tools?.append(ToolDefinition(name: "lookup", inputSchema: ["type": "string"]))
-        let call = try #require(ToolCallPlanner.call(for: request, hints: .init(question: "q")))
+        let call = try #require(ToolCallPlanner.call(for: request, hints: .init(question: "q"), tokenizer: .classic))
         #expect(call.toolName == "lookup")
         #expect(call.text == "{}", "a tool's input is an object, whatever the schema's top says")
     }

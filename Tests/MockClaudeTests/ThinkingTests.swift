@@ -42,7 +42,7 @@ struct ThinkingTests {
             #expect(thinking == AnswerText.thinking(question: Self.question))
             #expect((blocks.first?["signature"] as? String)?.isEmpty == false)
             #expect(blocks.last?["text"] as? String == plain.text, "thinking changes nothing of the answer")
-            #expect(Self.outputTokens(thought) == Self.outputTokens(plain) + TokenCounter.count(thinking))
+            #expect(Self.outputTokens(thought) == Self.outputTokens(plain) + Tokenizer.classic.count(thinking))
             let adaptive = try await mock.post(Self.body(["type": "adaptive"]))
             #expect(Self.blocks(adaptive).first?["type"] as? String == "thinking")
             let disabled = try await mock.post(Self.body(["type": "disabled"]))

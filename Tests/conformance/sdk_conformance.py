@@ -285,7 +285,7 @@ def _():
     assert len([b for b in single.content if b.type == "tool_use"]) == 1, single.content
 
 
-@check("thinking: a signed ThinkingBlock before the answer, streamed as thinking and signature deltas; changed thoughts handed back are refused; Opus 4.7 omits them")
+@check("thinking: a signed ThinkingBlock before the answer, streamed as thinking and signature deltas; changed thoughts handed back are refused; Opus 4.7 omits them, and its newer tokenizer counts more")
 def _():
     thinking = {"type": "enabled", "budget_tokens": 2048, "display": "summarized"}
     question = [{"role": "user", "content": "What is the total revenue by region?"}]
@@ -318,7 +318,11 @@ def _():
     assert client().messages.create(model=THINKING_MODEL, max_tokens=4000, thinking=thinking, messages=history).stop_reason == "end_turn"
     omitted = client().messages.create(model=MODEL, max_tokens=4000, thinking={"type": "adaptive"}, messages=question)
     assert omitted.content[0].thinking == "" and omitted.content[0].signature, omitted.content[0]
-    assert omitted.usage.output_tokens == message.usage.output_tokens, (omitted.usage, message.usage)
+    shown = client().messages.create(model=MODEL, max_tokens=4000, thinking={"type": "adaptive", "display": "summarized"}, messages=question)
+    assert shown.content[0].thinking and omitted.usage.output_tokens == shown.usage.output_tokens, (omitted.usage, shown.usage)
+    # Opus 4.7's newer tokenizer counts the same thought and answer as more tokens than Opus 4.6's.
+    assert omitted.usage.output_tokens > message.usage.output_tokens, (omitted.usage, message.usage)
+    assert omitted.usage.input_tokens > message.usage.input_tokens, (omitted.usage, message.usage)
 
 
 @check("redacted_thinking: a RedactedThinkingBlock (a fault, or the API's test prompt), streamed whole, handed back in an agent loop that ends")

@@ -51,6 +51,7 @@ struct StreamScript: AnswerScript {
     /// input), cut into deltas of `tokensPerDelta` token pieces.
     private var text: String
     private let piecesPerDelta: Int
+    private let tokenizer: Tokenizer
     private let deltaCount: Int
     /// Where the next delta starts; and the delta due next, once cut.
     private var position: String.Index
@@ -90,6 +91,7 @@ struct StreamScript: AnswerScript {
         breakage: (FaultEffect.StreamBreak, FaultEffect.BreakPoint)?, tokensPerDelta: Int, pingInterval: Duration
     ) {
         piecesPerDelta = max(1, tokensPerDelta)
+        tokenizer = answer.tokenizer
         // The answer's own block comes after any thinking; its calls after it.
         let index = answer.thinking == nil ? 0 : 1
         // An empty text answer has no block at all, as the API sends an
@@ -123,8 +125,8 @@ struct StreamScript: AnswerScript {
         }
         blockOpen = firstStart != nil
         position = text.startIndex
-        deltaCount = laterBlocks.reduce(Self.deltaCount(of: text, piecesPerDelta: piecesPerDelta)) { [piecesPerDelta] in
-            $0 + Self.deltaCount(of: $1.text, piecesPerDelta: piecesPerDelta)
+        deltaCount = laterBlocks.reduce(Self.deltaCount(of: text, piecesPerDelta: piecesPerDelta, tokenizer: tokenizer)) { [piecesPerDelta, tokenizer] in
+            $0 + Self.deltaCount(of: $1.text, piecesPerDelta: piecesPerDelta, tokenizer: tokenizer)
         }
         stopReason = answer.stopReason
         stopSequence = answer.stopSequence
@@ -250,16 +252,16 @@ struct StreamScript: AnswerScript {
     private func cutDelta() -> (end: String.Index, pieces: Int) {
         var end = position, pieces = 0
         while pieces < piecesPerDelta, end < text.endIndex {
-            end = TokenCounter.pieceEnd(in: text, from: end)
+            end = tokenizer.pieceEnd(in: text, from: end)
             pieces += 1
         }
         return (end, pieces)
     }
 
-    private static func deltaCount(of text: String, piecesPerDelta: Int) -> Int {
+    private static func deltaCount(of text: String, piecesPerDelta: Int, tokenizer: Tokenizer) -> Int {
         var start = text.startIndex, pieces = 0
         while start < text.endIndex {
-            start = TokenCounter.pieceEnd(in: text, from: start)
+            start = tokenizer.pieceEnd(in: text, from: start)
             pieces += 1
         }
         return (pieces + piecesPerDelta - 1) / piecesPerDelta

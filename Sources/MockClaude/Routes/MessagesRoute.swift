@@ -122,12 +122,13 @@ struct MessagesRoute: Sendable {
         if let (type, problem) = Self.problem(with: &decoded, spec: spec, countTokens: countTokens) {
             return .refused(rejectReply(type, problem, exchange))
         }
-        exchange.inputTokens = TokenCounter.inputTokens(of: decoded)
+        let tokenizer = ModelCatalog.tokenizer(for: decoded.model, spec: spec)
+        exchange.inputTokens = tokenizer.inputTokens(of: decoded)
         if !countTokens, let problem = ModelCatalog.promptProblem(inputTokens: exchange.inputTokens, request: decoded, spec: spec) {
             return .refused(rejectReply(.invalidRequest, problem, exchange))
         }
         if !countTokens {
-            let cached = runtime.promptCache.usage(for: decoded, apiKey: apiKey, inputTokens: exchange.inputTokens, now: exchange.arrival)
+            let cached = runtime.promptCache.usage(for: decoded, apiKey: apiKey, inputTokens: exchange.inputTokens, tokenizer: tokenizer, now: exchange.arrival)
             exchange.inputTokens = cached.inputTokens
             exchange.cacheCreationTokens = cached.cacheCreationInputTokens
             exchange.cacheReadTokens = cached.cacheReadInputTokens

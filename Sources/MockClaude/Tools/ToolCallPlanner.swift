@@ -12,10 +12,10 @@ import Faults
 ///
 /// A `parallel_tool_calls` fault adds calls after the first (``parallel(_:calls:for:hints:)``).
 enum ToolCallPlanner {
-    static func call(for request: MessagesRequest, hints: SchemaInstance.Hints) -> PlannedAnswer? {
+    static func call(for request: MessagesRequest, hints: SchemaInstance.Hints, tokenizer: Tokenizer) -> PlannedAnswer? {
         guard let offered = request.tools, let tool = chosen(request, from: offered.filter(\.isClientTool)) else { return nil }
         let parallel = request.toolChoice?.disableParallelToolUse != true
-        return .toolCall(tool.name, input: input(of: tool, hints: hints), allowsParallelCalls: parallel)
+        return .toolCall(tool.name, input: input(of: tool, hints: hints), allowsParallelCalls: parallel, tokenizer: tokenizer)
     }
 
     /// `answer` making `calls` calls: its own, then the next client tools offered,
