@@ -23,6 +23,7 @@ import Scenario
 ///   route_by_complexity: false
 ///   prompts: { directory: mocks/prompts/sql, version: v1 }
 ///   cost_baseline: $0.01
+///   prices: { claude-opus-4-7: { input: 5, output: 25 } }   # dollars per million tokens, over the list prices
 ///   canary: { prompt_version: v2, steps: [0, 0.1, 0.5, 1], step_every: 2m }   # or { model: ... }
 ///   flags: { disabled_models: [claude-opus-4-7] }
 /// ```
@@ -89,6 +90,7 @@ enum PipelineSettings {
                 problems.add("cost_baseline must be dollars per answer such as $0.01", at: node)
             }
         }
+        if let node = reader.optional("prices") { config.prices = config.prices.merging(parsePrices(node, problems: problems)) }
         if let prompts = reader.optional("prompts")?.mapping(problems, what: "prompts") {
             let directory = prompts.required("directory")
             let version = prompts.optional("version")?.string(problems, what: "version") ?? "v1"
@@ -109,6 +111,31 @@ enum PipelineSettings {
         }
         reader.finish()
         return config
+    }
+
+    /// `{ MODEL: { input: 5, output: 25, cache_write: 6.25, cache_read: 0.5 } }`,
+    /// dollars per million tokens; the cache prices default as the API's do.
+    static func parsePrices(_ node: ConfigNode, problems: ProblemCollector) -> [String: PriceTable.Price] {
+        guard let reader = node.mapping(problems, what: "prices") else { return [:] }
+        var prices: [String: PriceTable.Price] = [:]
+        for model in reader.keys {
+            guard let entry = reader.optional(model)?.mapping(problems, what: "prices.\(model)") else { continue }
+            func dollars(_ key: String, required: Bool) -> Double? {
+                guard let value = required ? entry.required(key) : entry.optional(key) else { return nil }
+                guard let amount = value.double(problems, what: "prices.\(model).\(key)") else { return nil }
+                guard amount >= 0 else {
+                    problems.add("prices.\(model).\(key) must be dollars per million tokens, 0 or more; found \(amount)", at: value)
+                    return nil
+                }
+                return amount
+            }
+            let (input, output) = (dollars("input", required: true), dollars("output", required: true))
+            let (write, read) = (dollars("cache_write", required: false), dollars("cache_read", required: false))
+            entry.finish()
+            if let input, let output { prices[model] = PriceTable.Price(input: input, output: output, cacheWrite: write, cacheRead: read) }
+        }
+        reader.finish()
+        return prices
     }
 
     /// `{ prompt_version: v2 }` or `{ model: NAME }`, with optional `steps` (shares

@@ -94,6 +94,7 @@ public enum ScenarioSchema {
     }
 
     static var pipeline: JSONValue {
+        let dollars: JSONValue = ["type": "number", "minimum": 0, "description": "US dollars per million tokens"]
         let tier: JSONValue = ["oneOf": [
             ["type": "string"],
             object(["model": ["type": "string"], "timeout": duration, "latency_budget": duration, "stream": ["type": "boolean"], "max_tokens": ["type": "integer"], "min_confidence": probability], required: ["model"]),
@@ -109,6 +110,9 @@ public enum ScenarioSchema {
             "prompt_caching": ["type": "boolean"], "semantic_check": ["type": "boolean"], "route_by_complexity": ["type": "boolean"],
             "prompts": object(["directory": ["type": "string"], "version": ["type": "string"]], required: ["directory"]),
             "cost_baseline": ["type": ["string", "number"]],
+            "prices": ["type": "object", "additionalProperties": object(
+                ["input": dollars, "output": dollars, "cache_write": dollars, "cache_read": dollars], required: ["input", "output"]
+            )],
             "canary": object(["prompt_version": ["type": "string"], "model": ["type": "string"], "steps": ["type": "array", "items": probability, "minItems": 1], "step_every": duration]),
             "flags": object(["disabled_models": ["type": "array", "items": ["type": "string"]]]),
         ])

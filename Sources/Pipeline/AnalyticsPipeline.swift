@@ -211,7 +211,7 @@ public final class AnalyticsPipeline: Sendable {
             if case let .success(reply) = result {
                 run.outcome.inputTokens += reply.usage.inputTokens
                 run.outcome.outputTokens += reply.usage.outputTokens
-                run.outcome.cost += configuration.prices.cost(model: tier.model, inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens)
+                run.outcome.cost += configuration.prices.cost(model: tier.model, usage: reply.usage)
                 verdict = (try? JSONDecoder().decode(JudgeVerdict.self, from: Data(reply.text.utf8)))?.verdict
             }
         }

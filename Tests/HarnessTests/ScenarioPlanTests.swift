@@ -61,6 +61,30 @@ import Testing
         #expect(plan.pipeline.flags.disabledModels == ["claude-sonnet-4-5"])
     }
 
+    @Test func aScenarioSetsItsOwnPricesOverTheListPrices() throws {
+        let plan = try ScenarioPlan.parse(yaml: """
+            name: negotiated
+            duration: 5m
+            pipeline:
+              prices: { claude-opus-4-7: { input: 4, output: 20, cache_read: 0.2 }, my-model: { input: 1, output: 2 } }
+            """, file: "negotiated.yaml")
+        let prices = plan.pipeline.prices
+        #expect(prices.price(of: "claude-opus-4-7") == PriceTable.Price(input: 4, output: 20, cacheRead: 0.2))
+        #expect(prices.price(of: "my-model") == PriceTable.Price(input: 1, output: 2))
+        #expect(prices.price(of: "claude-sonnet-4-5") == PriceTable.defaults.price(of: "claude-sonnet-4-5"), "the rest keep their list prices")
+        #expect(throws: ConfigProblems.self) {
+            try ScenarioPlan.parse(yaml: "name: p\nduration: 1m\npipeline:\n  prices: { m: { input: 1 } }\n", file: "p.yaml")
+        }
+        do {
+            _ = try ScenarioPlan.parse(yaml: "name: p\nduration: 1m\npipeline:\n  prices:\n    m: { input: -1, output: 2, cache_reed: 1 }\n", file: "p.yaml")
+            Issue.record("a negative price and an unknown key were taken")
+        } catch {
+            let problems = error.all.map(\.description)
+            #expect(problems.contains { $0.hasPrefix("p.yaml:5: prices.m.input must be dollars per million tokens, 0 or more") }, "\(problems)")
+            #expect(problems.contains { $0.hasPrefix("p.yaml:5:") && $0.contains("cache_reed") && $0.contains("cache_read") }, "\(problems)")
+        }
+    }
+
     @Test func canaryMistakesAreNamedOnceAtTheirLine() {
         func problems(_ canary: String) -> [String] {
             do {
