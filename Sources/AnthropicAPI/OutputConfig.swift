@@ -1,8 +1,8 @@
 import ChaosCore
 
 /// `output_config`: what the answer must look like. With `format` (structured
-/// outputs) the answer's text is JSON that its schema accepts; `effort` is read and
-/// not acted on, as other settings the mock has no use for.
+/// outputs) the answer's text is JSON that its schema accepts; `effort` (`low` to
+/// `max`) sets how long adaptive thinking runs.
 public struct OutputConfig: Codable, Sendable, Equatable {
     public var format: OutputFormat?
     public var effort: String?

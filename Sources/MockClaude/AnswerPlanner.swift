@@ -57,10 +57,13 @@ struct AnswerPlanner: Sendable {
         // A prefill with thinking on begins with thinking handed back: the model goes on writing.
         guard request.thinking?.thinks == true, request.prefill == nil, !request.continuesAssistantTurn || request.interleavedThinking else { return answer }
         var thought = answer
-        let text = AnswerText.thinking(question: user)
         let room = max(1, (request.maxTokens ?? Int.max) - 1)
-        let pieces = answer.tokenizer.pieces(of: text)
-        thought.thinking = pieces.count > room ? pieces.prefix(room).joined() : text
+        var tokens = answer.tokenizer.count(AnswerText.thinking(question: user))
+        if request.thinking?.mode == .adaptive {
+            let effort = request.outputConfig?.effort.flatMap(Effort.init(rawValue:)) ?? ModelCatalog.spec(for: request.model)?.defaultEffort ?? .high
+            tokens = max(1, Int((Double(tokens) * effort.thinkingShare).rounded()))
+        }
+        thought.thinking = Self.thoughts(about: user, tokens: min(tokens, room), tokenizer: answer.tokenizer)
         if user.contains(ThinkingSeal.redactionTrigger) {
             thought.thinkingForm = .redacted
         } else if (request.thinking?.display ?? ModelCatalog.defaultThinkingDisplay(of: request.model)) == .omitted {
@@ -83,9 +86,15 @@ struct AnswerPlanner: Sendable {
         let wanted = (Double(budget) * share).rounded(.down)
         let tokens = wanted >= Double(room) ? room : Int(wanted)
         guard answer.thinking != nil, tokens > answer.thinkingTokenCount else { return nil }
-        let user = request.lastUserText
+        var longer = answer
+        longer.thinking = Self.thoughts(about: request.lastUserText, tokens: tokens, tokenizer: answer.tokenizer)
+        return longer.limited(to: request.maxTokens ?? Int.max)
+    }
+
+    /// Thoughts about `user` of exactly `tokens` tokens: the opening thought, cut
+    /// short or run on with second thoughts.
+    private static func thoughts(about user: String, tokens: Int, tokenizer: Tokenizer) -> String {
         var text = AnswerText.thinking(question: user)
-        let tokenizer = answer.tokenizer
         var count = tokenizer.count(text)
         var index = 0
         while count < tokens {
@@ -94,9 +103,7 @@ struct AnswerPlanner: Sendable {
             count += tokenizer.count(next)
             index += 1
         }
-        var longer = answer
-        longer.thinking = count == tokens ? text : tokenizer.pieces(of: text).prefix(tokens).joined()
-        return longer.limited(to: request.maxTokens ?? Int.max)
+        return count == tokens ? text : tokenizer.pieces(of: text).prefix(tokens).joined()
     }
 
     /// `answer` making `calls` tool calls at once (a `parallel_tool_calls` fault); nil when it cannot.

@@ -14,6 +14,7 @@ import AnthropicAPI
 /// forced tool use refused), Bedrock's Opus 4.7 model card (adaptive thinking
 /// only), Haiku 5.5's migration guide as public reports quote it (a thinking
 /// budget is a 400), and for older models the limits the API's own 400s state.
+/// Default efforts are the lineup tables' (`medium` for Opus 5.5 and Haiku 5.5).
 /// Where a page was silent (whether Haiku 5.5 thinks unasked, Opus 5's forced
 /// tools), the model keeps the rules of the one before it.
 enum ModelCatalog {
@@ -43,6 +44,8 @@ enum ModelCatalog {
         /// model's handed to it, the signature is refused. The pages document the
         /// refusal, not its text: the mock answers as for a signature it cannot verify.
         var bindsThinking = false
+        /// The effort the model works at when the request does not say.
+        var defaultEffort = Effort.high
         /// Worked out from the id once, with the table, not on every request.
         fileprivate(set) var tokenizer = Tokenizer.classic
     }
@@ -51,11 +54,11 @@ enum ModelCatalog {
         Spec(id: "claude-fable-5-1", displayName: "Claude Fable 5.1", released: "2026-09-01", maxOutput: 128_000, contextWindow: 1_000_000,
              thinking: .alwaysOn, thinksByDefault: true, refusesForcedTools: true, bindsThinking: true),
         Spec(id: "claude-opus-5-5", displayName: "Claude Opus 5.5", released: "2026-09-22", maxOutput: 128_000, contextWindow: 1_000_000,
-             thinking: .alwaysOn, thinksByDefault: true, refusesForcedTools: true, bindsThinking: true),
+             thinking: .alwaysOn, thinksByDefault: true, refusesForcedTools: true, bindsThinking: true, defaultEffort: .medium),
         Spec(id: "claude-sonnet-5-5", displayName: "Claude Sonnet 5.5", maxOutput: 128_000, contextWindow: 1_000_000,
              thinking: .adaptiveOnly, thinksByDefault: true, refusesForcedTools: true, bindsThinking: true),
         Spec(id: "claude-haiku-5-5", displayName: "Claude Haiku 5.5", released: "2026-10-07", maxOutput: 128_000, contextWindow: 1_000_000,
-             thinking: .adaptiveOnly),
+             thinking: .adaptiveOnly, defaultEffort: .medium),
         Spec(id: "claude-opus-5", displayName: "Claude Opus 5", released: "2026-07-24", maxOutput: 128_000, contextWindow: 1_000_000,
              thinking: .adaptiveOnly, thinksByDefault: true),
         Spec(id: "claude-sonnet-5", displayName: "Claude Sonnet 5", released: "2026-06-30", maxOutput: 128_000, contextWindow: 1_000_000,

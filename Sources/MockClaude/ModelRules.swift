@@ -21,7 +21,24 @@ extension ModelCatalog {
             }
         }
         if let problem = thinkingProblem(request, spec: spec) { return problem }
+        if let problem = effortProblem(request, spec: spec) { return problem }
         return samplingProblem(request)
+    }
+
+    /// `xhigh` came with Opus 4.7: Opus and Sonnet 4.6 refuse it (and take the
+    /// others); a model that thinks by default takes neither `xhigh` nor `max`
+    /// with its thinking off (the message Opus 5 gives). The list of values is
+    /// the API's validation form; its text for `xhigh` on 4.6 was not found.
+    private static func effortProblem(_ request: MessagesRequest, spec: Spec?) -> String? {
+        guard let value = request.outputConfig?.effort else { return nil }
+        let accepted = isAtLeast(request.model, (4, 7)) ? Effort.allCases : Effort.allCases.filter { $0 != .xhigh }
+        guard let effort = Effort(rawValue: value), accepted.contains(effort) else {
+            return "output_config.effort: Input should be \(Effort.listed(accepted))"
+        }
+        if effort.isAboveHigh, spec?.thinksByDefault == true, request.thinking?.mode == .disabled {
+            return "output_config.effort '\(value)' is not supported when thinking is disabled on this model. Use effort 'high' or below, or enable thinking."
+        }
+        return nil
     }
 
     /// The prompt beyond the model's context window (`inputTokens` counted with

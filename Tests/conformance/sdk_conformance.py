@@ -442,6 +442,24 @@ def _():
     assert message.content[1].text.strip("`\n").removeprefix("sql\n") == GOLDEN_SQL, message.content[1].text
 
 
+@check("effort: output_config.effort sets how long adaptive thinking runs; xhigh is a BadRequestError on Opus 4.6 and, with thinking off, on Opus 5")
+def _():
+    usage = {}
+    for effort in ["low", "high", "max"]:
+        message = client().messages.create(model=MODEL, max_tokens=4000, messages=GOLDEN, thinking={"type": "adaptive"}, output_config={"effort": effort})
+        assert [b.type for b in message.content] == ["thinking", "text"], message.content
+        usage[effort] = message.usage.output_tokens
+    assert usage["low"] < usage["high"] < usage["max"], usage
+    for model, thinking, wanted in [(THINKING_MODEL, {"type": "adaptive"}, "Input should be 'low', 'medium', 'high' or 'max'"),
+                                    ("claude-opus-5", {"type": "disabled"}, "not supported when thinking is disabled")]:
+        try:
+            client(max_retries=0).messages.create(model=model, max_tokens=4000, messages=GOLDEN, thinking=thinking, output_config={"effort": "xhigh"})
+        except anthropic.BadRequestError as error:
+            assert wanted in error.message, error.message
+        else:
+            raise AssertionError(f"{model} took xhigh with {thinking}")
+
+
 @check("count_tokens")
 def _():
     count = client().messages.count_tokens(model=MODEL, messages=[{"role": "user", "content": "How many regions do we operate in?"}])
