@@ -64,6 +64,9 @@ public struct RequestFacts: Sendable {
     public var stream: Bool
     public var requestID: String
     public var attempt: Int
+    /// Input tokens as an input-token rate limit counts them: those read anew and
+    /// those written to the prompt cache, not those read from it (the API's rule
+    /// for every current model, which is what makes caching raise throughput).
     public var inputTokens: Int
     /// Reads a request header by lower-case name.
     public var header: @Sendable (String) -> String?

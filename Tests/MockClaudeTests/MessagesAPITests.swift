@@ -186,4 +186,22 @@ extension MessagesAPITests {
             #expect(uncached?["cache_read_input_tokens"] as? Int == 0 && uncached?["cache_creation_input_tokens"] as? Int == 0)
         }
     }
+
+    /// An input-token limit counts what is read anew and written to the cache,
+    /// not what is read from it: caching a long prefix raises throughput.
+    @Test func anInputTokenLimitCountsCacheWritesButNotReads() async throws {
+        try await MockFixture.with(faults: "- inject: { rate_limit: { input_tokens_per_minute: 100000 } }", clock: ManualClock()) { mock in
+            let body = #"{"model":"claude-opus-4-7","max_tokens":50,"system":[{"type":"text","text":"You are a careful analyst who writes SQL for the sales data set of a company that sells in four regions.","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user","content":"QUESTION"}]}"#
+            func post(_ question: String) async throws -> (usage: [String: Any], remaining: Int) {
+                let reply = try await mock.post(body.replacingOccurrences(of: "QUESTION", with: question))
+                return (reply.json["usage"] as? [String: Any] ?? [:], Int(reply.header("anthropic-ratelimit-input-tokens-remaining") ?? "") ?? -1)
+            }
+            let first = try await post("How many regions do we operate in?")
+            let second = try await post("How many customers do we have?")
+            let written = first.usage["cache_creation_input_tokens"] as? Int ?? 0
+            #expect(written > 10 && second.usage["cache_read_input_tokens"] as? Int == written)
+            #expect(100_000 - first.remaining == (first.usage["input_tokens"] as? Int ?? 0) + written, "the write counts")
+            #expect(first.remaining - second.remaining == second.usage["input_tokens"] as? Int, "the read does not")
+        }
+    }
 }
