@@ -9,14 +9,16 @@ public enum MarkdownReport: ReportWriter {
     public static func render(_ suite: SuiteResult) -> String {
         var md = "# llmchaos \(suite.passed ? "✅ passed" : "❌ failed")\n\n"
         md += "Run `\(suite.invocation)`: \(suite.results.count) scenarios, \(suite.expectationCount) expectations, \(suite.failedCount) failed.\n\n"
-        md += "| scenario | result | requests | p99 | errors | served by | wall |\n|---|---|---|---|---|---|---|\n"
+        md += "| scenario | result | requests | p99 | errors | cost | served by | wall |\n|---|---|---|---|---|---|---|---|\n"
         for result in suite.results {
             let stats = RunStatistics(result.log)
             let status = result.log.info.status != .completed ? "⚠️ \(result.log.info.status.rawValue)"
                 : result.passed ? "✅ \(result.verdicts.count)/\(result.verdicts.count)" : "❌ \(result.verdicts.count - result.failedCount)/\(result.verdicts.count)"
             let errors = stats.outcomes["error"] ?? 0
             let served = stats.servedBy.sorted { $0.value > $1.value }.prefix(3).map { "\($0.key) \(percent($0.value, stats.requests))" }.joined(separator: ", ")
-            md += "| \(result.log.info.scenario) | \(status) | \(stats.requests) | \(DurationText.format(stats.p99)) | \(percent(errors, stats.requests)) | \(served) | \(String(format: "%.1fs", result.wallSeconds)) |\n"
+            // A target of one's own reports no cost unless it says; a dash, not $0.
+            let cost = stats.cost > 0 || result.log.info.target == "builtin" ? SweepText.dollars(stats.cost) : "—"
+            md += "| \(result.log.info.scenario) | \(status) | \(stats.requests) | \(DurationText.format(stats.p99)) | \(percent(errors, stats.requests)) | \(cost) | \(served) | \(String(format: "%.1fs", result.wallSeconds)) |\n"
         }
         let saturated = suite.results.compactMap { result in result.log.info.saturation.map { (result.log.info.scenario, $0) } }
         if !saturated.isEmpty {

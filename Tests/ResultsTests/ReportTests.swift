@@ -49,6 +49,22 @@ import Verdicts
         #expect(md.contains("`r3` at 31s"))
     }
 
+    /// What the upstream calls cost, as the pipeline priced them; a target of
+    /// one's own that reports no cost shows a dash, not a free run.
+    @Test func markdownShowsWhatEachRunCost() {
+        var priced = sampleLog()
+        for index in priced.requests.indices { priced.requests[index].cost = 0.0125 }
+        var external = sampleLog()
+        external.info.scenario = "external"
+        external.info.target = "http://127.0.0.1:9000/query"
+        let md = MarkdownReport.render(SuiteResult(invocation: "inv-4", startedAt: Date(timeIntervalSince1970: 0), results: [
+            ScenarioResult(log: priced, verdicts: []), ScenarioResult(log: external, verdicts: []),
+        ]))
+        #expect(md.contains("| errors | cost | served by |"))
+        #expect(md.contains("| sample | ✅ 0/0 | 20 | 1.5s | 15.0% | $0.2500 |"), "\(md)")
+        #expect(md.contains("| external | ✅ 0/0 | 20 | 1.5s | 15.0% | — |"), "\(md)")
+    }
+
     @Test func aRunWhoseTargetNeverStartedIsAnErrorInEveryReport() throws {
         let info = RunInfo(runID: "inv-2/dead", scenario: "dead", duration: .seconds(30), target: "http://127.0.0.1:9/q",
                            status: .notStarted, startProblem: "'app' exited (status 4); its last output:\nconfig <missing>\n")
