@@ -22,6 +22,11 @@ import Testing
         (#"{"type":"string","default":"given"}"#, #""given""#),
         (#"{"type":"array","items":{"type":"integer"},"minItems":2}"#, "[1,1]"),
         (#"{"type":"array","items":{"type":"integer"},"maxItems":0}"#, "[]"),
+        // Unique items, each told apart from the first; without uniqueItems they repeat (above).
+        (#"{"type":"array","items":{"type":"integer","maximum":2},"minItems":3,"uniqueItems":true}"#, "[1,2,-1]"),
+        (#"{"type":"array","items":{"type":"string"},"minItems":2,"uniqueItems":true}"#, #"["example","example #2"]"#),
+        (#"{"type":"array","items":{"enum":["a","b"]},"minItems":2,"uniqueItems":true}"#, #"["a","b"]"#),
+        (#"{"type":"array","items":{"type":"boolean"},"minItems":2,"uniqueItems":true}"#, "[true,false]"),
         (#"{"oneOf":[{"type":"null"},{"type":"integer"}]}"#, "1"),
         (#"{"$ref":"https://example.com/remote.json"}"#, "null"),
         (#"{"type":"integer","multipleOf":5}"#, "5"),

@@ -60,6 +60,17 @@ import Testing
           "fraction":{"type":"number","maximum":0.1},"steps":{"type":"number","multipleOf":0.125,"minimum":1.2},"fixed":{"const":7}},
          "required":["below","above","fraction","steps","fixed"]}
         """#),
+        // Sets: Pydantic's `set[...]` with a min_length, zod's `.array().min(n)` refined to
+        // distinct items; each kind of item told apart from the first.
+        ("unique items", #"""
+        {"type":"object","properties":{"tags":{"type":"array","uniqueItems":true,"minItems":3,"items":{"type":"string"}},
+          "ids":{"type":"array","uniqueItems":true,"minItems":3,"items":{"type":"integer","minimum":1,"maximum":3}},
+          "cuts":{"type":"array","uniqueItems":true,"minItems":2,"items":{"type":"number","maximum":0,"multipleOf":0.25}},
+          "modes":{"type":"array","uniqueItems":true,"minItems":2,"items":{"enum":["fast","exact","auto"]}},
+          "flags":{"type":"array","uniqueItems":true,"minItems":2,"items":{"type":"boolean"}},
+          "people":{"type":"array","uniqueItems":true,"minItems":2,"items":{"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer"}},"required":["name","age"]}}},
+         "required":["tags","ids","cuts","modes","flags","people"]}
+        """#),
     ]
 
     @Test(.enabled(if: SDKConformanceTests.python != nil || SDKConformanceTests.required, "no .venv-test: run scripts/setup-test-tools"), .timeLimit(.minutes(1)))

@@ -5,9 +5,10 @@ import Foundation
 /// arguments: every property present, enums and constants honoured, bounds and
 /// `multipleOf` met, local `$ref`s (Pydantic's `$defs`, `definitions`) followed and
 /// merged with the keywords beside them, `allOf` merged, tuples (`prefixItems`)
-/// filled in order, simple `pattern`s matched (``PatternExample``). Deterministic:
-/// the same schema and hints give the same value. Not honoured: `uniqueItems` with
-/// `minItems` above 1, `not`, a `pattern` together with a `minLength` it does not meet.
+/// filled in order, simple `pattern`s matched (``PatternExample``), the items of a
+/// `uniqueItems` array told apart. Deterministic: the same schema and hints give
+/// the same value. Not honoured: `not`, a `pattern` together with a `minLength` it
+/// does not meet, unique items that can differ only in a `format` or `pattern`.
 struct SchemaInstance {
     /// Where string arguments come from: text named like a question gets the
     /// user's question, text named like SQL the golden answer when there is one.
@@ -17,6 +18,9 @@ struct SchemaInstance {
         /// Above 0 for the later calls of one tool in the same answer, whose
         /// free-text arguments then differ: ` (2)`, ` (3)`, …
         var variant = 0
+        /// Above 0 for the later items of a `uniqueItems` array, each told apart
+        /// from the first: the next enum value or number, the other boolean, ` #2` in text.
+        var item = 0
     }
 
     let root: JSONValue
@@ -36,8 +40,8 @@ struct SchemaInstance {
         }
         if let constant = schema["const"] { return constant }
         // A null default (Pydantic's `Optional[X] = None`) would leave the argument out in all but name.
-        if let fallback = schema["default"], fallback != .null { return fallback }
-        if let first = schema["enum"]?.array?.first { return first }
+        if let fallback = schema["default"], fallback != .null, hints.item == 0 { return fallback }
+        if let values = schema["enum"]?.array, !values.isEmpty { return values[hints.item % values.count] }
         for combinator in ["anyOf", "oneOf"] {
             if let options = schema[combinator]?.array {
                 let chosen = options.first { $0["type"]?.string != "null" } ?? options.first
@@ -49,7 +53,7 @@ struct SchemaInstance {
         case "array": return array(schema, name: name, depth: depth)
         case "integer": return .number(bounded(schema, integer: true))
         case "number": return .number(bounded(schema, integer: false))
-        case "boolean": return .bool(true)
+        case "boolean": return .bool(hints.item % 2 == 0)
         case "null": return .null
         default: return .string(text(schema, name: name))
         }
@@ -84,7 +88,15 @@ struct SchemaInstance {
         let most = schema["maxItems"]?.number.map(Int.init) ?? Int.max
         let count = max(0, min(max(least, tuple.isEmpty ? 1 : tuple.count), most))
         let item = rest.map { value(of: $0, name: name, depth: depth + 1) } ?? .string(text(.object([:]), name: name))
-        return .array((0..<count).map { $0 < tuple.count ? value(of: tuple[$0], name: name, depth: depth + 1) : item })
+        let unique = schema["uniqueItems"] == .bool(true)
+        return .array((0..<count).map { index in
+            if index < tuple.count { return value(of: tuple[index], name: name, depth: depth + 1) }
+            guard unique, index > 0 else { return item }
+            var apart = hints
+            apart.item = index
+            let instance = SchemaInstance(root: root, hints: apart)
+            return rest.map { instance.value(of: $0, name: name, depth: depth + 1) } ?? .string(instance.text(.object([:]), name: name))
+        })
     }
 
     /// The number a model would pick: the lower bound when there is one, else 1,
@@ -108,7 +120,11 @@ struct SchemaInstance {
             high.map(down), highOpen.map { down($0) == $0 ? $0 - step : down($0) }, 0,
         ]
         let numbers = candidates.compactMap { $0 }
-        return numbers.first(where: meetsAll) ?? numbers[0]
+        let chosen = numbers.first(where: meetsAll) ?? numbers[0]
+        // A later unique item: as many steps up as its place, else down.
+        guard hints.item > 0 else { return chosen }
+        let apart = Double(hints.item) * step
+        return [chosen + apart, chosen - apart].first(where: meetsAll) ?? chosen
     }
 
     private static let questionNames: Set = ["query", "q", "question", "prompt", "search", "text", "input", "message", "request"]
@@ -132,6 +148,7 @@ struct SchemaInstance {
             }
         }
         if hints.variant > 0, schema["format"] == nil, !lowered.contains("sql") { text += " (\(hints.variant + 1))" }
+        if hints.item > 0, schema["format"] == nil { text += " #\(hints.item + 1)" }
         if let least = schema["minLength"]?.number, text.count < Int(least) {
             text += String(repeating: "x", count: Int(least) - text.count)
         }
