@@ -45,6 +45,9 @@ public struct FaultRequest: Sendable {
     public var answer: PlannedAnswer
     /// Scenario time of arrival.
     public var now: Duration
+    /// When the window of the fault deciding opened, in scenario time: set by
+    /// the plan for each fault it asks.
+    public var windowStart: Duration = .zero
     public var clock: any ScenarioClock
 
     public init(facts: RequestFacts, answer: PlannedAnswer, now: Duration, clock: any ScenarioClock) {

@@ -142,6 +142,8 @@ public struct FaultPlan: Sendable {
         }
         func effect(of scheduled: ScheduledFault, on request: FaultRequest) -> FaultEffect? {
             var random = SeededRandom(seedText, scheduled.spec.name, request.facts.requestID, attemptText, "draw")
+            var request = request
+            request.windowStart = scheduled.spec.window.start
             return scheduled.fault.effect(on: request, random: &random)
         }
         // Without a fault that charges for the answer, one pass and no list of

@@ -17,6 +17,7 @@ public enum FaultRegistry {
         ParallelToolCallsFault.self,
         RedactedThinkingFault.self,
         LongThinkingFault.self,
+        ReplayFault.self,
     ]
 
     /// The kinds, in registry order.

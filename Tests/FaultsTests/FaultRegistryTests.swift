@@ -1,4 +1,5 @@
 import ChaosCore
+import Foundation
 import Scenario
 import Testing
 @testable import Faults
@@ -19,7 +20,14 @@ import Testing
         "parallel_tool_calls": "{ parallel_tool_calls: { calls: 3 } }",
         "redacted_thinking": "{ redacted_thinking: {} }",
         "long_thinking": "{ long_thinking: { share: 80% } }",
+        "replay": "{ replay: { trace: \(shippedTrace), timeout_cap: 1m } }",
     ]
+
+    /// The shipped incident's trace, by its absolute path.
+    static var shippedTrace: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scenarios/incidents/traces/opus-brownout.csv").path
+    }
 
     @Test func everyRegisteredFaultRoundTripsThroughYAML() throws {
         #expect(Set(Self.examples.keys) == Set(FaultRegistry.kinds))

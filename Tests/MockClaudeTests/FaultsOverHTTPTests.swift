@@ -346,3 +346,30 @@ extension FaultsOverHTTPTests {
         }
     }
 }
+
+extension FaultsOverHTTPTests {
+    /// A replayed trace over HTTP: the minute of 529s answers with the API's
+    /// overloaded envelope, the slow minute after it delays the answer by its p50.
+    @Test func aReplayedTracePlaysItsRowsInScenarioTime() async throws {
+        let trace = NSTemporaryDirectory() + "llmchaos-trace-\(UUID().uuidString).csv"
+        try "at,529,p50\n0s,100%,0ms\n1m,0,2s\n".write(toFile: trace, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: trace) }
+        let clock = ManualClock()
+        try await MockFixture.with(faults: "- { name: nov-4, inject: { replay: { trace: \(trace) } } }", clock: clock) { mock in
+            let overloaded = try await mock.post(MockFixture.body("hi"))
+            #expect(overloaded.status == 529 && overloaded.errorType == "overloaded_error")
+            #expect(overloaded.header("x-llmchaos-faults") == "nov-4")
+            clock.advance(by: .seconds(60))
+            let slow = Task { try await mock.post(MockFixture.body("hi")) }
+            await clock.sleepers(atLeast: 1)
+            clock.advance(by: .seconds(2))
+            #expect(try await slow.value.status == 200)
+            clock.advance(by: .seconds(60))
+            #expect(try await mock.post(MockFixture.body("hi")).header("x-llmchaos-faults") == nil, "the trace is over")
+            let entries = try await mock.journalEntries()
+            #expect(entries.map(\.status) == [529, 200, 200])
+            #expect(entries.map(\.faultKinds) == [["replay"], ["replay"], []])
+            #expect(entries[1].latency == .seconds(2))
+        }
+    }
+}
