@@ -48,6 +48,9 @@ public final class RateLimitFault: StatefulFault {
     /// A published tier in use: its families and their limits, with the scenario's
     /// overrides already applied.
     public struct Tier: Sendable {
+        public var name: String
+        /// The tier file it was read from.
+        public var file: String
         public var pools: [RateLimitTiers.Pool]
         public var limits: [String: Limits]
     }
@@ -138,7 +141,7 @@ public final class RateLimitFault: StatefulFault {
         for pool in limits.keys {
             for (path, value) in overrides { limits[pool]?[keyPath: path] = value }
         }
-        return Tier(pools: tiers.pools, limits: limits)
+        return Tier(name: name, file: tiers.file, pools: tiers.pools, limits: limits)
     }
 
     public func effect(on request: FaultRequest, random: inout SeededRandom) -> FaultEffect? {

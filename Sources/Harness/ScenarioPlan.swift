@@ -47,6 +47,7 @@ public struct ScenarioPlan: Sendable {
             } else { message += "; faults: \(names.sorted().joined(separator: ", "))" }
             problems.add(message, at: reference.location)
         }
+        if case .builtin? = target { Self.checkTierPools(faults, models: pipeline.models, problems: problems) }
         if scenario.duration == nil {
             problems.add("a scenario needs a duration, such as 'duration: 5m', to be run", at: SourceLocation(file: file, line: 1))
         }
@@ -56,6 +57,26 @@ public struct ScenarioPlan: Sendable {
             scenario: scenario, text: yaml, faultPlan: FaultPlan(seed: scenario.seed, faults: faults),
             load: load, expectations: expectations, pipeline: pipeline, target: target
         )
+    }
+
+    /// A published tier limits only the model families its file has pools for: a
+    /// model outside them would run unlimited, and a capacity plan would be wrong
+    /// without a word. Each model the pipeline calls that a tier's fault matches
+    /// must draw from one of its pools.
+    static func checkTierPools(_ faults: [ScheduledFault], models: [String], problems: ProblemCollector) {
+        for scheduled in faults {
+            guard let limit = scheduled.fault as? RateLimitFault, let tier = limit.tier else { continue }
+            let unpooled = models.filter { model in
+                scheduled.spec.match.matches(RequestFacts(endpoint: .messages, path: "/v1/messages", model: model, requestID: ""))
+                    && limit.bucket(for: model) == nil
+            }
+            guard !unpooled.isEmpty else { continue }
+            problems.add(
+                "\(tier.name) has no pool for \(unpooled.joined(separator: ", ")), so its calls would not be rate-limited: add a pool with "
+                    + "that tier's limits to \(tier.file), or narrow the fault with match: { model: … }",
+                at: scheduled.spec.kindLocation
+            )
+        }
     }
 
     /// Paths in a scenario (prompt folders) are relative to the project, the folder

@@ -70,6 +70,16 @@ public struct PipelineConfiguration: Sendable {
     public var workflow: [WorkflowStep] = [.execute]
     /// A canary of a prompt version or model, rolled back when an alert fires.
     public var canary: Canary.Plan?
+
+    /// Every model the pipeline may call: its model tiers, a canary's model and,
+    /// when answers are graded, the judge's.
+    public var models: [String] {
+        var models = tiers.compactMap { tier -> String? in if case let .model(model) = tier { model.model } else { nil } }
+        if case let .model(model)? = canary?.target { models.append(model) }
+        if qualityMonitor.every > 0 { models.append(qualityMonitor.judgeModel) }
+        var seen = Set<String>()
+        return models.filter { seen.insert($0).inserted }
+    }
     /// Run-time switches: models turned off by a kill switch.
     public var flags = FeatureFlags()
     /// Prompt versions and the active one.

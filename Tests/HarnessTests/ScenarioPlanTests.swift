@@ -85,6 +85,35 @@ import Testing
         }
     }
 
+    /// A tier that has no pool for a model the pipeline calls would leave it
+    /// unlimited: a capacity plan wrong without a word, so it is a problem.
+    @Test func aTierWithoutAPoolForAModelThePipelineCallsIsAProblem() throws {
+        func problems(_ tiers: String, match: String = "", canary: String = "") -> [String] {
+            let yaml = """
+                name: t
+                duration: 1m
+                pipeline:
+                  tiers: \(tiers)
+                \(canary.isEmpty ? "" : "  canary: \(canary)\n")faults:
+                  - name: wall
+                    \(match.isEmpty ? "" : "match: \(match)\n    ")inject: { rate_limit: { tier: tier-1 } }
+                """
+            do {
+                _ = try ScenarioPlan.parse(yaml: yaml, file: "t.yaml")
+                return []
+            } catch {
+                return error.all.map(\.description)
+            }
+        }
+        let unpooled = problems("[claude-opus-5, claude-sonnet-4-5, cache, degraded]")
+        #expect(unpooled.count == 1)
+        #expect(unpooled.first?.hasPrefix("t.yaml:") == true && unpooled.first?.contains("tier-1 has no pool for claude-opus-5, so its calls would not be rate-limited") == true, "\(unpooled)")
+        #expect(unpooled.first?.contains("mocks/rate-limit-tiers.yaml") == true)
+        #expect(problems("[claude-opus-5, claude-sonnet-4-5, cache, degraded]", match: "{ model: claude-sonnet-4-5 }").isEmpty, "a fault narrowed to a pooled model")
+        #expect(problems("[claude-opus-4-7, claude-sonnet-4-5, cache, degraded]").isEmpty)
+        #expect(problems("[claude-opus-4-7, cache, degraded]", canary: "{ model: claude-fable-5-1 }").first?.contains("no pool for claude-fable-5-1") == true, "a canary's model counts")
+    }
+
     @Test func canaryMistakesAreNamedOnceAtTheirLine() {
         func problems(_ canary: String) -> [String] {
             do {
