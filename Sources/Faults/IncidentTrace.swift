@@ -25,15 +25,16 @@ import Scenario
 struct IncidentTrace: Sendable, Equatable {
     struct Row: Sendable, Equatable {
         var at: Duration
-        /// Status and share of calls, in column order.
-        var errors: [(status: Int, share: Double)]
+        /// In column order.
+        var errors: [ErrorShare]
         var timeouts: Double
         var latency: DelayDistribution?
+    }
 
-        static func == (a: Row, b: Row) -> Bool {
-            a.at == b.at && a.timeouts == b.timeouts && a.latency == b.latency
-                && a.errors.map(\.status) == b.errors.map(\.status) && a.errors.map(\.share) == b.errors.map(\.share)
-        }
+    /// The share of calls that failed with a status.
+    struct ErrorShare: Sendable, Equatable {
+        var status: Int
+        var share: Double
     }
 
     var rows: [Row]
@@ -147,7 +148,7 @@ struct IncidentTrace: Sendable, Equatable {
                     if p99 > p50, p50 > .zero { latency = .lognormal(median: p50, sigma: log(p99.seconds / p50.seconds) / 2.3263) }
                 }
             }
-            rows.append(Row(at: at, errors: errors.map { ($0.status, $0.share ?? 0) }, timeouts: timeouts, latency: latency))
+            rows.append(Row(at: at, errors: errors.map { ErrorShare(status: $0.status, share: $0.share ?? 0) }, timeouts: timeouts, latency: latency))
         }
         if rows.isEmpty, problems.problems.count == before {
             problems.add("the trace has a header and no rows", at: here(header.number))
