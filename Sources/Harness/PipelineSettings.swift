@@ -8,7 +8,7 @@ import Scenario
 ///
 /// ```yaml
 /// pipeline:
-///   tiers: [claude-opus-4-7, { model: claude-sonnet-4-5, timeout: 20s }, cache, degraded]
+///   tiers: [claude-opus-4-7, { model: claude-sonnet-4-6, timeout: 20s }, cache, degraded]
 ///   timeout: 30s              # default per model tier, per attempt
 ///   latency_budget: 12s       # default per model tier: attempts and waits together
 ///   stream: false             # default per model tier
@@ -175,7 +175,7 @@ enum PipelineSettings {
 
     static func parseTiers(_ node: ConfigNode, defaults: PipelineConfiguration.ModelTier, problems: ProblemCollector) -> [PipelineConfiguration.Tier]? {
         guard let items = node.items, !items.isEmpty else {
-            problems.add("tiers must be a list such as [claude-opus-4-7, claude-sonnet-4-5, cache, degraded]", at: node)
+            problems.add("tiers must be a list such as [claude-opus-4-7, claude-sonnet-4-6, cache, degraded]", at: node)
             return nil
         }
         var tiers: [PipelineConfiguration.Tier] = []

@@ -76,6 +76,7 @@ public struct ScenarioRunner: Sendable {
     func startMock(clock: RunClock, dataset: AnalyticsDataset) async throws -> RunningMock {
         var configuration = MockConfiguration()
         configuration.port = 0
+        configuration.apiDate = plan.scenario.apiDate ?? MockConfiguration.catalogDate
         do {
             return try await MockServer(configuration: configuration, plan: plan.faultPlan, clock: clock, dataset: dataset).start()
         } catch is CancellationError {

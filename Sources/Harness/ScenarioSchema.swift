@@ -124,6 +124,7 @@ public enum ScenarioSchema {
             "name": ["type": "string"], "description": ["type": "string"],
             "seed": ["type": "integer", "minimum": 0], "duration": duration,
             "time_scale": ["type": "number", "exclusiveMinimum": 0],
+            "api_date": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "the day whose API the mock plays: models retired by then are 404s"],
             "target": target, "pipeline": pipeline, "load": load,
             "faults": ["type": "array", "items": fault],
             "expect": ["type": "array", "items": expectation],

@@ -28,6 +28,13 @@ public struct MockConfiguration: Sendable {
     /// Answer requests whose answer is whole at once on the event loop, outside
     /// Hummingbird's router (see `MessagesFastPath`). Off only to compare the two.
     public var fastPath = true
+    /// The day (yyyy-MM-dd) whose API the mock plays: a model retired by then is
+    /// a 404, as on the API. Nil serves every model the catalog knows; the CLI
+    /// sets the scenario's `api_date`, else ``catalogDate``.
+    public var apiDate: String?
+
+    /// The day the mock's model catalog was recorded: its API of today.
+    public static var catalogDate: String { ModelCatalog.recordedOn }
 
     public init() {}
 }

@@ -15,6 +15,8 @@ import AnthropicAPI
 /// only), Haiku 5.5's migration guide as public reports quote it (a thinking
 /// budget is a 400), and for older models the limits the API's own 400s state.
 /// Default efforts are the lineup tables' (`medium` for Opus 5.5 and Haiku 5.5).
+/// Retirement days are the deprecations page's as the model pages and public
+/// reports of the 404s quote it; Opus 3's and Haiku 3.5's were not found.
 /// Where a page was silent (whether Haiku 5.5 thinks unasked, Opus 5's forced
 /// tools), the model keeps the rules of the one before it.
 enum ModelCatalog {
@@ -33,6 +35,9 @@ enum ModelCatalog {
         var displayName: String
         /// Release date; the model is listed by `GET /v1/models` when known.
         var released: String?
+        /// The day the API stopped serving it: from then on a request naming it
+        /// is a 404, as an app whose fallback still names it finds in an outage.
+        var retired: String?
         var maxOutput: Int
         var contextWindow: Int
         var thinking = Thinking.manual
@@ -71,25 +76,41 @@ enum ModelCatalog {
         Spec(id: "claude-opus-4-6", displayName: "Claude Opus 4.6", released: "2026-02-05", maxOutput: 128_000, contextWindow: 1_000_000),
         Spec(id: "claude-opus-4-5", displayName: "Claude Opus 4.5", maxOutput: 64_000, contextWindow: 200_000),
         Spec(id: "claude-haiku-4-5", displayName: "Claude Haiku 4.5", released: "2025-10-15", maxOutput: 64_000, contextWindow: 200_000),
-        Spec(id: "claude-sonnet-4-5", displayName: "Claude Sonnet 4.5", released: "2025-09-29", maxOutput: 64_000, contextWindow: 200_000),
-        Spec(id: "claude-opus-4-1", displayName: "Claude Opus 4.1", released: "2025-08-05", maxOutput: 32_000, contextWindow: 200_000),
-        Spec(id: "claude-opus-4", displayName: "Claude Opus 4", maxOutput: 32_000, contextWindow: 200_000),
-        Spec(id: "claude-sonnet-4", displayName: "Claude Sonnet 4", maxOutput: 64_000, contextWindow: 200_000),
-        Spec(id: "claude-3-7-sonnet", displayName: "Claude Sonnet 3.7", maxOutput: 64_000, contextWindow: 200_000),
-        Spec(id: "claude-3-5-sonnet", displayName: "Claude Sonnet 3.5", maxOutput: 8_192, contextWindow: 200_000),
+        Spec(id: "claude-sonnet-4-5", displayName: "Claude Sonnet 4.5", released: "2025-09-29", retired: "2026-11-30", maxOutput: 64_000, contextWindow: 200_000),
+        Spec(id: "claude-opus-4-1", displayName: "Claude Opus 4.1", released: "2025-08-05", retired: "2026-08-05", maxOutput: 32_000, contextWindow: 200_000),
+        Spec(id: "claude-opus-4", displayName: "Claude Opus 4", retired: "2026-06-15", maxOutput: 32_000, contextWindow: 200_000),
+        Spec(id: "claude-sonnet-4", displayName: "Claude Sonnet 4", retired: "2026-06-15", maxOutput: 64_000, contextWindow: 200_000),
+        Spec(id: "claude-3-7-sonnet", displayName: "Claude Sonnet 3.7", retired: "2026-02-19", maxOutput: 64_000, contextWindow: 200_000),
+        Spec(id: "claude-3-5-sonnet", displayName: "Claude Sonnet 3.5", retired: "2025-10-28", maxOutput: 8_192, contextWindow: 200_000),
         Spec(id: "claude-3-5-haiku", displayName: "Claude Haiku 3.5", maxOutput: 8_192, contextWindow: 200_000),
         Spec(id: "claude-3-opus", displayName: "Claude Opus 3", maxOutput: 4_096, contextWindow: 200_000),
-        Spec(id: "claude-3-haiku", displayName: "Claude Haiku 3", maxOutput: 4_096, contextWindow: 200_000),
+        Spec(id: "claude-3-haiku", displayName: "Claude Haiku 3", retired: "2026-04-20", maxOutput: 4_096, contextWindow: 200_000),
     ].map { spec in
         var spec = spec
         spec.tokenizer = isAtLeast(spec.id, (4, 7)) ? .claude47 : .classic
         return spec
     }
 
-    /// Newest first, as the API lists them.
-    static let listed: [ModelInfo] = specs.compactMap { spec in
+    /// The day these entries were recorded: the API a mock plays unless told
+    /// another day (`api_date`).
+    static let recordedOn = "2026-12-02"
+
+    /// Newest first, as the API lists them: those released and, on `apiDate`
+    /// (yyyy-MM-dd; nil for every one), not yet retired.
+    static func listed(on apiDate: String?) -> [ModelInfo] {
+        guard let apiDate else { return listed }
+        return listed.filter { info in byID[info.id].flatMap(\.retired).map { $0 > apiDate } ?? true }
+    }
+
+    private static let listed: [ModelInfo] = specs.compactMap { spec in
         spec.released.map { ModelInfo(id: spec.id, displayName: spec.displayName, createdAt: $0 + "T00:00:00Z") }
     }.sorted { $0.createdAt > $1.createdAt }
+
+    /// Whether the API no longer serves `spec`'s model on `apiDate`.
+    static func isRetired(_ spec: Spec?, on apiDate: String?) -> Bool {
+        guard let apiDate, let retired = spec?.retired else { return false }
+        return retired <= apiDate
+    }
 
     static func accepts(_ model: String) -> Bool { model.hasPrefix("claude-") }
 

@@ -7,7 +7,7 @@ import Workload
 /// The reference text-to-SQL pipeline: each question walks the fallback chain
 ///
 /// ```
-/// claude-opus-4-7 ──fail──▶ claude-sonnet-4-5 ──fail──▶ cache ──miss──▶ degraded
+/// claude-opus-4-7 ──fail──▶ claude-sonnet-4-6 ──fail──▶ cache ──miss──▶ degraded
 ///   │ retries: backoff + jitter, retry-after, retry budget
 ///   │ circuit breaker per model; SQL validated against the real schema
 /// ```

@@ -40,7 +40,7 @@ public struct PipelineConfiguration: Sendable {
     }
 
     public var tiers: [Tier] = [
-        .model(ModelTier(model: "claude-opus-4-7")), .model(ModelTier(model: "claude-sonnet-4-5")), .cache, .degraded,
+        .model(ModelTier(model: "claude-opus-4-7")), .model(ModelTier(model: "claude-sonnet-4-6")), .cache, .degraded,
     ]
     public var retry = RetryPolicy()
     /// Retries allowed per first attempt, across all requests (see ``RetryBudget``).

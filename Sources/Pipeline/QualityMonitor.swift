@@ -13,7 +13,7 @@ public final class QualityMonitor: Sendable {
         public var every: Int = 10
         /// The rolling score is the mean of the last `window` samples.
         public var window: Int = 20
-        public var judgeModel: String = "claude-sonnet-4-5"
+        public var judgeModel: String = "claude-sonnet-4-6"
         public var judgeTimeout: Duration = .seconds(30)
         /// Also grade by execution accuracy where the golden SQL is known.
         public var useGroundTruth = true

@@ -9,7 +9,7 @@ import Foundation
 /// answer ──┬─ validate_input
 ///          ├─ generate_sql (claude-opus-4-7) ─┬─ model_call attempt 1 (529)
 ///          │                                  └─ model_call attempt 2 (529)
-///          ├─ generate_sql (claude-sonnet-4-5) ── model_call attempt 3
+///          ├─ generate_sql (claude-sonnet-4-6) ── model_call attempt 3
 ///          ├─ validate ─ execute ─ interpret
 /// ```
 /// Timestamps are real time (they line up with the caller's own traces); the

@@ -53,6 +53,11 @@ public enum ScenarioLoader {
         if let scale = reader.optional("time_scale"), let value = scale.double(problems, what: "time_scale") {
             if value > 0 { scenario.timeScale = value } else { problems.add("time_scale must be greater than 0", at: scale) }
         }
+        if let node = reader.optional("api_date"), let text = node.string(problems, what: "api_date") {
+            if let day = APIDate.parse(text) { scenario.apiDate = day } else {
+                problems.add("api_date must be a day such as 2026-07-01, found '\(text)'", at: node)
+            }
+        }
         scenario.target = reader.optional("target")
         scenario.pipeline = reader.optional("pipeline")
         scenario.load = reader.optional("load")

@@ -1,7 +1,7 @@
 import ChaosCore
 import Scenario
 
-/// `fallback: { from: claude-opus-4-7, to: claude-sonnet-4-5, during: opus-529, min_share: 0.85, within: 10s }`
+/// `fallback: { from: claude-opus-4-7, to: claude-sonnet-4-6, during: opus-529, min_share: 0.85, within: 10s }`
 ///
 /// Of the requests scheduled in the window that the primary did not serve, at
 /// least `min_share` were served by `to` (within the latency budget, if given).

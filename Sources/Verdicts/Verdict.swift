@@ -7,7 +7,7 @@ public struct Verdict: Codable, Sendable, Equatable {
     /// The expectation as written (``Expectation/summary``).
     public var expectation: String
     public var passed: Bool
-    /// The measurement, in one line: "46 of 50 (92%) served by claude-sonnet-4-5".
+    /// The measurement, in one line: "46 of 50 (92%) served by claude-sonnet-4-6".
     public var measured: String
     /// Further lines: the window, the counts, why it failed.
     public var evidence: [String]

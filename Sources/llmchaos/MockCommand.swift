@@ -36,6 +36,9 @@ struct MockCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-remote-control"), help: "Serve /_chaos/ to non-loopback clients.")
     var allowRemoteControl = false
 
+    @Option(name: .customLong("api-date"), help: "Play the API as it was on this day (yyyy-MM-dd): models retired by then are 404s (default: the scenario's api_date, else \(MockConfiguration.catalogDate)).")
+    var apiDate: String?
+
     @Option(name: .customLong("judge-pattern"), help: "A regular expression that marks judge calls, besides [llmchaos:judge].")
     var judgePattern: String?
 
@@ -45,16 +48,19 @@ struct MockCommand: AsyncParsableCommand {
     func validate() throws {
         if let timeScale, timeScale <= 0 { throw ValidationError("--time-scale must be greater than 0") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
+        if let apiDate, APIDate.parse(apiDate) == nil { throw ValidationError("--api-date must be a day such as 2026-07-01, found '\(apiDate)'") }
     }
 
     func run() async throws {
         var plan = FaultPlan(seed: seed ?? 0)
         var scale = timeScale ?? 1
+        var day = apiDate ?? MockConfiguration.catalogDate
         if let scenario {
             do {
                 let loaded = try LoadedScenario.load(path: scenario)
                 plan = FaultPlan(seed: seed ?? loaded.scenario.seed, faults: loaded.plan.faults)
                 scale = timeScale ?? loaded.scenario.timeScale
+                day = apiDate ?? loaded.scenario.apiDate ?? MockConfiguration.catalogDate
             } catch {
                 for problem in error.all { printError(problem.description) }
                 throw Exit.usage
@@ -66,6 +72,7 @@ struct MockCommand: AsyncParsableCommand {
         configuration.controlToken = controlToken
         configuration.allowRemoteControl = allowRemoteControl
         configuration.judgePattern = judgePattern
+        configuration.apiDate = day
 
         let running: RunningMock
         do {
@@ -75,7 +82,7 @@ struct MockCommand: AsyncParsableCommand {
             printError("error: \(error)")
             throw Exit.usage
         }
-        Out.line("llmchaos mock listening on \(running.baseURL)  (time scale \(scale), seed \(plan.seed), \(plan.faults.count) faults)")
+        Out.line("llmchaos mock listening on \(running.baseURL)  (time scale \(scale), seed \(plan.seed), \(plan.faults.count) faults, the API of \(day))")
         Out.line("  export ANTHROPIC_BASE_URL=\(running.baseURL)")
         Out.line("  journal: curl -s \(running.baseURL)/_chaos/journal")
         if timeScale == nil, scale != 1 {

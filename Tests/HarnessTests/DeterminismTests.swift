@@ -18,7 +18,7 @@ import Testing
         faults:
           - { name: half-529, at: 10500ms, for: 30s, match: { model: claude-opus-4-7 }, inject: { overloaded: {} }, probability: 0.5 }
         expect:
-          - fallback: { from: claude-opus-4-7, to: claude-sonnet-4-5, during: half-529, min_share: 0.9 }
+          - fallback: { from: claude-opus-4-7, to: claude-sonnet-4-6, during: half-529, min_share: 0.9 }
           - slo: { p99: 1ms }
           - silent_wrong_answers: 0
         """

@@ -47,10 +47,10 @@ import Testing
             duration: 5m
             pipeline:
               latency_budget: 9s
-              tiers: [{ model: claude-opus-4-7, latency_budget: 4s }, claude-sonnet-4-5, cache, degraded]
+              tiers: [{ model: claude-opus-4-7, latency_budget: 4s }, claude-sonnet-4-6, cache, degraded]
               prompts: { directory: mocks/prompts/sql, version: v1 }
               canary: { prompt_version: v2, steps: [0, 0.5], step_every: 1m }
-              flags: { disabled_models: [claude-sonnet-4-5] }
+              flags: { disabled_models: [claude-sonnet-4-6] }
             """, file: CLIRoot.path + "/scenarios/knobs.yaml")
         let budgets = plan.pipeline.tiers.compactMap { tier -> Duration?? in
             if case let .model(model) = tier { return model.latencyBudget }
@@ -58,7 +58,7 @@ import Testing
         }
         #expect(budgets == [.seconds(4), .seconds(9)], "a tier's own budget wins over the default")
         #expect(plan.pipeline.canary == Canary.Plan(target: .promptVersion("v2"), steps: [0, 0.5], stepEvery: .seconds(60)))
-        #expect(plan.pipeline.flags.disabledModels == ["claude-sonnet-4-5"])
+        #expect(plan.pipeline.flags.disabledModels == ["claude-sonnet-4-6"])
     }
 
     @Test func aScenarioSetsItsOwnPricesOverTheListPrices() throws {
@@ -71,7 +71,7 @@ import Testing
         let prices = plan.pipeline.prices
         #expect(prices.price(of: "claude-opus-4-7") == PriceTable.Price(input: 4, output: 20, cacheRead: 0.2))
         #expect(prices.price(of: "my-model") == PriceTable.Price(input: 1, output: 2))
-        #expect(prices.price(of: "claude-sonnet-4-5") == PriceTable.defaults.price(of: "claude-sonnet-4-5"), "the rest keep their list prices")
+        #expect(prices.price(of: "claude-sonnet-4-6") == PriceTable.defaults.price(of: "claude-sonnet-4-6"), "the rest keep their list prices")
         #expect(throws: ConfigProblems.self) {
             try ScenarioPlan.parse(yaml: "name: p\nduration: 1m\npipeline:\n  prices: { m: { input: 1 } }\n", file: "p.yaml")
         }
@@ -105,12 +105,12 @@ import Testing
                 return error.all.map(\.description)
             }
         }
-        let unpooled = problems("[claude-opus-5, claude-sonnet-4-5, cache, degraded]")
+        let unpooled = problems("[claude-opus-5, claude-sonnet-4-6, cache, degraded]")
         #expect(unpooled.count == 1)
         #expect(unpooled.first?.hasPrefix("t.yaml:") == true && unpooled.first?.contains("tier-1 has no pool for claude-opus-5, so its calls would not be rate-limited") == true, "\(unpooled)")
         #expect(unpooled.first?.contains("mocks/rate-limit-tiers.yaml") == true)
-        #expect(problems("[claude-opus-5, claude-sonnet-4-5, cache, degraded]", match: "{ model: claude-sonnet-4-5 }").isEmpty, "a fault narrowed to a pooled model")
-        #expect(problems("[claude-opus-4-7, claude-sonnet-4-5, cache, degraded]").isEmpty)
+        #expect(problems("[claude-opus-5, claude-sonnet-4-6, cache, degraded]", match: "{ model: claude-sonnet-4-6 }").isEmpty, "a fault narrowed to a pooled model")
+        #expect(problems("[claude-opus-4-7, claude-sonnet-4-6, cache, degraded]").isEmpty)
         #expect(problems("[claude-opus-4-7, cache, degraded]", canary: "{ model: claude-fable-5-1 }").first?.contains("no pool for claude-fable-5-1") == true, "a canary's model counts")
     }
 

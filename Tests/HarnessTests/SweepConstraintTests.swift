@@ -19,7 +19,7 @@ import Testing
         var log = RunLog(info: RunInfo(runID: "t", scenario: "t", duration: .seconds(60)))
         log.attempts = (1...5).map { call($0, "claude-opus-4-7") } + (6...8).map { call($0, "claude-opus-4-1") }
             + [call(9, "claude-opus-4-7", refused: true), call(10, "claude-opus-4-1", refused: true)]
-            + (11...14).map { call($0, "claude-sonnet-4-5") }
+            + (11...14).map { call($0, "claude-sonnet-4-6") }
         let uses = SweepRunner.constraints(FaultPlan(seed: 1, faults: faults), log)
         // Sonnet's bucket refused nothing: only the family that hit its wall is listed.
         #expect(uses.map(\.name) == ["requests per minute on claude-opus-4", "input tokens per minute on claude-opus-4",

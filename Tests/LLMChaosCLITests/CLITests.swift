@@ -165,7 +165,7 @@ extension CLITests {
 
         _ = try await CLIProcess.curl(["-s", "\(base)/admin/flags", "-d", #"{"disable_model": "claude-opus-4-7"}"#])
         let fallback = try await CLIProcess.curl(["-s", "-i", "\(base)/query", "-d", #"{"question": "How many regions do we operate in?"}"#])
-        #expect(fallback.contains("x-served-by: claude-sonnet-4-5"), "\(fallback)")
+        #expect(fallback.contains("x-served-by: claude-sonnet-4-6"), "\(fallback)")
 
         pipeline.signal(SIGTERM)
         mock.signal(SIGTERM)

@@ -218,7 +218,7 @@ import Testing
               - { name: storm, at: 3s, for: 10s, match: { model: claude-opus-4-7 }, inject: { overloaded: {} }, probability: 0.6 }
             expect:
               - backoff: { jitter: true, max_attempts: 3 }
-              - fallback: { from: claude-opus-4-7, to: claude-sonnet-4-5, during: storm, min_share: 0.5 }
+              - fallback: { from: claude-opus-4-7, to: claude-sonnet-4-6, during: storm, min_share: 0.5 }
               - silent_wrong_answers: 0
               - alert: { name: UpstreamFailing, of: storm, fires_within: 10s }
               - no_alert: { name: UpstreamFailing, during: [0s, 3s] }

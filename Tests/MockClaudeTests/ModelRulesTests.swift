@@ -149,7 +149,7 @@ struct ModelRulesTests {
         #expect(ModelCatalog.spec(for: "claude-opus-5")?.id == "claude-opus-5")
         #expect(ModelCatalog.spec(for: "claude-3-7-sonnet-latest")?.id == "claude-3-7-sonnet")
         #expect(ModelCatalog.spec(for: "claude-opus-45") == nil, "a prefix ends at a dash")
-        #expect(ModelCatalog.listed.map(\.createdAt) == ModelCatalog.listed.map(\.createdAt).sorted(by: >), "newest first")
-        #expect(ModelCatalog.listed.prefix(2).map(\.id) == ["claude-haiku-5-5", "claude-opus-5-5"])
+        #expect(ModelCatalog.listed(on: nil).map(\.createdAt) == ModelCatalog.listed(on: nil).map(\.createdAt).sorted(by: >), "newest first")
+        #expect(ModelCatalog.listed(on: nil).prefix(2).map(\.id) == ["claude-haiku-5-5", "claude-opus-5-5"])
     }
 }

@@ -65,7 +65,7 @@ struct PipelineServerTests {
             let flags = try await post(base + "/admin/flags", #"{"disable_model": "claude-opus-4-7"}"#)
             #expect(flags.json["disabled_models"] as? [String] == ["claude-opus-4-7"])
             let reply = try await post(base + "/query", #"{"question": "How many regions do we operate in?"}"#)
-            #expect(reply.headers["x-served-by"] == "claude-sonnet-4-5")
+            #expect(reply.headers["x-served-by"] == "claude-sonnet-4-6")
             let failures = reply.json["failures"] as? [[String: Any]]
             #expect(failures?.first?["reason"] as? String == "disabled by kill switch")
             let unknown = try await post(base + "/admin/prompt-version", #"{"version": "v9"}"#)
@@ -111,17 +111,17 @@ struct PipelineServerTests {
             for _ in 0..<2 { _ = try await post(base + "/query", #"{"question": "How many regions do we operate in?"}"#) }
             _ = try await post(base + "/admin/flags", #"{"disable_model": "claude-opus-4-7"}"#)
             let expected = [
-                #"llmchaos_pipeline_answers_total{result="ok",served_by="claude-sonnet-4-5"} 2"#,
+                #"llmchaos_pipeline_answers_total{result="ok",served_by="claude-sonnet-4-6"} 2"#,
                 #"llmchaos_pipeline_fallbacks_total{from="claude-opus-4-7"} 2"#,
                 #"llmchaos_pipeline_model_calls_total{model="claude-opus-4-7",outcome="error"} 2"#,
-                #"llmchaos_pipeline_model_calls_total{model="claude-sonnet-4-5",outcome="ok"} 2"#,
+                #"llmchaos_pipeline_model_calls_total{model="claude-sonnet-4-6",outcome="ok"} 2"#,
                 #"llmchaos_pipeline_answer_duration_seconds_count 2"#,
                 #"llmchaos_pipeline_circuit_state{model="claude-opus-4-7",state="closed"} 1.0"#,
                 #"llmchaos_pipeline_model_disabled{model="claude-opus-4-7"} 1.0"#,
             ]
             let text = try await scrape(base, until: expected)
             for line in expected { #expect(text.contains(line), "missing \(line) in:\n\(text)") }
-            #expect(text.contains(#"llmchaos_pipeline_tokens_total{direction="output",model="claude-sonnet-4-5"}"#))
+            #expect(text.contains(#"llmchaos_pipeline_tokens_total{direction="output",model="claude-sonnet-4-6"}"#))
         }
     }
 }

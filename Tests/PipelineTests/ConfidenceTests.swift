@@ -24,7 +24,7 @@ import Workload
         ) { pipeline, mock in
             let q = PipelineFixture.question("revenue-by-category")
             let outcome = await pipeline.answer(question: q.question, requestID: "v1")
-            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            #expect(outcome.servedBy == "claude-sonnet-4-6")
             #expect(outcome.failures.first?.reason == "low confidence 0.2 (semantic check: incorrect)")
             #expect(outcome.confidence == 1)
             #expect(await ExecutionGrader(dataset: PipelineFixture.dataset).grade(outcome.sql ?? "", against: q) == .correct)

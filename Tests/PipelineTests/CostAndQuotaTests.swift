@@ -6,7 +6,7 @@ import Testing
 @Suite struct CostAndQuotaTests {
     @Test func callsArePricedAtTheListPriceOfTheirModel() {
         let table = PriceTable.defaults
-        #expect(table.cost(model: "claude-sonnet-4-5", inputTokens: 1_000_000, outputTokens: 1_000_000) == 18)
+        #expect(table.cost(model: "claude-sonnet-4-6", inputTokens: 1_000_000, outputTokens: 1_000_000) == 18)
         #expect(table.cost(model: "claude-opus-4-7", inputTokens: 1_000_000, outputTokens: 1_000_000) == 30, "$5 / $25 since Opus 4.5")
         #expect(table.cost(model: "claude-opus-4-1", inputTokens: 0, outputTokens: 1_000_000) == 75)
         #expect(table.cost(model: "claude-opus-5-5", inputTokens: 1_000_000, outputTokens: 1_000_000) == 24)
@@ -18,7 +18,7 @@ import Testing
         let table = PriceTable.defaults
         #expect(table.price(of: "claude-opus-4-1-20250805") == table.price(of: "claude-opus-4-1"))
         #expect(table.price(of: "claude-opus-4-20250514") == table.price(of: "claude-opus-4"))
-        #expect(table.price(of: "claude-sonnet-4-5-20250929").output == 15)
+        #expect(table.price(of: "claude-sonnet-4-6-20250929").output == 15)
         #expect(table.price(of: "claude-opus-45").output == 75, "a prefix ends at a dash; unknown is the dearest")
         #expect(table.cost(model: "claude-unknown", inputTokens: 0, outputTokens: 1_000_000) == 75)
     }
@@ -33,11 +33,11 @@ import Testing
 
     @Test func pricesLoadFromAFile() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("prices-\(UUID()).json")
-        try #"{"claude-sonnet-4-5": {"input": 2, "output": 10, "cache_read": 0.1}}"#.write(to: file, atomically: true, encoding: .utf8)
+        try #"{"claude-sonnet-4-6": {"input": 2, "output": 10, "cache_read": 0.1}}"#.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let table = try PriceTable.load(path: file.path)
-        #expect(table.cost(model: "claude-sonnet-4-5", inputTokens: 1_000_000, outputTokens: 1_000_000) == 12)
-        #expect(table.cost(model: "claude-sonnet-4-5", inputTokens: 0, outputTokens: 0, cacheReadTokens: 1_000_000) == 0.1)
+        #expect(table.cost(model: "claude-sonnet-4-6", inputTokens: 1_000_000, outputTokens: 1_000_000) == 12)
+        #expect(table.cost(model: "claude-sonnet-4-6", inputTokens: 0, outputTokens: 0, cacheReadTokens: 1_000_000) == 0.1)
         #expect(throws: (any Error).self) { try PriceTable.load(path: file.path + ".missing") }
     }
 
@@ -82,8 +82,8 @@ extension CostAndQuotaTests {
 
     @Test func cacheTokensArePricedAsTheAPIBillsThem() {
         let table = PriceTable.defaults
-        #expect(table.cost(model: "claude-sonnet-4-5", inputTokens: 0, outputTokens: 0, cacheWriteTokens: 1_000_000) == 3.75)
-        #expect(abs(table.cost(model: "claude-sonnet-4-5", inputTokens: 0, outputTokens: 0, cacheReadTokens: 1_000_000) - 0.3) < 1e-9)
+        #expect(table.cost(model: "claude-sonnet-4-6", inputTokens: 0, outputTokens: 0, cacheWriteTokens: 1_000_000) == 3.75)
+        #expect(abs(table.cost(model: "claude-sonnet-4-6", inputTokens: 0, outputTokens: 0, cacheReadTokens: 1_000_000) - 0.3) < 1e-9)
         #expect(table.cost(model: "claude-opus-5-5", inputTokens: 0, outputTokens: 0, cacheWriteTokens: 1_000_000) == 5, "$5 for a 5-minute write")
         #expect(abs(table.cost(model: "claude-opus-5-5", inputTokens: 0, outputTokens: 0, cacheReadTokens: 1_000_000) - 0.2) < 1e-9, "a twentieth of input, not a tenth")
     }

@@ -35,10 +35,10 @@ struct FallbackTests {
     @Test func opus529EndsOnSonnetAfterTheAllowedRetries() async throws {
         try await PipelineFixture.with(faults: "- inject: { overloaded: {} }\n  match: { model: claude-opus-4-7 }") { pipeline, mock in
             let outcome = await pipeline.answer(question: q.question, requestID: "r2")
-            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            #expect(outcome.servedBy == "claude-sonnet-4-6")
             #expect(outcome.failures == [TierFailure(tier: "claude-opus-4-7", reason: "529 overloaded_error", attempts: 3)])
             let entries = mock.server.journal.entries()
-            #expect(entries.map(\.model) == ["claude-opus-4-7", "claude-opus-4-7", "claude-opus-4-7", "claude-sonnet-4-5"])
+            #expect(entries.map(\.model) == ["claude-opus-4-7", "claude-opus-4-7", "claude-opus-4-7", "claude-sonnet-4-6"])
             #expect(entries.map(\.attempt) == [1, 2, 3, 4])
             #expect(entries.allSatisfy { $0.requestID == "r2" && $0.correlation == "header" })
         }
@@ -47,7 +47,7 @@ struct FallbackTests {
     @Test func aPermanentErrorIsNeverRetried() async throws {
         try await PipelineFixture.with(faults: "- inject: { status: 400 }\n  match: { model: claude-opus-4-7 }") { pipeline, mock in
             let outcome = await pipeline.answer(question: q.question, requestID: "r3")
-            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            #expect(outcome.servedBy == "claude-sonnet-4-6")
             #expect(outcome.failures.first?.attempts == 1)
             #expect(mock.server.journal.entries().filter { $0.model == "claude-opus-4-7" }.count == 1)
         }
@@ -95,10 +95,10 @@ struct FallbackTests {
     @Test func aMidStreamErrorFallsBackInsteadOfPassingForSuccess() async throws {
         try await PipelineFixture.with(
             faults: "- inject: { stream_error: { after_deltas: 2 } }\n  match: { model: claude-opus-4-7 }",
-            configure: { $0.tiers = PipelineFixture.relaxed([.model(.init(model: "claude-opus-4-7", stream: true)), .model(.init(model: "claude-sonnet-4-5", stream: true)), .degraded]) }
+            configure: { $0.tiers = PipelineFixture.relaxed([.model(.init(model: "claude-opus-4-7", stream: true)), .model(.init(model: "claude-sonnet-4-6", stream: true)), .degraded]) }
         ) { pipeline, _ in
             let outcome = await pipeline.answer(question: q.question, requestID: "r5")
-            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            #expect(outcome.servedBy == "claude-sonnet-4-6")
             #expect(outcome.failures.first?.reason == "stream error overloaded_error")
             #expect(outcome.failures.first?.attempts == 3)
         }
@@ -107,7 +107,7 @@ struct FallbackTests {
     @Test func hallucinatedColumnSQLIsRejectedByValidation() async throws {
         try await PipelineFixture.with(faults: "- inject: { quality: { mode: hallucinated_column } }\n  match: { model: claude-opus-4-7 }") { pipeline, _ in
             let outcome = await pipeline.answer(question: q.question, requestID: "r6")
-            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            #expect(outcome.servedBy == "claude-sonnet-4-6")
             let failure = try #require(outcome.failures.first)
             #expect(failure.reason.hasPrefix("invalid SQL: no such column"))
             #expect(failure.attempts == 1)
@@ -129,7 +129,7 @@ struct FallbackTests {
             #expect(nothing.servedBy == "degraded")
             #expect(nothing.sql == nil)
             #expect(nothing.warnings.first?.hasPrefix("temporarily unavailable") == true)
-            #expect(nothing.failures.map(\.tier) == ["claude-opus-4-7", "claude-sonnet-4-5", "cache"])
+            #expect(nothing.failures.map(\.tier) == ["claude-opus-4-7", "claude-sonnet-4-6", "cache"])
         }
     }
 
@@ -143,7 +143,7 @@ struct FallbackTests {
             #expect(pipeline.breaker(for: "claude-opus-4-7")?.state == "open")
             let last = await pipeline.answer(question: q.question, requestID: "b6")
             #expect(last.failures.first == TierFailure(tier: "claude-opus-4-7", reason: "circuit open", attempts: 0))
-            #expect(last.servedBy == "claude-sonnet-4-5")
+            #expect(last.servedBy == "claude-sonnet-4-6")
         }
     }
 
@@ -152,10 +152,10 @@ struct FallbackTests {
     @Test func aTimeoutInScenarioTimeFailsTheTier() async throws {
         try await PipelineFixture.with(
             faults: "- inject: { latency: { first_token: 2m } }\n  match: { model: claude-opus-4-7 }", timeScale: 5,
-            configure: { $0.retry.maxAttempts = 1; $0.tiers = [.model(.init(model: "claude-opus-4-7", timeout: .seconds(10))), .model(.init(model: "claude-sonnet-4-5", timeout: .seconds(600))), .degraded] }
+            configure: { $0.retry.maxAttempts = 1; $0.tiers = [.model(.init(model: "claude-opus-4-7", timeout: .seconds(10))), .model(.init(model: "claude-sonnet-4-6", timeout: .seconds(600))), .degraded] }
         ) { pipeline, _ in
             let outcome = await pipeline.answer(question: q.question, requestID: "t1")
-            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            #expect(outcome.servedBy == "claude-sonnet-4-6")
             #expect(outcome.failures.first?.reason == "no answer within 10s")
             #expect(outcome.latency < .seconds(120), "it must not have waited for the 2m answer")
         }
@@ -168,11 +168,11 @@ struct FallbackTests {
             faults: "- inject: { latency: { per_token: 2s } }\n  match: { model: claude-opus-4-7 }", timeScale: 5,
             configure: {
                 $0.tiers = [.model(.init(model: "claude-opus-4-7", timeout: .seconds(600), stream: true, latencyBudget: .seconds(8))),
-                            .model(.init(model: "claude-sonnet-4-5", timeout: .seconds(600), stream: true)), .degraded]
+                            .model(.init(model: "claude-sonnet-4-6", timeout: .seconds(600), stream: true)), .degraded]
             }
         ) { pipeline, _ in
             let outcome = await pipeline.answer(question: q.question, requestID: "b1")
-            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            #expect(outcome.servedBy == "claude-sonnet-4-6")
             #expect(outcome.failures == [TierFailure(tier: "claude-opus-4-7", reason: "over the latency budget of 8s", attempts: 1)])
             // The cut-off stream reaches the journal only when the mock notices; the
             // pipeline's own count says one Opus call and one Sonnet call.
@@ -190,11 +190,11 @@ struct FallbackTests {
             configure: {
                 $0.retry = RetryPolicy(maxAttempts: 5, base: .seconds(4), cap: .seconds(30), jitter: .none)
                 $0.tiers = [.model(.init(model: "claude-opus-4-7", timeout: .seconds(600), latencyBudget: .seconds(10))),
-                            .model(.init(model: "claude-sonnet-4-5", timeout: .seconds(600))), .degraded]
+                            .model(.init(model: "claude-sonnet-4-6", timeout: .seconds(600))), .degraded]
             }
         ) { pipeline, mock in
             let outcome = await pipeline.answer(question: q.question, requestID: "b2")
-            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            #expect(outcome.servedBy == "claude-sonnet-4-6")
             // Two attempts normally; one if the machine stalled the first call past
             // 6s. Never the five max_attempts allows.
             let failure = try #require(outcome.failures.first)

@@ -56,7 +56,7 @@ struct ObservabilityTests {
         try await PipelineFixture.with(
             faults: """
                 - { name: wrong, match: { model: claude-opus-4-7 }, inject: { quality: { mode: wrong_filter } } }
-                - { name: liar, match: { model: claude-sonnet-4-5 }, inject: { quality: { mode: judge_lies } }, probability: 1 }
+                - { name: liar, match: { model: claude-sonnet-4-6 }, inject: { quality: { mode: judge_lies } }, probability: 1 }
                 """,
             timeScale: 1,
             configure: { $0.qualityMonitor.every = 1; $0.alertRules = [AlertRule(name: "LowQuality", metric: .qualityScore, threshold: 0.8, below: true, minSamples: 2)] }

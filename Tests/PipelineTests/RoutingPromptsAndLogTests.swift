@@ -19,7 +19,7 @@ struct RoutingPromptsAndLogTests {
     @Test func easyQuestionsGoToTheCheaperModelFirstWhenRoutingIsOn() async throws {
         try await PipelineFixture.with(configure: { $0.routeByComplexity = true }) { pipeline, _ in
             let easy = await pipeline.answer(question: PipelineFixture.question("customer-count").question, requestID: "e")
-            #expect(easy.servedBy == "claude-sonnet-4-5")
+            #expect(easy.servedBy == "claude-sonnet-4-6")
             #expect(easy.queryType == "simple")
             let hard = await pipeline.answer(question: PipelineFixture.question("mom-growth-2025").question, requestID: "h")
             #expect(hard.servedBy == "claude-opus-4-7")

@@ -18,7 +18,7 @@ struct TraceExportTests {
             configure: { $0.spans = { line in lines.withLock { $0.append(line) } } }
         ) { pipeline, _ in
             let outcome = await pipeline.answer(question: q.question, requestID: "t1")
-            #expect(outcome.servedBy == "claude-sonnet-4-5")
+            #expect(outcome.servedBy == "claude-sonnet-4-6")
             #expect(outcome.steps.map(\.name) == [
                 "validate_input", "model_call", "model_call", "model_call", "generate_sql",
                 "model_call", "generate_sql", "validate", "execute",
@@ -44,7 +44,7 @@ struct TraceExportTests {
         }
         let calls = spans.filter { $0["name"] as? String == "model_call" }
         #expect(calls.map { parent(of: $0)?["name"] as? String } == Array(repeating: "generate_sql", count: 4))
-        #expect(calls.map { Self.attribute("llmchaos.model", of: parent(of: $0) ?? [:]) } == ["claude-opus-4-7", "claude-opus-4-7", "claude-opus-4-7", "claude-sonnet-4-5"])
+        #expect(calls.map { Self.attribute("llmchaos.model", of: parent(of: $0) ?? [:]) } == ["claude-opus-4-7", "claude-opus-4-7", "claude-opus-4-7", "claude-sonnet-4-6"])
         #expect(calls.map { Self.attribute("llmchaos.attempt", of: $0) } == ["1", "2", "3", "4"])
         #expect(calls.map { ($0["status"] as? [String: Any])?["code"] as? Int } == [2, 2, 2, 1])
         let others = spans.filter { !["answer", "model_call"].contains($0["name"] as? String) }
@@ -56,7 +56,7 @@ struct TraceExportTests {
             let s = try #require(UInt64(span["startTimeUnixNano"] as? String ?? "")), e = try #require(UInt64(span["endTimeUnixNano"] as? String ?? ""))
             #expect(start <= s && s <= e && e <= end + 1_000, "\(span["name"] ?? "")")
         }
-        #expect(Self.attribute("llmchaos.served_by", of: root) == "claude-sonnet-4-5")
+        #expect(Self.attribute("llmchaos.served_by", of: root) == "claude-sonnet-4-6")
     }
 
     /// Nothing could answer: the answer span is an error and says why.

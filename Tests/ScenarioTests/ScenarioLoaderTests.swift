@@ -21,7 +21,7 @@ import Testing
                 inject: { overloaded: { probability: 90% } }
               - inject: { latency: { first_token: 4s } }
             expect:
-              - fallback: { from: claude-opus-4-7, to: claude-sonnet-4-5 }
+              - fallback: { from: claude-opus-4-7, to: claude-sonnet-4-6 }
               - silent_wrong_answers: 0
             """, file: "storm.yaml")
         #expect(scenario.name == "opus-storm")
@@ -116,5 +116,19 @@ import Testing
     func attemptSetsParse(text: String, ranges: [ClosedRange<Int>]) throws {
         let scenario = try ScenarioLoader.parse(yaml: "name: a\nfaults:\n  - match: { attempts: '\(text)' }\n    inject: overloaded", file: "a.yaml")
         #expect(scenario.faults[0].match.attempts == AttemptSet(ranges))
+    }
+
+    /// `api_date` picks the day whose API the mock plays, written bare or quoted.
+    @Test func anAPIDateIsADay() throws {
+        #expect(try ScenarioLoader.parse(yaml: "name: a\napi_date: 2026-07-01\n", file: "a.yaml").apiDate == "2026-07-01")
+        #expect(try ScenarioLoader.parse(yaml: "name: a\napi_date: \"2024-02-29\"\n", file: "a.yaml").apiDate == "2024-02-29")
+        #expect(try ScenarioLoader.parse(yaml: "name: a\n", file: "a.yaml").apiDate == nil)
+        for bad in ["2026-13-01", "2025-02-29", "next week", "2026-7-1"] {
+            #expect {
+                _ = try ScenarioLoader.parse(yaml: "name: a\napi_date: \(bad)\n", file: "a.yaml")
+            } throws: { error in
+                (error as? ConfigProblems)?.all.map(\.description) == ["a.yaml:2: api_date must be a day such as 2026-07-01, found '\(bad)'"]
+            }
+        }
     }
 }

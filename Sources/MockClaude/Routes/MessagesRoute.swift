@@ -119,7 +119,7 @@ struct MessagesRoute: Sendable {
         exchange.model = decoded.model
         exchange.stream = !countTokens && decoded.stream == true
         let spec = ModelCatalog.spec(for: decoded.model)
-        if let (type, problem) = Self.problem(with: &decoded, spec: spec, countTokens: countTokens) {
+        if let (type, problem) = Self.problem(with: &decoded, spec: spec, countTokens: countTokens, apiDate: runtime.configuration.apiDate) {
             return .refused(rejectReply(type, problem, exchange))
         }
         let tokenizer = ModelCatalog.tokenizer(for: decoded.model, spec: spec)
@@ -139,7 +139,7 @@ struct MessagesRoute: Sendable {
     /// The first rule the request breaks, of the body's and of its model's, as the
     /// API's error; nil when it may be answered. Fills in what the model does
     /// unasked (``ModelCatalog/applyDefaults(to:spec:)``) on the way.
-    private static func problem(with decoded: inout MessagesRequest, spec: ModelCatalog.Spec?, countTokens: Bool) -> (APIErrorType, String)? {
+    private static func problem(with decoded: inout MessagesRequest, spec: ModelCatalog.Spec?, countTokens: Bool, apiDate: String?) -> (APIErrorType, String)? {
         if !countTokens {
             // Before the defaults: a model that refuses prefills says so, not that the
             // prefill lacks the thinking it would have started with.
@@ -147,7 +147,7 @@ struct MessagesRoute: Sendable {
             ModelCatalog.applyDefaults(to: &decoded, spec: spec)
         }
         if let problem = decoded.validate(requireMaxTokens: !countTokens, binding: ModelCatalog.thinkingBinding(spec)) { return (.invalidRequest, problem) }
-        guard ModelCatalog.accepts(decoded.model) else { return (.notFound, "model: \(decoded.model)") }
+        guard ModelCatalog.accepts(decoded.model), !ModelCatalog.isRetired(spec, on: apiDate) else { return (.notFound, "model: \(decoded.model)") }
         return ModelCatalog.problem(decoded, spec: spec, generating: !countTokens).map { (.invalidRequest, $0) }
     }
 

@@ -13,7 +13,7 @@ struct ModelsRoute: Sendable {
     func list(_ request: Request, _ context: MockRequestContext) async -> Response {
         let limit = request.uri.queryParameters.get("limit", as: Int.self).map { max(1, min($0, 1000)) } ?? 20
         let afterID = request.uri.queryParameters.get("after_id")
-        var models = ModelCatalog.listed
+        var models = ModelCatalog.listed(on: runtime.configuration.apiDate)
         if let afterID, let index = models.firstIndex(where: { $0.id == afterID }) { models = Array(models[(index + 1)...]) }
         let page = ModelList(data: Array(models.prefix(limit)), hasMore: models.count > limit)
         return await respond(request, context, path: "/v1/models", model: nil) { (try? JSONCoding.encoder.encode(page)) ?? Data() }
@@ -21,7 +21,7 @@ struct ModelsRoute: Sendable {
 
     func get(_ request: Request, _ context: MockRequestContext) async -> Response {
         let id = context.parameters.get("id") ?? ""
-        guard let model = ModelCatalog.listed.first(where: { $0.id == id }) else {
+        guard let model = ModelCatalog.listed(on: runtime.configuration.apiDate).first(where: { $0.id == id }) else {
             return await respond(request, context, path: "/v1/models/\(id)", model: id, notFound: true) { Data() }
         }
         return await respond(request, context, path: "/v1/models/\(id)", model: id) { (try? JSONCoding.encoder.encode(model)) ?? Data() }
