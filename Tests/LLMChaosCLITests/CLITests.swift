@@ -45,6 +45,12 @@ struct CLITests {
         #expect(result.err.contains("no/such/file.yaml: no such file"))
     }
 
+    @Test func mockRefusesAnAPIDateThatIsNotADayWithExit2() async throws {
+        let result = try await CLIProcess.run(["mock", "--port", "0", "--api-date", "2026-13-01"])
+        #expect(result.status == 2)
+        #expect(result.err.contains("--api-date must be a day such as 2026-07-01, found '2026-13-01'"))
+    }
+
     @Test func mockServesAnnouncesWindowsAndStopsCleanlyOnSIGTERM() async throws {
         let scenario = FileManager.default.temporaryDirectory.appendingPathComponent("windows-\(UUID()).yaml")
         try """

@@ -14,6 +14,33 @@ import Testing
         return path
     }
 
+    /// A scenario's api_date decides which models its mock still serves: Opus 4.1
+    /// answers on the API of July 2026 and is a 404 on today's, so the same
+    /// pipeline is served by it in one run and falls through to the cache in the other.
+    @Test func aScenariosAPIDateDecidesWhichModelsAreServed() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func run(_ day: String?) async throws -> String {
+            let path = try scenario("day-\(day ?? "today")", """
+                name: day
+                duration: 10s
+                time_scale: 5
+                \(day.map { "api_date: \"\($0)\"" } ?? "")
+                pipeline: { tiers: [claude-opus-4-1, cache, degraded], quality_monitor: { every: 0 } }
+                load: { arrival: { rate: 1/s } }
+                expect:
+                  - silent_wrong_answers: 0
+                """)
+            let result = try await CLIProcess.run(["run", path, "--results", "\(directory)/results", "--quiet"])
+            let summary = try #require(result.out.split(separator: "\n").first { $0.hasPrefix("reports: ") }, "\(result.out)\(result.err)")
+            let folder = String(summary.dropFirst("reports: ".count).split(separator: " ").first ?? "")
+            return "exit \(result.status)\n" + (try String(contentsOfFile: folder + "summary.md", encoding: .utf8))
+        }
+        let july = try await run("2026-07-01")
+        #expect(july.hasPrefix("exit 0") && july.contains("| claude-opus-4-1 100.0% |"), "\(july)")
+        let today = try await run(nil)
+        #expect(today.hasPrefix("exit 1") && !today.contains("claude-opus-4-1 "), "nothing good is served today: \(today)")
+    }
+
     @Test func passingFailingAndBrokenScenariosExitZeroOneAndTwo() async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // Time scale 3, not 30: a calm run must stay calm when the whole parallel test
