@@ -391,6 +391,16 @@ def _():
         raise AssertionError(f"text fenced in prose was parsed: {broken.content[0].text!r}")
 
 
+def refused(wanted, **kwargs):
+    """The call is the API's 400 (a BadRequestError) with `wanted` in its message."""
+    try:
+        client(max_retries=0).messages.create(**kwargs)
+    except anthropic.BadRequestError as error:
+        assert wanted in error.message, error.message
+    else:
+        raise AssertionError(f"accepted: {kwargs}")
+
+
 @check("prefill: the answer goes on from it on Sonnet 4.5; Claude 4.6 and later refuse it, as does trailing whitespace")
 def _():
     prefilled = GOLDEN + [{"role": "assistant", "content": "```sql"}]
@@ -402,12 +412,7 @@ def _():
     for model, prefill, wanted in [("claude-opus-4-6", "```sql", "does not support assistant message prefill"),
                                    (MODEL, "```sql", "does not support assistant message prefill"),
                                    ("claude-sonnet-4-5", "```sql\n", "cannot end with trailing whitespace")]:
-        try:
-            client().messages.create(model=model, max_tokens=500, messages=GOLDEN + [{"role": "assistant", "content": prefill}])
-        except anthropic.BadRequestError as error:
-            assert wanted in error.message, error.message
-        else:
-            raise AssertionError(f"{model} answered a prefill {prefill!r}")
+        refused(wanted, model=model, max_tokens=500, messages=GOLDEN + [{"role": "assistant", "content": prefill}])
 
 
 @check("an empty answer (quality: empty) is content [], as the API's immediate end_turn; streamed too")
@@ -429,13 +434,7 @@ def _():
                                  ("claude-opus-5-5", {"tools": [WEATHER_TOOL], "tool_choice": {"type": "any"}}, "tool_choice forces tool use"),
                                  # An explicit timeout: without one the SDK refuses so large a max_tokens unstreamed itself.
                                  ("claude-sonnet-4-5", {"max_tokens": 64001, "timeout": 30}, "maximum allowed number of output tokens")]:
-        kwargs = {"max_tokens": 4000, **extra}
-        try:
-            client(max_retries=0).messages.create(model=model, messages=GOLDEN, **kwargs)
-        except anthropic.BadRequestError as error:
-            assert wanted in error.message, error.message
-        else:
-            raise AssertionError(f"{model} took {extra}")
+        refused(wanted, model=model, messages=GOLDEN, **{"max_tokens": 4000, **extra})
     message = client().messages.create(model="claude-opus-5-5", max_tokens=4000, messages=GOLDEN)
     assert [b.type for b in message.content] == ["thinking", "text"], message.content
     assert isinstance(message.content[0], anthropic.types.ThinkingBlock) and message.content[0].thinking == "", message.content[0]
@@ -452,12 +451,7 @@ def _():
     assert usage["low"] < usage["high"] < usage["max"], usage
     for model, thinking, wanted in [(THINKING_MODEL, {"type": "adaptive"}, "Input should be 'low', 'medium', 'high' or 'max'"),
                                     ("claude-opus-5", {"type": "disabled"}, "not supported when thinking is disabled")]:
-        try:
-            client(max_retries=0).messages.create(model=model, max_tokens=4000, messages=GOLDEN, thinking=thinking, output_config={"effort": "xhigh"})
-        except anthropic.BadRequestError as error:
-            assert wanted in error.message, error.message
-        else:
-            raise AssertionError(f"{model} took xhigh with {thinking}")
+        refused(wanted, model=model, max_tokens=4000, messages=GOLDEN, thinking=thinking, output_config={"effort": "xhigh"})
 
 
 @check("count_tokens")
