@@ -24,7 +24,7 @@ struct SDKConformanceTests {
         "retries exhausted surface as APIStatusError 529", "event: error mid-stream raises", "400 for a malformed request",
         "404 NotFoundError for a base URL that already ends in /v1",
         "effort: output_config.effort sets how long adaptive thinking runs; xhigh is a BadRequestError on Opus 4.6 and, with thinking off, on Opus 5",
-        "count_tokens", "models.list",
+        "count_tokens", "models.list", "a retired model is a NotFoundError, and models.list leaves it out",
         "tool_use: a forced call is a ToolUseBlock whose input the app's Pydantic model accepts",
         "tool_use streamed: input_json_delta adds up to the same input", "tool_use agent loop: call, result, answer in text",
         "400 for a tool_use without its tool_result",
@@ -40,7 +40,9 @@ struct SDKConformanceTests {
     @Test(.enabled(if: python != nil || required, "no .venv-test: run scripts/setup-test-tools"), .timeLimit(.minutes(2)))
     func theOfficialPythonSDKWorksAgainstTheMock() async throws {
         let python = try #require(Self.python, "LLMCHAOS_REQUIRE_TOOLS=1 but no .venv-test/bin/python: run scripts/setup-test-tools")
-        try await MockFixture.with { mock in
+        // The API of a day when Sonnet 4.5, which the prefill checks use, still
+        // answered and Opus 4.1 no longer did.
+        try await MockFixture.with(configure: { $0.apiDate = "2026-11-01" }) { mock in
             var environment = ProcessInfo.processInfo.environment
             environment["ANTHROPIC_BASE_URL"] = mock.baseURL
             environment.removeValue(forKey: "ANTHROPIC_API_KEY")

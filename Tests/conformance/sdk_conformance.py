@@ -204,6 +204,17 @@ WEATHER_TOOL = {"name": "get_weather", "description": "The weather in a city", "
 QUESTION = [{"role": "user", "content": "What is the weather in Lisbon?"}]
 
 
+@check("a retired model is a NotFoundError, and models.list leaves it out")
+def _():
+    try:
+        client(max_retries=0).messages.create(model="claude-opus-4-1", max_tokens=100, messages=QUESTION)
+    except anthropic.NotFoundError as error:
+        assert error.status_code == 404 and "model: claude-opus-4-1" in error.message, error.message
+    else:
+        raise AssertionError("a retired model answered")
+    assert "claude-opus-4-1" not in [model.id for model in client().models.list()]
+
+
 @check("tool_use: a forced call is a ToolUseBlock whose input the app's Pydantic model accepts")
 def _():
     message = client().messages.create(model=MODEL, max_tokens=300, messages=QUESTION, tools=[WEATHER_TOOL],
