@@ -15,8 +15,8 @@ import AnthropicAPI
 /// only), Haiku 5.5's migration guide as public reports quote it (a thinking
 /// budget is a 400), and for older models the limits the API's own 400s state.
 /// Default efforts are the lineup tables' (`medium` for Opus 5.5 and Haiku 5.5).
-/// Retirement days are the deprecations page's as the model pages and public
-/// reports of the 404s quote it; Opus 3's and Haiku 3.5's were not found.
+/// Retirement days are the deprecations page's as the model pages, Anthropic's
+/// retirement notices and public reports of the 404s quote it.
 /// Where a page was silent (whether Haiku 5.5 thinks unasked, Opus 5's forced
 /// tools), the model keeps the rules of the one before it.
 enum ModelCatalog {
@@ -81,9 +81,9 @@ enum ModelCatalog {
         Spec(id: "claude-opus-4", displayName: "Claude Opus 4", retired: "2026-06-15", maxOutput: 32_000, contextWindow: 200_000),
         Spec(id: "claude-sonnet-4", displayName: "Claude Sonnet 4", retired: "2026-06-15", maxOutput: 64_000, contextWindow: 200_000),
         Spec(id: "claude-3-7-sonnet", displayName: "Claude Sonnet 3.7", retired: "2026-02-19", maxOutput: 64_000, contextWindow: 200_000),
-        Spec(id: "claude-3-5-sonnet", displayName: "Claude Sonnet 3.5", retired: "2025-10-28", maxOutput: 8_192, contextWindow: 200_000),
-        Spec(id: "claude-3-5-haiku", displayName: "Claude Haiku 3.5", maxOutput: 8_192, contextWindow: 200_000),
-        Spec(id: "claude-3-opus", displayName: "Claude Opus 3", maxOutput: 4_096, contextWindow: 200_000),
+        Spec(id: "claude-3-5-sonnet", displayName: "Claude Sonnet 3.5", retired: "2025-10-22", maxOutput: 8_192, contextWindow: 200_000),
+        Spec(id: "claude-3-5-haiku", displayName: "Claude Haiku 3.5", retired: "2026-02-19", maxOutput: 8_192, contextWindow: 200_000),
+        Spec(id: "claude-3-opus", displayName: "Claude Opus 3", retired: "2026-01-05", maxOutput: 4_096, contextWindow: 200_000),
         Spec(id: "claude-3-haiku", displayName: "Claude Haiku 3", retired: "2026-04-20", maxOutput: 4_096, contextWindow: 200_000),
     ].map { spec in
         var spec = spec
