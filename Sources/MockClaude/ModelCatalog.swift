@@ -114,12 +114,11 @@ enum ModelCatalog {
 
     static func accepts(_ model: String) -> Bool { model.hasPrefix("claude-") }
 
-    /// The entry for `model`: the longest id it begins with, at a `-` or its end.
-    /// Exact ids, what most requests name, are one dictionary lookup.
+    /// The entry for `model`: the one its id names (``ModelID``), the longest if
+    /// several do. Exact ids, what most requests name, are one dictionary lookup.
     static func spec(for model: String) -> Spec? {
         if let spec = byID[model] { return spec }
-        return specs.lazy.filter { model.hasPrefix($0.id) && model.dropFirst($0.id.count).first == "-" }
-            .max { $0.id.count < $1.id.count }
+        return specs.lazy.filter { ModelID.names(model, $0.id) }.max { $0.id.count < $1.id.count }
     }
 
     private static let byID = Dictionary(uniqueKeysWithValues: specs.map { ($0.id, $0) })
@@ -174,8 +173,11 @@ enum ModelCatalog {
     /// The tokenizer that counts `model`'s tokens: Claude 4.7 and every model
     /// after it share the newer one (the Haiku 5.5 page: "the same newer tokenizer
     /// as Claude 4.7 and later models"). Known ids take it from their entry.
-    static func tokenizer(for model: String, spec: Spec? = nil) -> Tokenizer {
-        (spec ?? self.spec(for: model))?.tokenizer ?? (isAtLeast(model, (4, 7)) ? .claude47 : .classic)
+    static func tokenizer(for model: String) -> Tokenizer { tokenizer(for: model, spec: spec(for: model)) }
+
+    /// The same, for a caller that has looked `model`'s entry up already (nil: none).
+    static func tokenizer(for model: String, spec: Spec?) -> Tokenizer {
+        spec?.tokenizer ?? (isAtLeast(model, (4, 7)) ? .claude47 : .classic)
     }
 
     /// How a model shows its thinking when the request does not say: from Claude

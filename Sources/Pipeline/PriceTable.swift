@@ -75,12 +75,12 @@ public struct PriceTable: Sendable, Equatable, Codable {
         return PriceTable(prices: try JSONDecoder().decode([String: Price].self, from: data))
     }
 
-    /// The price of `model`: its own, else that of the longest id it begins with
-    /// (`claude-opus-4-1-20250805` is Opus 4.1's), else the dearest known, so a
-    /// missing price never hides spend.
+    /// The price of `model`: its own, else that of the model its id names
+    /// (``ModelID``: `claude-opus-4-1-20250805` is Opus 4.1's), else the dearest
+    /// known, so a missing price never hides spend.
     public func price(of model: String) -> Price {
         if let price = prices[model] { return price }
-        let prefix = prices.keys.filter { model.hasPrefix($0) && model.dropFirst($0.count).first == "-" }.max { $0.count < $1.count }
+        let prefix = prices.keys.filter { ModelID.names(model, $0) }.max { $0.count < $1.count }
         return prefix.flatMap { prices[$0] } ?? prices.values.max { $0.output < $1.output } ?? Price(input: 0, output: 0)
     }
 

@@ -149,6 +149,9 @@ struct ModelRulesTests {
         #expect(ModelCatalog.spec(for: "claude-opus-5")?.id == "claude-opus-5")
         #expect(ModelCatalog.spec(for: "claude-3-7-sonnet-latest")?.id == "claude-3-7-sonnet")
         #expect(ModelCatalog.spec(for: "claude-opus-45") == nil, "a prefix ends at a dash")
+        #expect(ModelCatalog.spec(for: "claude-opus-4-0")?.id == "claude-opus-4", "the -0 of a whole version")
+        #expect(ModelCatalog.spec(for: "claude-opus-4-9") == nil, "another number is another model, not Opus 4")
+        #expect(ModelCatalog.spec(for: "claude-sonnet-5-6-20270101") == nil)
         #expect(ModelCatalog.listed(on: nil).map(\.createdAt) == ModelCatalog.listed(on: nil).map(\.createdAt).sorted(by: >), "newest first")
         #expect(ModelCatalog.listed(on: nil).prefix(2).map(\.id) == ["claude-haiku-5-5", "claude-opus-5-5"])
     }

@@ -43,6 +43,19 @@ struct TokenizerOverHTTPTests {
         }
     }
 
+    /// An id the table does not know is counted by its generation: a dated or
+    /// future 4.7+ id with the newer tokenizer, an older one with the classic.
+    @Test func anUnknownIdIsCountedByItsGeneration() async throws {
+        try await MockFixture.with { mock in
+            for (model, tokenizer) in [("claude-opus-4-9", Tokenizer.claude47), ("claude-mythos-preview", .claude47),
+                                       ("claude-opus-4-7-20260416", .claude47), ("claude-2-1", .classic)] {
+                let counted = try await mock.post(#"{"model":"\#(model)","messages":[{"role":"user","content":"\#(Self.question)"}]}"#, path: "/v1/messages/count_tokens")
+                let expected = tokenizer.inputTokens(of: try Self.request(model))
+                #expect(counted.json["input_tokens"] as? Int == expected, "\(model)")
+            }
+        }
+    }
+
     /// The stream's deltas are cut from the same pieces its usage counts.
     @Test(arguments: [true, false])
     func aStreamOnTheNewerModelSendsMoreSmallerDeltas(fastPath: Bool) async throws {

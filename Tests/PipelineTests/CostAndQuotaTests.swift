@@ -20,6 +20,7 @@ import Testing
         #expect(table.price(of: "claude-opus-4-20250514") == table.price(of: "claude-opus-4"))
         #expect(table.price(of: "claude-sonnet-4-6-20250929").output == 15)
         #expect(table.price(of: "claude-opus-45").output == 75, "a prefix ends at a dash; unknown is the dearest")
+        #expect(table.price(of: "claude-sonnet-5-6").output == 75, "a newer model than the table knows is not Sonnet 5's price")
         #expect(table.cost(model: "claude-unknown", inputTokens: 0, outputTokens: 1_000_000) == 75)
     }
 
