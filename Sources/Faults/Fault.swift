@@ -57,7 +57,9 @@ public struct FaultRequest: Sendable {
 
 /// What the mock knows of a request when faults are decided.
 public struct RequestFacts: Sendable {
-    public enum Endpoint: String, Sendable { case messages, countTokens = "count_tokens", models, other }
+    /// `batchItem` is one request of a Message Batch, decided when the batch is
+    /// created; `batches` the batch calls themselves (create, retrieve, results…).
+    public enum Endpoint: String, Sendable { case messages, countTokens = "count_tokens", models, batches, batchItem = "batch_item", other }
 
     public var endpoint: Endpoint
     public var path: String
@@ -73,6 +75,11 @@ public struct RequestFacts: Sendable {
     public var inputTokens: Int
     /// Reads a request header by lower-case name.
     public var header: @Sendable (String) -> String?
+
+    /// Whether the request asks for a message (live or in a batch): what faults
+    /// that shape the answer look for. Faults of the connection (stalls, broken
+    /// streams, disconnects) have no connection to break in a batch.
+    public var asksForMessage: Bool { endpoint == .messages || endpoint == .batchItem }
 
     public init(
         endpoint: Endpoint, path: String, model: String?, provider: String = "anthropic", apiKey: String? = nil,

@@ -15,6 +15,7 @@ extension FaultMatchSpec {
             for (name, value) in headers where facts.header(name) != value { return false }
         }
         if let stream, stream != facts.stream { return false }
+        if let batch, batch != (facts.endpoint == .batchItem) { return false }
         if let attempts, !attempts.contains(facts.attempt) { return false }
         return true
     }

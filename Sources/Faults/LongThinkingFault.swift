@@ -31,7 +31,7 @@ public struct LongThinkingFault: Fault {
     }
 
     public func effect(on request: FaultRequest, random: inout SeededRandom) -> FaultEffect? {
-        guard request.facts.endpoint == .messages, request.answer.thinking != nil else { return nil }
+        guard request.facts.asksForMessage, request.answer.thinking != nil else { return nil }
         return FaultEffect(thinkingShare: share)
     }
 }

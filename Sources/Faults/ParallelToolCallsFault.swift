@@ -35,7 +35,7 @@ public struct ParallelToolCallsFault: Fault {
 
     public func effect(on request: FaultRequest, random: inout SeededRandom) -> FaultEffect? {
         let answer = request.answer
-        guard request.facts.endpoint == .messages, answer.toolName != nil, answer.allowsParallelCalls else { return nil }
+        guard request.facts.asksForMessage, answer.toolName != nil, answer.allowsParallelCalls else { return nil }
         return FaultEffect(toolCalls: calls)
     }
 }

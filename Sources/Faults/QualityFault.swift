@@ -60,7 +60,7 @@ public struct QualityFault: Fault {
     }
 
     public func effect(on request: FaultRequest, random: inout SeededRandom) -> FaultEffect? {
-        guard request.facts.endpoint == .messages else { return nil }
+        guard request.facts.asksForMessage else { return nil }
         let mode = modes.count == 1 ? modes[0] : modes[Int(random.next() % UInt64(modes.count))]
         guard let answer = Self.degrade(request.answer, mode: mode, seed: random.next()) else { return nil }
         return FaultEffect(answer: answer, quality: mode.rawValue)

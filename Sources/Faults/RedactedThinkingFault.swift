@@ -22,7 +22,7 @@ public struct RedactedThinkingFault: Fault {
     }
 
     public func effect(on request: FaultRequest, random: inout SeededRandom) -> FaultEffect? {
-        guard request.facts.endpoint == .messages, request.answer.thinking != nil else { return nil }
+        guard request.facts.asksForMessage, request.answer.thinking != nil else { return nil }
         return FaultEffect(redactsThinking: true)
     }
 }

@@ -15,7 +15,7 @@ public struct TruncateFault: Fault {
     }
 
     public func effect(on request: FaultRequest, random: inout SeededRandom) -> FaultEffect? {
-        guard request.facts.endpoint == .messages else { return nil }
+        guard request.facts.asksForMessage else { return nil }
         return FaultEffect(outcome: .broken(.truncate, at: at))
     }
 }

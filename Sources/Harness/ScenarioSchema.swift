@@ -45,7 +45,7 @@ public enum ScenarioSchema {
             "probability": probability,
             "match": object([
                 "model": ["type": ["string", "array"]], "provider": ["type": ["string", "array"]], "api_key": ["type": ["string", "array"]],
-                "path": ["type": "string"], "header": ["type": "object"], "stream": ["type": "boolean"],
+                "path": ["type": "string"], "header": ["type": "object"], "stream": ["type": "boolean"], "batch": ["type": "boolean"],
                 "attempts": ["type": ["string", "integer", "array"]],
             ]),
             "inject": inject,

@@ -16,6 +16,7 @@ final class MockRuntime: Sendable {
     let inFlight = InFlight()
     let promptCache = PromptCache()
     let handoffs = Handoffs()
+    let batches = BatchStore()
     /// Requests the fast path answered itself: how tests and benchmarks tell the
     /// two paths apart, since their answers are the same bytes.
     let fastAnswers = Atomic<Int>(0)
@@ -49,6 +50,7 @@ final class MockRuntime: Sendable {
     func reset() {
         journal.reset()
         correlator.reset()
+        batches.resetAttempts()
         promptCache.reset()
         plan.resetState()
     }

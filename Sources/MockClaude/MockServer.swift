@@ -50,12 +50,20 @@ public struct MockServer: Sendable {
     func application(onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         let router = Router(context: MockRequestContext.self)
         let messages = MessagesRoute(runtime: runtime)
-        let models = ModelsRoute(runtime: runtime, messages: messages)
+        let call = PlainCall(runtime: runtime, messages: messages)
+        let models = ModelsRoute(runtime: runtime, call: call)
+        let batches = BatchesRoute(runtime: runtime, call: call, processor: BatchProcessor(runtime: runtime, messages: messages))
         for prefix in ["", "p/:provider/"] {
             router.post("\(prefix)v1/messages") { request, context in await messages.messages(request, context, countTokens: false) }
             router.post("\(prefix)v1/messages/count_tokens") { request, context in await messages.messages(request, context, countTokens: true) }
             router.get("\(prefix)v1/models") { request, context in await models.list(request, context) }
             router.get("\(prefix)v1/models/:id") { request, context in await models.get(request, context) }
+            router.post("\(prefix)v1/messages/batches") { request, context in await batches.create(request, context) }
+            router.get("\(prefix)v1/messages/batches") { request, context in await batches.list(request, context) }
+            router.get("\(prefix)v1/messages/batches/:id") { request, context in await batches.retrieve(request, context) }
+            router.delete("\(prefix)v1/messages/batches/:id") { request, context in await batches.delete(request, context) }
+            router.post("\(prefix)v1/messages/batches/:id/cancel") { request, context in await batches.cancel(request, context) }
+            router.get("\(prefix)v1/messages/batches/:id/results") { request, context in await batches.results(request, context) }
         }
         ChaosControlRoutes(runtime: runtime).register(on: router)
         router.get("metrics") { [runtime] _, _ in
@@ -131,6 +139,7 @@ public struct RunningMock: Sendable {
     public func stop() async {
         await group.triggerGracefulShutdown()
         _ = await task.result
+        server.runtime.batches.stop()
     }
 
     /// Adds faults (YAML or JSON, as `POST /_chaos/faults` takes them); their windows

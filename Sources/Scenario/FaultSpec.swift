@@ -88,15 +88,17 @@ public struct FaultMatchSpec: Sendable, Equatable {
     /// Header name (lower case) and exact value.
     public var headers: [String: String]?
     public var stream: Bool?
+    /// True: only the requests inside Message Batches; false: only live calls.
+    public var batch: Bool?
     /// Attempt numbers, from 1, such as `1..2` for "the first two tries".
     public var attempts: AttemptSet?
 
     public init(
         models: [String]? = nil, providers: [String]? = nil, apiKeys: [String]? = nil, paths: [String]? = nil,
-        headers: [String: String]? = nil, stream: Bool? = nil, attempts: AttemptSet? = nil
+        headers: [String: String]? = nil, stream: Bool? = nil, batch: Bool? = nil, attempts: AttemptSet? = nil
     ) {
         self.models = models; self.providers = providers; self.apiKeys = apiKeys; self.paths = paths
-        self.headers = headers; self.stream = stream; self.attempts = attempts
+        self.headers = headers; self.stream = stream; self.batch = batch; self.attempts = attempts
     }
 }
 
@@ -211,6 +213,7 @@ extension FaultSpec {
             match.headers = values
         }
         match.stream = reader.optional("stream")?.bool(problems, what: "match.stream")
+        match.batch = reader.optional("batch")?.bool(problems, what: "match.batch")
         match.attempts = reader.optional("attempts").flatMap { AttemptSet.parse($0, problems) }
         reader.finish()
         return match

@@ -160,8 +160,8 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let exchange = route.exchange(provider: target.provider, countTokens: target.countTokens)
         let headers = head.headers
         switch route.read(exchange, header: { Self.value(of: $0, in: headers) }, body: body) {
-        case let .refused(reply):
-            send(reply, close: close, context)
+        case let .refused(refusal):
+            send(route.rejectReply(refusal), close: close, context)
         case let .received(received):
             guard let honest = route.runtime.planner.immediateAnswer(received.decoded) else {
                 return handOff(.received(received), head, context)

@@ -52,9 +52,18 @@ struct MessagesRoute: Sendable {
 
     typealias HeaderLookup = @Sendable (String) -> String?
 
-    /// What reading a request came to: refused (journaled already) or received.
+    /// A request the API would refuse before any fault is considered, not yet
+    /// answered nor journaled: a live call answers it at once
+    /// (``rejectReply(_:)``), a batch keeps it as the request's errored result.
+    struct Refusal: Sendable {
+        var type: APIErrorType
+        var message: String
+        var exchange: Exchange
+    }
+
+    /// What reading a request came to.
     enum Reading: Sendable {
-        case refused(Reply)
+        case refused(Refusal)
         case received(Received)
     }
 
@@ -89,7 +98,7 @@ struct MessagesRoute: Sendable {
             return reject(.requestTooLarge, "Request exceeds the maximum allowed number of bytes (\(runtime.configuration.maxBodyBytes)).", exchange)
         }
         switch read(exchange, header: Self.lookup(request.headers), body: body) {
-        case let .refused(reply): return reply.response
+        case let .refused(refusal): return rejectReply(refusal).response
         case let .received(received): return await answer(received, channel: context.channel)
         }
     }
@@ -101,7 +110,7 @@ struct MessagesRoute: Sendable {
         var exchange = exchange
         let countTokens = exchange.endpoint == .countTokens
         guard let apiKey = Self.apiKey(header) else {
-            return .refused(rejectReply(.authentication, "x-api-key header is required", exchange))
+            return .refused(Refusal(type: .authentication, message: "x-api-key header is required", exchange: exchange))
         }
         let bytes = Array(body.readableBytesView)
         exchange.identity = runtime.correlator.identify(header: header, body: bytes, now: exchange.arrival)
@@ -111,7 +120,7 @@ struct MessagesRoute: Sendable {
         do {
             decoded = try MessagesRequest.decode(bytes, with: Self.decoder)
         } catch {
-            return .refused(rejectReply(.invalidRequest, RequestProblem.describe(error), exchange))
+            return .refused(Refusal(type: .invalidRequest, message: RequestProblem.describe(error), exchange: exchange))
         }
         if let betas = header(HeaderName.anthropicBeta) {
             decoded.betas = betas.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -120,12 +129,12 @@ struct MessagesRoute: Sendable {
         exchange.stream = !countTokens && decoded.stream == true
         let spec = ModelCatalog.spec(for: decoded.model)
         if let (type, problem) = Self.problem(with: &decoded, spec: spec, countTokens: countTokens, apiDate: runtime.configuration.apiDate) {
-            return .refused(rejectReply(type, problem, exchange))
+            return .refused(Refusal(type: type, message: problem, exchange: exchange))
         }
         let tokenizer = ModelCatalog.tokenizer(for: decoded.model, spec: spec)
         exchange.inputTokens = tokenizer.inputTokens(of: decoded)
         if !countTokens, let problem = ModelCatalog.promptProblem(inputTokens: exchange.inputTokens, request: decoded, spec: spec) {
-            return .refused(rejectReply(.invalidRequest, problem, exchange))
+            return .refused(Refusal(type: .invalidRequest, message: problem, exchange: exchange))
         }
         if !countTokens {
             let cached = runtime.promptCache.usage(for: decoded, apiKey: apiKey, inputTokens: exchange.inputTokens, tokenizer: tokenizer, now: exchange.arrival)
@@ -306,6 +315,10 @@ struct MessagesRoute: Sendable {
         rejectReply(type, message, exchange).response
     }
 
+    func rejectReply(_ refusal: Refusal) -> Reply {
+        rejectReply(refusal.type, refusal.message, refusal.exchange)
+    }
+
     func rejectReply(_ type: APIErrorType, _ message: String, _ exchange: Exchange) -> Reply {
         var exchange = exchange
         // Refused before the attempt was identified: an id of its own, made only now
@@ -318,13 +331,13 @@ struct MessagesRoute: Sendable {
     /// Journals and counts a finished attempt.
     func finish(
         _ exchange: Exchange, _ decision: FaultDecision, status: Int, ending: String, answer: PlannedAnswer?,
-        errorType: String? = nil, retryAfter: Duration? = nil, outputTokens: Int? = nil
+        errorType: String? = nil, retryAfter: Duration? = nil, outputTokens: Int? = nil, latency: Duration? = nil
     ) {
         let attempt = UpstreamAttempt(
             at: exchange.arrival, path: exchange.path, model: exchange.model, provider: exchange.provider,
             requestID: exchange.identity.requestID, attempt: exchange.identity.attempt, correlation: exchange.identity.correlation,
             stream: exchange.stream, faults: decision.names, faultKinds: decision.kinds, status: status, errorType: errorType,
-            ending: ending, latency: runtime.clock.now() - exchange.arrival, inputTokens: exchange.inputTokens,
+            ending: ending, latency: latency ?? runtime.clock.now() - exchange.arrival, inputTokens: exchange.inputTokens,
             outputTokens: outputTokens ?? answer?.outputTokens ?? 0, responseID: exchange.requestID,
             answerKind: answer?.kindLabel ?? "none", quality: decision.effect.quality, retryAfter: retryAfter
         )

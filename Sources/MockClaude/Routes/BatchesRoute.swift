@@ -1,0 +1,126 @@
+import AnthropicAPI
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The Message Batches API: `POST /v1/messages/batches` and, under
+/// `/v1/messages/batches/{id}`, retrieve, `results`, `cancel` and `DELETE`, plus
+/// the list. Batches belong to the API key that made them. Each call is subject
+/// to the faults that match its path; each request inside a batch to those that
+/// match it as a message (``BatchProcessor``).
+struct BatchesRoute: Sendable {
+    let runtime: MockRuntime
+    let call: PlainCall
+    let processor: BatchProcessor
+
+    func create(_ request: Request, _ context: MockRequestContext) async -> Response {
+        var mutableRequest = request
+        guard let body = try? await mutableRequest.collectBody(upTo: BatchSubmission.maxBytes) else {
+            return await call.respond(request, context, path: "/v1/messages/batches", endpoint: .batches, refusal: {
+                (.requestTooLarge, "A Message Batch is limited to \(BatchSubmission.maxBytes) bytes; split it in two")
+            }) { .refused(.requestTooLarge, "") }
+        }
+        var submission: BatchSubmission?
+        return await call.respond(request, context, path: "/v1/messages/batches", endpoint: .batches, refusal: {
+            switch BatchSubmission.read(Array(body.readableBytesView)) {
+            case let .success(read): submission = read; return nil
+            case let .failure(problem): return (.invalidRequest, problem.message)
+            }
+        }) {
+            guard let submission else { return .refused(.invalidRequest, "requests: Field required") }
+            return .json(await start(submission, request, context))
+        }
+    }
+
+    /// Decides every request of a new batch, keeps it, and shows it as created.
+    private func start(_ submission: BatchSubmission, _ request: Request, _ context: MockRequestContext) async -> MessageBatch {
+        let created = runtime.clock.now()
+        let number = runtime.batches.nextNumber()
+        let id = "msgbatch_" + MessagesRoute.requestID("message-batch-\(number)", 0, seed: runtime.plan.seed).dropFirst(4)
+        let provider = context.parameters.get("provider")
+        let batchContext = BatchProcessor.Context(
+            batchID: id, created: created, provider: provider ?? "anthropic", header: MessagesRoute.lookup(request.headers), channel: context.channel
+        )
+        var items: [StoredBatch.Item] = []
+        items.reserveCapacity(submission.entries.count)
+        for entry in submission.entries { items.append(await processor.item(entry, batchContext)) }
+        let authority = request.head.authority ?? "\(runtime.configuration.host):\(runtime.configuration.port)"
+        let batch = StoredBatch(
+            id: id, apiKey: MessagesRoute.apiKey(request.headers) ?? "", created: created, expires: created + BatchProcessor.lifetime,
+            items: items, base: "http://\(authority)" + (provider.map { "/p/\($0)" } ?? "")
+        )
+        runtime.batches.add(batch, clock: runtime.clock) { [processor] in processor.journal($0) }
+        return wire(batch)
+    }
+
+    func retrieve(_ request: Request, _ context: MockRequestContext) async -> Response {
+        let (id, key) = target(request, context)
+        let batch = runtime.batches.batch(id, apiKey: key)
+        return await call.respond(request, context, path: "/v1/messages/batches/\(id)", endpoint: .batches, refusal: { missing(batch, id) }) {
+            .json(wire(batch!))
+        }
+    }
+
+    func list(_ request: Request, _ context: MockRequestContext) async -> Response {
+        let query = request.uri.queryParameters
+        let limit = query.get("limit", as: Int.self).map { max(1, min($0, 1000)) } ?? 20
+        var batches = runtime.batches.list(apiKey: MessagesRoute.apiKey(request.headers) ?? "")
+        if let after = query.get("after_id"), let index = batches.firstIndex(where: { $0.id == after }) {
+            batches = Array(batches[(index + 1)...])
+        } else if let before = query.get("before_id"), let index = batches.firstIndex(where: { $0.id == before }) {
+            batches = Array(batches[..<index].suffix(limit))
+        }
+        let page = MessageBatchList(data: batches.prefix(limit).map { wire($0) }, hasMore: batches.count > limit)
+        return await call.respond(request, context, path: "/v1/messages/batches", endpoint: .batches) { .json(page) }
+    }
+
+    func cancel(_ request: Request, _ context: MockRequestContext) async -> Response {
+        let (id, key) = target(request, context)
+        let exists = runtime.batches.batch(id, apiKey: key)
+        return await call.respond(request, context, path: "/v1/messages/batches/\(id)/cancel", endpoint: .batches, refusal: { missing(exists, id) }) {
+            let now = runtime.clock.now()
+            guard let (batch, canceled) = runtime.batches.cancel(id, apiKey: key, at: now, journal: { processor.journal($0) }) else {
+                return .refused(.notFound, Self.notFound(id))
+            }
+            return .json(wire(batch, canceling: canceled))
+        }
+    }
+
+    func delete(_ request: Request, _ context: MockRequestContext) async -> Response {
+        let (id, key) = target(request, context)
+        let exists = runtime.batches.batch(id, apiKey: key)
+        return await call.respond(request, context, path: "/v1/messages/batches/\(id)", endpoint: .batches, refusal: { missing(exists, id) }) {
+            switch runtime.batches.delete(id, apiKey: key, at: runtime.clock.now()) {
+            case .deleted: return .json(DeletedMessageBatch(id: id))
+            case .missing: return .refused(.notFound, Self.notFound(id))
+            case .processing:
+                return .refused(.invalidRequest, "Message Batch \(id) is still processing: cancel it, then delete it once it has ended")
+            }
+        }
+    }
+
+    func results(_ request: Request, _ context: MockRequestContext) async -> Response {
+        let (id, key) = target(request, context)
+        let batch = runtime.batches.batch(id, apiKey: key)
+        return await call.respond(request, context, path: "/v1/messages/batches/\(id)/results", endpoint: .batches, refusal: { missing(batch, id) }) {
+            guard let batch, batch.hasEnded(at: runtime.clock.now()) else {
+                return .refused(.invalidRequest, "Message Batch \(id) has not finished processing: its results are ready once its processing_status is ended")
+            }
+            return .body(batch.results(), contentType: "application/binary")
+        }
+    }
+
+    private func target(_ request: Request, _ context: MockRequestContext) -> (id: String, apiKey: String) {
+        (context.parameters.get("id") ?? "", MessagesRoute.apiKey(request.headers) ?? "")
+    }
+
+    private func missing(_ batch: StoredBatch?, _ id: String) -> (APIErrorType, String)? {
+        batch == nil ? (.notFound, Self.notFound(id)) : nil
+    }
+
+    static func notFound(_ id: String) -> String { "message_batch_id: no Message Batch \(id) for this API key" }
+
+    private func wire(_ batch: StoredBatch, canceling: Bool = false) -> MessageBatch {
+        batch.wire(at: runtime.clock.now(), wallDate: { runtime.clock.wallDate(at: $0) }, canceling: canceling)
+    }
+}

@@ -1,0 +1,56 @@
+import AnthropicAPI
+import Faults
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// A call answered with one body, not a generated message (the model list, the
+/// Message Batch calls): the key, the caller's own refusal, the faults that match
+/// its path (an error status, a timeout, latency), then the body, journaled.
+struct PlainCall: Sendable {
+    let runtime: MockRuntime
+    let messages: MessagesRoute
+
+    /// What a call comes to once its faults have let it through.
+    enum Answer: Sendable {
+        case body([UInt8], contentType: String = "application/json")
+        case refused(APIErrorType, String)
+
+        static func json(_ value: some Encodable) -> Answer { .body(Array((try? JSONCoding.encoder.encode(value)) ?? Data())) }
+    }
+
+    /// - Parameters:
+    ///   - refusal: checked before any fault, as the API checks a request before
+    ///     serving it (an unknown model is a 404 whatever the weather).
+    ///   - answer: made only when no fault took the call's place.
+    func respond(
+        _ request: Request, _ context: MockRequestContext, path: String, endpoint: RequestFacts.Endpoint, model: String? = nil,
+        refusal: () -> (APIErrorType, String)? = { nil }, answer: () async -> Answer
+    ) async -> Response {
+        let header: @Sendable (String) -> String? = MessagesRoute.lookup(request.headers)
+        let arrival = runtime.clock.now()
+        let identity = AttemptIdentity(requestID: "\(endpoint.rawValue)-\(UUID().uuidString.prefix(8))", attempt: 1, correlation: "none")
+        let exchange = MessagesRoute.Exchange(
+            arrival: arrival, realStart: .now, path: path, endpoint: endpoint, provider: context.parameters.get("provider") ?? "anthropic",
+            identity: identity, requestID: MessagesRoute.requestID(identity.requestID, 1), model: model, stream: false, inputTokens: 0,
+            ticket: runtime.inFlight.ticket()
+        )
+        guard let apiKey = MessagesRoute.apiKey(header) else {
+            return messages.reject(.authentication, "x-api-key header is required", exchange)
+        }
+        if let (type, message) = refusal() { return messages.reject(type, message, exchange) }
+        let facts = RequestFacts(endpoint: endpoint, path: path, model: model, provider: exchange.provider, apiKey: apiKey, requestID: identity.requestID, header: header)
+        let decision = runtime.plan.decide(FaultRequest(facts: facts, answer: PlannedAnswer(kind: .generic, text: ""), now: arrival, clock: runtime.clock))
+        if let outcome = messages.outcome(decision, exchange) { return await messages.reply(after: outcome) }
+        try? await runtime.clock.sleep(for: decision.effect.delays.beforeHeaders)
+        switch await answer() {
+        case let .refused(type, message):
+            return messages.reject(type, message, exchange)
+        case let .body(bytes, contentType):
+            messages.finish(exchange, decision, status: 200, ending: "complete", answer: nil)
+            var headers = HTTPFields.base(requestID: exchange.requestID, faults: decision.names, contentType: contentType)
+            headers.add(decision.effect.headers)
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+    }
+}
