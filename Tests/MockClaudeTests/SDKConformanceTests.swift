@@ -35,6 +35,7 @@ struct SDKConformanceTests {
         "prefill: the answer goes on from it on Sonnet 4.5; Claude 4.6 and later refuse it, as does trailing whitespace",
         "an empty answer (quality: empty) is content [], as the API's immediate end_turn; streamed too",
         "model upgrade: Opus 4.7 refuses temperature and a thinking budget; Opus 5.5 begins with a ThinkingBlock unasked and refuses a forced tool",
+        "message batches: create, poll, results (succeeded, errored by a fault, refused params), list, cancel, delete",
     ]
 
     @Test(.enabled(if: python != nil || required, "no .venv-test: run scripts/setup-test-tools"), .timeLimit(.minutes(2)))

@@ -478,6 +478,52 @@ def _():
     assert client().models.retrieve("claude-sonnet-4-5").display_name == "Claude Sonnet 4.5"
 
 
+@check("message batches: create, poll, results (succeeded, errored by a fault, refused params), list, cancel, delete")
+def _():
+    add_fault("batch-overloaded", "batches", "overloaded", match={"batch": True, "model": "claude-haiku-4-5"})
+    batches = client("batches").messages.batches
+    ask = [{"role": "user", "content": "How many regions do we operate in?"}]
+    batch = batches.create(requests=[
+        {"custom_id": "ok", "params": {"model": MODEL, "max_tokens": 200, "messages": ask}},
+        {"custom_id": "overloaded", "params": {"model": "claude-haiku-4-5", "max_tokens": 200, "messages": ask}},
+        {"custom_id": "refused", "params": {"model": MODEL, "max_tokens": 0, "messages": ask}},
+    ])
+    assert batch.id.startswith("msgbatch_") and batch.type == "message_batch", batch
+    for _ in range(50):
+        batch = batches.retrieve(batch.id)
+        if batch.processing_status == "ended":
+            break
+        time.sleep(0.1)
+    assert batch.processing_status == "ended" and batch.ended_at is not None, batch
+    counts = batch.request_counts
+    assert (counts.succeeded, counts.errored, counts.processing) == (1, 2, 0), counts
+    results = {r.custom_id: r.result for r in batches.results(batch.id)}
+    assert results["ok"].type == "succeeded" and results["ok"].message.content[0].text, results["ok"]
+    assert results["overloaded"].type == "errored" and results["overloaded"].error.error.type == "overloaded_error", results["overloaded"]
+    refusal = results["refused"].error.error
+    assert refusal.type == "invalid_request_error" and "max_tokens" in refusal.message, refusal
+    assert batch.id in [b.id for b in batches.list(limit=10)]
+    assert batches.delete(batch.id).type == "message_batch_deleted"
+    try:
+        batches.retrieve(batch.id)
+        raise AssertionError("a deleted batch was still there")
+    except anthropic.NotFoundError:
+        pass
+
+    add_fault("batch-slow", "batches", {"latency": {"first_token": "1h"}}, match={"batch": True})
+    slow = batches.create(requests=[{"custom_id": "slow", "params": {"model": MODEL, "max_tokens": 50, "messages": ask}}])
+    assert slow.processing_status == "in_progress" and slow.results_url is None, slow
+    try:
+        batches.results(slow.id)
+        raise AssertionError("results of a batch still processing")
+    except anthropic.AnthropicError as error:
+        assert "in_progress" in str(error), error
+    canceling = batches.cancel(slow.id)
+    assert canceling.processing_status == "canceling" and canceling.cancel_initiated_at is not None, canceling
+    assert batches.retrieve(slow.id).request_counts.canceled == 1
+    assert [r.result.type for r in batches.results(slow.id)] == ["canceled"]
+
+
 for name, failure in results:
     print(f"PASS {name}" if failure is None else f"FAIL {name}: {failure}")
 print(f"{sum(f is None for _, f in results)} passed, {sum(f is not None for _, f in results)} failed")
