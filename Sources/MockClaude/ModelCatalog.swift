@@ -17,8 +17,11 @@ import AnthropicAPI
 /// Default efforts are the lineup tables' (`medium` for Opus 5.5 and Haiku 5.5).
 /// Retirement days are the deprecations page's as the model pages, Anthropic's
 /// retirement notices and public reports of the 404s quote it.
-/// Where a page was silent (whether Haiku 5.5 thinks unasked, Opus 5's forced
-/// tools), the model keeps the rules of the one before it.
+/// Fable 5 and 5.2 are from Fable 5.1's migration guide (what changed since
+/// Fable 5) and the reports of Fable 5.2's release (2026-11-09, which the stored
+/// pages predate). Where a source was silent (whether Haiku 5.5 thinks unasked,
+/// Opus 5's forced tools, Fable 5.2's), the model keeps the rules of the one
+/// before it.
 enum ModelCatalog {
     /// How a model takes `thinking`.
     enum Thinking: Equatable {
@@ -56,8 +59,13 @@ enum ModelCatalog {
     }
 
     static let specs: [Spec] = [
+        Spec(id: "claude-fable-5-2", displayName: "Claude Fable 5.2", released: "2026-11-09", maxOutput: 128_000, contextWindow: 1_000_000,
+             thinking: .alwaysOn, thinksByDefault: true, refusesForcedTools: true, bindsThinking: true),
         Spec(id: "claude-fable-5-1", displayName: "Claude Fable 5.1", released: "2026-09-01", maxOutput: 128_000, contextWindow: 1_000_000,
              thinking: .alwaysOn, thinksByDefault: true, refusesForcedTools: true, bindsThinking: true),
+        // Forced tool use and thinking tied to its model came with Fable 5.1.
+        Spec(id: "claude-fable-5", displayName: "Claude Fable 5", released: "2026-06-09", maxOutput: 128_000, contextWindow: 1_000_000,
+             thinking: .alwaysOn, thinksByDefault: true),
         Spec(id: "claude-opus-5-5", displayName: "Claude Opus 5.5", released: "2026-09-22", maxOutput: 128_000, contextWindow: 1_000_000,
              thinking: .alwaysOn, thinksByDefault: true, refusesForcedTools: true, bindsThinking: true, defaultEffort: .medium),
         Spec(id: "claude-sonnet-5-5", displayName: "Claude Sonnet 5.5", maxOutput: 128_000, contextWindow: 1_000_000,

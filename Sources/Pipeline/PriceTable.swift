@@ -8,9 +8,11 @@ import Foundation
 /// Sources, recorded 2026-12-02 (no live network here): the model pages of
 /// platform.claude.com as stored (Opus 4.8, Opus 5, Opus 5.5, Sonnet 5, Haiku 5.5,
 /// Opus 4.5 and the lineup tables on them), Anthropic's Opus 4.7 launch as
-/// reported ("$5/$25, the same as 4.6"), and the long-standing prices of earlier
-/// models. Every page gives a 5-minute cache write at 1.25× input and a read at
-/// 0.1×, except Opus 5.5's read (0.05×).
+/// reported ("$5/$25, the same as 4.6"), Fable 5's page, Fable 5.1's and 5.2's
+/// launches as reported (Fable 5.2 on 2026-11-09, after the pages were stored),
+/// and the long-standing prices of earlier models. Every source gives a 5-minute
+/// cache write at 1.25× input and a read at 0.1×, except the reads of Opus 5.5 and
+/// Sonnet 5.5 (0.05×) and of Fable 5.1 and 5.2 (0.025×).
 public struct PriceTable: Sendable, Equatable, Codable {
     public struct Price: Sendable, Equatable, Codable {
         public var input: Double
@@ -46,7 +48,9 @@ public struct PriceTable: Sendable, Equatable, Codable {
     public init(prices: [String: Price]) { self.prices = prices }
 
     public static let defaults = PriceTable(prices: [
-        "claude-fable-5-1": Price(input: 10, output: 50),
+        "claude-fable-5-2": Price(input: 8, output: 40, cacheRead: 0.2),
+        "claude-fable-5-1": Price(input: 10, output: 50, cacheRead: 0.25),
+        "claude-fable-5": Price(input: 10, output: 50),
         "claude-opus-5-5": Price(input: 4, output: 20, cacheRead: 0.2),
         "claude-opus-5": Price(input: 5, output: 25),
         "claude-opus-4-8": Price(input: 5, output: 25),
@@ -55,7 +59,7 @@ public struct PriceTable: Sendable, Equatable, Codable {
         "claude-opus-4-5": Price(input: 5, output: 25),
         "claude-opus-4-1": Price(input: 15, output: 75),
         "claude-opus-4": Price(input: 15, output: 75),
-        "claude-sonnet-5-5": Price(input: 2, output: 10),
+        "claude-sonnet-5-5": Price(input: 2, output: 10, cacheRead: 0.1),
         "claude-sonnet-5": Price(input: 2, output: 10),
         "claude-sonnet-4-6": Price(input: 3, output: 15),
         "claude-sonnet-4-5": Price(input: 3, output: 15),

@@ -34,9 +34,12 @@ struct ModelRulesTests {
         ("claude-sonnet-5", 4_000, budget, unsupportedEnabled),
         ("claude-opus-5-5", 4_000, #""thinking":{"type":"disabled"}"#, unsupportedDisabled),
         ("claude-fable-5-1", 4_000, budget, unsupportedEnabled),
+        ("claude-fable-5", 4_000, #""thinking":{"type":"disabled"}"#, unsupportedDisabled),
+        ("claude-fable-5-2", 4_000, budget, unsupportedEnabled),
         // A forced tool with thinking: any model with a budget, and models that always think.
         ("claude-sonnet-4-5", 4_000, forcedTool + "," + budget, forcedWithThinking),
         ("claude-opus-5-5", 4_000, forcedTool, forcedWithThinking),
+        ("claude-fable-5-2", 4_000, forcedTool, forcedWithThinking),
         // Sampling parameters.
         ("claude-opus-4-7", 2_048, #""temperature":0.2"#, "temperature is deprecated for this model."),
         ("claude-opus-5", 2_048, #""top_p":0.9"#, "top_p is deprecated for this model."),
@@ -61,6 +64,9 @@ struct ModelRulesTests {
         ("claude-opus-4-7", 4_000, #""thinking":{"type":"adaptive"}"#, nil),
         ("claude-opus-5", 4_000, #""thinking":{"type":"disabled"}"#, nil),
         ("claude-opus-5", 4_000, forcedTool, nil),
+        // Forced tool use became a 400 with Fable 5.1; Fable 5 answers it without thinking.
+        ("claude-fable-5", 4_000, forcedTool, nil),
+        ("claude-fable-5", 128_000, "", nil),
         ("claude-sonnet-4-5", 4_000, forcedTool, nil),
         ("claude-opus-4-7", 2_048, #""temperature":1"#, nil),
         ("claude-sonnet-4-5", 2_048, #""temperature":0.2,"top_k":40"#, nil),
@@ -153,6 +159,8 @@ struct ModelRulesTests {
         #expect(ModelCatalog.spec(for: "claude-opus-4-9") == nil, "another number is another model, not Opus 4")
         #expect(ModelCatalog.spec(for: "claude-sonnet-5-6-20270101") == nil)
         #expect(ModelCatalog.listed(on: nil).map(\.createdAt) == ModelCatalog.listed(on: nil).map(\.createdAt).sorted(by: >), "newest first")
-        #expect(ModelCatalog.listed(on: nil).prefix(2).map(\.id) == ["claude-haiku-5-5", "claude-opus-5-5"])
+        #expect(ModelCatalog.listed(on: nil).prefix(3).map(\.id) == ["claude-fable-5-2", "claude-haiku-5-5", "claude-opus-5-5"])
+        #expect(ModelCatalog.spec(for: "claude-fable-5")?.id == "claude-fable-5" && ModelCatalog.spec(for: "claude-fable-5-1")?.id == "claude-fable-5-1")
+        #expect(ModelCatalog.tokenizer(for: "claude-fable-5") == .claude47)
     }
 }
