@@ -61,7 +61,7 @@ final class BatchStore: Sendable {
         let outcome: (StoredBatch, Bool)? = state.withLock { state in
             guard var batch = state.batches[id], batch.apiKey == apiKey else { return nil }
             guard !batch.hasEnded(at: now), batch.cancelInitiated == nil else { return (batch, false) }
-            batch.cancelInitiated = now
+            batch.cancel(at: now)
             state.batches[id] = batch
             state.timers.removeValue(forKey: id)?.cancel()
             return (batch, true)

@@ -29,19 +29,28 @@ struct StoredBatch: Sendable {
         var answer: PlannedAnswer?
     }
 
-    var id: String
-    var apiKey: String
-    var created: Duration
-    var expires: Duration
+    let id: String
+    let apiKey: String
+    let created: Duration
+    let expires: Duration
     var items: [Item]
-    var cancelInitiated: Duration?
+    private(set) var cancelInitiated: Duration?
     /// `http://host[/p/provider]`, where the results are fetched from.
-    var base: String
-
+    let base: String
     /// When processing ends: the last request's end, the expiry, or a cancel.
-    var end: Duration {
-        let natural = min(expires, items.map(\.end).max() ?? created)
-        return cancelInitiated.map { min($0, natural) } ?? natural
+    /// Kept, not worked out per question: every item's result asks it.
+    private(set) var end: Duration
+
+    init(id: String, apiKey: String, created: Duration, expires: Duration, items: [Item], base: String) {
+        self.id = id; self.apiKey = apiKey; self.created = created; self.expires = expires
+        self.items = items; self.base = base
+        self.end = min(expires, items.map(\.end).max() ?? created)
+    }
+
+    /// Ends the batch at `now`: what is still processing is canceled.
+    mutating func cancel(at now: Duration) {
+        cancelInitiated = now
+        end = min(end, now)
     }
 
     func hasEnded(at now: Duration) -> Bool { now >= end }
