@@ -2,7 +2,7 @@ import ChaosCore
 import Foundation
 
 /// A Message Batch as `GET /v1/messages/batches/{id}` shows it.
-public struct MessageBatch: Codable, Sendable, Equatable {
+public struct MessageBatch: Listable {
     public enum Status: String, Codable, Sendable { case inProgress = "in_progress", canceling, ended }
 
     /// How many requests are in each state. Every request is `processing` until
@@ -60,21 +60,7 @@ public struct MessageBatch: Codable, Sendable, Equatable {
 }
 
 /// A page of `GET /v1/messages/batches`, newest first.
-public struct MessageBatchList: Codable, Sendable, Equatable {
-    public var data: [MessageBatch]
-    public var hasMore: Bool
-    public var firstID: String?
-    public var lastID: String?
-
-    public init(data: [MessageBatch], hasMore: Bool) {
-        self.data = data; self.hasMore = hasMore
-        self.firstID = data.first?.id; self.lastID = data.last?.id
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case data, hasMore = "has_more", firstID = "first_id", lastID = "last_id"
-    }
-}
+public typealias MessageBatchList = ListPage<MessageBatch>
 
 /// What became of one request of a batch: a line of its results file.
 public enum BatchResult: Sendable, Equatable {

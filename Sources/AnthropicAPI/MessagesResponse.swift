@@ -145,14 +145,21 @@ public struct ModelInfo: Codable, Sendable, Equatable {
     }
 }
 
-/// A page of `GET /v1/models`.
-public struct ModelList: Codable, Sendable, Equatable {
-    public var data: [ModelInfo]
+/// Something a list endpoint pages through by id.
+public protocol Listable: Codable, Sendable, Equatable {
+    var id: String { get }
+}
+
+extension ModelInfo: Listable {}
+
+/// A page of a list endpoint (`GET /v1/models`, `GET /v1/messages/batches`).
+public struct ListPage<Item: Listable>: Codable, Sendable, Equatable {
+    public var data: [Item]
     public var hasMore: Bool
     public var firstID: String?
     public var lastID: String?
 
-    public init(data: [ModelInfo], hasMore: Bool) {
+    public init(data: [Item], hasMore: Bool) {
         self.data = data; self.hasMore = hasMore
         self.firstID = data.first?.id; self.lastID = data.last?.id
     }
@@ -161,3 +168,5 @@ public struct ModelList: Codable, Sendable, Equatable {
         case data, hasMore = "has_more", firstID = "first_id", lastID = "last_id"
     }
 }
+
+public typealias ModelList = ListPage<ModelInfo>
