@@ -213,6 +213,24 @@ struct MessageBatchesTests {
         }
     }
 
+    /// A rate limit by chance refuses the batch calls too (the batch API's own
+    /// limit); token buckets count live calls, and never a batch's requests.
+    @Test func aRateLimitByChanceRefusesBatchCallsAndBucketsLeaveThemAlone() async throws {
+        try await MockFixture.with(faults: "- inject: { rate_limit: { retry_after: 2s } }\n  match: { path: /v1/messages/batches }") { mock in
+            let refused = try await mock.post(Self.batch([Self.entry("a")]), path: "/v1/messages/batches")
+            #expect(refused.status == 429 && refused.errorType == "rate_limit_error" && refused.header("retry-after") == "2", "\(refused.body)")
+        }
+        try await MockFixture.with(faults: "- inject: { rate_limit: { requests_per_minute: 1 } }") { mock in
+            let created = try await mock.post(Self.batch((0..<3).map { Self.entry("r\($0)") }), path: "/v1/messages/batches")
+            #expect(created.status == 200)
+            let id = try #require(created.json["id"] as? String)
+            let results = Self.results(try await mock.request(.GET, "/v1/messages/batches/\(id)/results").body)
+            #expect(results.values.allSatisfy { $0["type"] as? String == "succeeded" }, "\(results)")
+            #expect(try await mock.post(MockFixture.body("Hi")).status == 200)
+            #expect(try await mock.post(MockFixture.body("Hi again")).status == 429, "the bucket counts live calls")
+        }
+    }
+
     /// The batch calls themselves meet the faults that match their path: a
     /// create that is overloaded makes no batch.
     @Test func aFaultOnTheCreateCallMakesNoBatch() async throws {
