@@ -177,6 +177,25 @@ struct MessageBatchesTests {
         #expect(failed[0] == failed[1] && !failed[0].isEmpty && failed[0].count < 24, "\(failed)")
     }
 
+    /// The calls that are not messages (a batch's, the model list's) get their
+    /// weather from the seed too: which of them a fault hits does not depend on
+    /// when they arrive.
+    @Test func theSameSeedRefusesTheSameCalls() async throws {
+        let faults = "- inject: { status: 503 }\n  probability: 0.5\n  match: { path: \"/v1/models/*\" }"
+        let ids = ["claude-opus-4-7", "claude-sonnet-4-6", "claude-haiku-4-5", "claude-opus-4-6", "claude-opus-5", "claude-sonnet-5",
+                   "claude-opus-5-5", "claude-fable-5-2", "claude-haiku-5-5", "claude-fable-5-1", "claude-opus-4-8", "claude-opus-4-5"]
+        var runs: [[Int]] = []
+        for _ in 0..<2 {
+            try await MockFixture.with(faults: faults, seed: 5) { mock in
+                var statuses: [Int] = []
+                for id in ids { statuses.append(try await mock.request(.GET, "/v1/models/\(id)").status) }
+                runs.append(statuses)
+            }
+        }
+        #expect(runs[0] == runs[1], "\(runs)")
+        #expect(Set(runs[0]) == [200, 503], "\(runs[0])")
+    }
+
     @Test(arguments: [
         (#"{"requests":[]}"#, "requests: List should have at least 1 item after validation, not 0"),
         (#"{}"#, "requests: Field required"),

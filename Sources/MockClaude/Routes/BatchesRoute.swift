@@ -21,8 +21,9 @@ struct BatchesRoute: Sendable {
             }) { .refused(.requestTooLarge, "") }
         }
         var submission: BatchSubmission?
-        return await call.respond(request, context, path: "/v1/messages/batches", endpoint: .batches, refusal: {
-            switch BatchSubmission.read(Array(body.readableBytesView)) {
+        let bytes = Array(body.readableBytesView)
+        return await call.respond(request, context, path: "/v1/messages/batches", endpoint: .batches, body: bytes, refusal: {
+            switch BatchSubmission.read(bytes) {
             case let .success(read): submission = read; return nil
             case let .failure(problem): return (.invalidRequest, problem.message)
             }

@@ -23,23 +23,30 @@ struct PlainCall: Sendable {
     ///   - refusal: checked before any fault, as the API checks a request before
     ///     serving it (an unknown model is a 404 whatever the weather).
     ///   - answer: made only when no fault took the call's place.
+    ///   - body: the request's body, when it has one: with the method and path it
+    ///     tells the call apart, so its faults are drawn for it, not for an arrival.
     func respond(
         _ request: Request, _ context: MockRequestContext, path: String, endpoint: RequestFacts.Endpoint, model: String? = nil,
-        refusal: () -> (APIErrorType, String)? = { nil }, answer: () async -> Answer
+        body: [UInt8] = [], refusal: () -> (APIErrorType, String)? = { nil }, answer: () async -> Answer
     ) async -> Response {
         let header: @Sendable (String) -> String? = MessagesRoute.lookup(request.headers)
         let arrival = runtime.clock.now()
-        let identity = AttemptIdentity(requestID: "\(endpoint.rawValue)-\(UUID().uuidString.prefix(8))", attempt: 1, correlation: "none")
+        // Identified as messages are (a body sent again is the next attempt; the
+        // SDKs' retry count says which), so the same seed gives the same weather.
+        let identity = runtime.correlator.identify(header: header, body: Array("\(request.method.rawValue) \(path)\n".utf8) + body, now: arrival)
         let exchange = MessagesRoute.Exchange(
             arrival: arrival, realStart: .now, path: path, endpoint: endpoint, provider: context.parameters.get("provider") ?? "anthropic",
-            identity: identity, requestID: MessagesRoute.requestID(identity.requestID, 1), model: model, stream: false, inputTokens: 0,
-            ticket: runtime.inFlight.ticket()
+            identity: identity, requestID: MessagesRoute.requestID(identity.requestID, identity.attempt, seed: runtime.plan.seed),
+            model: model, stream: false, inputTokens: 0, ticket: runtime.inFlight.ticket()
         )
         guard let apiKey = MessagesRoute.apiKey(header) else {
             return messages.reject(.authentication, "x-api-key header is required", exchange)
         }
         if let (type, message) = refusal() { return messages.reject(type, message, exchange) }
-        let facts = RequestFacts(endpoint: endpoint, path: path, model: model, provider: exchange.provider, apiKey: apiKey, requestID: identity.requestID, header: header)
+        let facts = RequestFacts(
+            endpoint: endpoint, path: path, model: model, provider: exchange.provider, apiKey: apiKey,
+            requestID: identity.requestID, attempt: identity.attempt, header: header
+        )
         let decision = runtime.plan.decide(FaultRequest(facts: facts, answer: PlannedAnswer(kind: .generic, text: ""), now: arrival, clock: runtime.clock))
         if let outcome = messages.outcome(decision, exchange) { return await messages.reply(after: outcome) }
         try? await runtime.clock.sleep(for: decision.effect.delays.beforeHeaders)
