@@ -19,7 +19,7 @@ import AnthropicAPI
 /// retirement notices and public reports of the 404s quote it.
 /// Fable 5 and 5.2 are from Fable 5.1's migration guide (what changed since
 /// Fable 5) and the reports of Fable 5.2's release (2026-11-09, which the stored
-/// pages predate). Where a source was silent (whether Haiku 5.5 thinks unasked,
+/// pages predate); Sonnet 5.5's release day from the reports of it. Where a source was silent (whether Haiku 5.5 thinks unasked,
 /// Opus 5's forced tools, Fable 5.2's), the model keeps the rules of the one
 /// before it.
 enum ModelCatalog {
@@ -68,7 +68,7 @@ enum ModelCatalog {
              thinking: .alwaysOn, thinksByDefault: true),
         Spec(id: "claude-opus-5-5", displayName: "Claude Opus 5.5", released: "2026-09-22", maxOutput: 128_000, contextWindow: 1_000_000,
              thinking: .alwaysOn, thinksByDefault: true, refusesForcedTools: true, bindsThinking: true, defaultEffort: .medium),
-        Spec(id: "claude-sonnet-5-5", displayName: "Claude Sonnet 5.5", maxOutput: 128_000, contextWindow: 1_000_000,
+        Spec(id: "claude-sonnet-5-5", displayName: "Claude Sonnet 5.5", released: "2026-09-28", maxOutput: 128_000, contextWindow: 1_000_000,
              thinking: .adaptiveOnly, thinksByDefault: true, refusesForcedTools: true, bindsThinking: true),
         Spec(id: "claude-haiku-5-5", displayName: "Claude Haiku 5.5", released: "2026-10-07", maxOutput: 128_000, contextWindow: 1_000_000,
              thinking: .adaptiveOnly, defaultEffort: .medium),
@@ -82,7 +82,7 @@ enum ModelCatalog {
              thinking: .adaptiveOnly),
         Spec(id: "claude-sonnet-4-6", displayName: "Claude Sonnet 4.6", released: "2026-02-17", maxOutput: 128_000, contextWindow: 1_000_000),
         Spec(id: "claude-opus-4-6", displayName: "Claude Opus 4.6", released: "2026-02-05", maxOutput: 128_000, contextWindow: 1_000_000),
-        Spec(id: "claude-opus-4-5", displayName: "Claude Opus 4.5", maxOutput: 64_000, contextWindow: 200_000),
+        Spec(id: "claude-opus-4-5", displayName: "Claude Opus 4.5", released: "2025-11-24", maxOutput: 64_000, contextWindow: 200_000),
         Spec(id: "claude-haiku-4-5", displayName: "Claude Haiku 4.5", released: "2025-10-15", maxOutput: 64_000, contextWindow: 200_000),
         Spec(id: "claude-sonnet-4-5", displayName: "Claude Sonnet 4.5", released: "2025-09-29", retired: "2026-11-30", maxOutput: 64_000, contextWindow: 200_000),
         Spec(id: "claude-opus-4-1", displayName: "Claude Opus 4.1", released: "2025-08-05", retired: "2026-08-05", maxOutput: 32_000, contextWindow: 200_000),

@@ -11,8 +11,9 @@ import Foundation
 /// reported ("$5/$25, the same as 4.6"), Fable 5's page, Fable 5.1's and 5.2's
 /// launches as reported (Fable 5.2 on 2026-11-09, after the pages were stored),
 /// and the long-standing prices of earlier models. Every source gives a 5-minute
-/// cache write at 1.25× input and a read at 0.1×, except the reads of Opus 5.5 and
-/// Sonnet 5.5 (0.05×) and of Fable 5.1 and 5.2 (0.025×).
+/// cache write at 1.25× input and a read at 0.1×, except the reads of Opus 5.5
+/// (0.05×) and of Fable 5.1 and 5.2 (0.025×). (Some price lists read Sonnet 5.5
+/// at 0.05× too; its own page says $0.20, the tenth.)
 public struct PriceTable: Sendable, Equatable, Codable {
     public struct Price: Sendable, Equatable, Codable {
         public var input: Double
@@ -59,7 +60,7 @@ public struct PriceTable: Sendable, Equatable, Codable {
         "claude-opus-4-5": Price(input: 5, output: 25),
         "claude-opus-4-1": Price(input: 15, output: 75),
         "claude-opus-4": Price(input: 15, output: 75),
-        "claude-sonnet-5-5": Price(input: 2, output: 10, cacheRead: 0.1),
+        "claude-sonnet-5-5": Price(input: 2, output: 10),
         "claude-sonnet-5": Price(input: 2, output: 10),
         "claude-sonnet-4-6": Price(input: 3, output: 15),
         "claude-sonnet-4-5": Price(input: 3, output: 15),

@@ -159,7 +159,7 @@ struct ModelRulesTests {
         #expect(ModelCatalog.spec(for: "claude-opus-4-9") == nil, "another number is another model, not Opus 4")
         #expect(ModelCatalog.spec(for: "claude-sonnet-5-6-20270101") == nil)
         #expect(ModelCatalog.listed(on: nil).map(\.createdAt) == ModelCatalog.listed(on: nil).map(\.createdAt).sorted(by: >), "newest first")
-        #expect(ModelCatalog.listed(on: nil).prefix(3).map(\.id) == ["claude-fable-5-2", "claude-haiku-5-5", "claude-opus-5-5"])
+        #expect(ModelCatalog.listed(on: nil).prefix(4).map(\.id) == ["claude-fable-5-2", "claude-haiku-5-5", "claude-sonnet-5-5", "claude-opus-5-5"])
         #expect(ModelCatalog.spec(for: "claude-fable-5")?.id == "claude-fable-5" && ModelCatalog.spec(for: "claude-fable-5-1")?.id == "claude-fable-5-1")
         #expect(ModelCatalog.tokenizer(for: "claude-fable-5") == .claude47)
     }

@@ -16,10 +16,10 @@ import Testing
         #expect(table.cost(model: "claude-fable-5-2", inputTokens: 1_000_000, outputTokens: 1_000_000) == 48, "$8 / $40, under Fable 5.1")
     }
 
-    /// A cache read is a tenth of input on most models; Opus 5.5 and Sonnet 5.5
-    /// read at a twentieth, Fable 5.1 and 5.2 at a fortieth (Fable 5 at the tenth).
+    /// A cache read is a tenth of input on most models (Sonnet 5.5 and Fable 5
+    /// too); Opus 5.5 reads at a twentieth, Fable 5.1 and 5.2 at a fortieth.
     @Test(arguments: [
-        ("claude-sonnet-4-6", 0.3), ("claude-opus-5-5", 0.2), ("claude-sonnet-5-5", 0.1),
+        ("claude-sonnet-4-6", 0.3), ("claude-opus-5-5", 0.2), ("claude-sonnet-5-5", 0.2),
         ("claude-fable-5", 1.0), ("claude-fable-5-1", 0.25), ("claude-fable-5-2", 0.2),
     ])
     func aCacheReadCostsWhatTheModelCharges(model: String, dollars: Double) {
