@@ -224,6 +224,9 @@ struct MessageBatchesTests {
             let next = try await mock.request(.GET, "/v1/messages/batches?limit=2&after_id=\(ids[1])")
             #expect((next.json["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [ids[0]])
             #expect(next.json["has_more"] as? Bool == false)
+            let back = try await mock.request(.GET, "/v1/messages/batches?limit=1&before_id=\(ids[0])")
+            #expect((back.json["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [ids[1]], "the newer ones, nearest first")
+            #expect(back.json["has_more"] as? Bool == true, "one newer still")
 
             let stranger = [("x-api-key", "sk-someone-else")]
             #expect(try await mock.request(.GET, "/v1/messages/batches/\(ids[0])", headers: stranger).status == 404)

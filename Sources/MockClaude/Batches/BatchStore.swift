@@ -72,14 +72,20 @@ final class BatchStore: Sendable {
 
     enum Deletion { case deleted, missing, processing }
 
-    func delete(_ id: String, apiKey: String, at now: Duration) -> Deletion {
-        state.withLock { state in
+    /// Deletes a batch that has ended, journaled first if its timer has not yet
+    /// run (a client that deletes the moment it ends).
+    func delete(_ id: String, apiKey: String, at now: Duration, journal: (StoredBatch) -> Void) -> Deletion {
+        let found: Deletion = state.withLock { state in
             guard let batch = state.batches[id], batch.apiKey == apiKey else { return .missing }
-            guard batch.hasEnded(at: now) else { return .processing }
+            return batch.hasEnded(at: now) ? .deleted : .processing
+        }
+        guard found == .deleted else { return found }
+        ended(id, journal: journal)
+        state.withLock { state in
             state.batches[id] = nil
             state.order.removeAll { $0 == id }
-            return .deleted
         }
+        return .deleted
     }
 
     /// Journals a batch once, as it ends; its requests stop being pending.

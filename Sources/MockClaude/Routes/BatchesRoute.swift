@@ -65,13 +65,17 @@ struct BatchesRoute: Sendable {
     func list(_ request: Request, _ context: MockRequestContext) async -> Response {
         let query = request.uri.queryParameters
         let limit = query.get("limit", as: Int.self).map { max(1, min($0, 1000)) } ?? 20
-        var batches = runtime.batches.list(apiKey: MessagesRoute.apiKey(request.headers) ?? "")
+        let batches = runtime.batches.list(apiKey: MessagesRoute.apiKey(request.headers) ?? "")
+        // Newest first: after_id pages on to older batches, before_id back to newer ones.
+        var rest = batches[...], shown = batches.prefix(limit)
         if let after = query.get("after_id"), let index = batches.firstIndex(where: { $0.id == after }) {
-            batches = Array(batches[(index + 1)...])
+            rest = batches[(index + 1)...]
+            shown = rest.prefix(limit)
         } else if let before = query.get("before_id"), let index = batches.firstIndex(where: { $0.id == before }) {
-            batches = Array(batches[..<index].suffix(limit))
+            rest = batches[..<index]
+            shown = rest.suffix(limit)
         }
-        let page = MessageBatchList(data: batches.prefix(limit).map { wire($0) }, hasMore: batches.count > limit)
+        let page = MessageBatchList(data: shown.map { wire($0) }, hasMore: rest.count > limit)
         return await call.respond(request, context, path: "/v1/messages/batches", endpoint: .batches) { .json(page) }
     }
 
@@ -91,7 +95,7 @@ struct BatchesRoute: Sendable {
         let (id, key) = target(request, context)
         let exists = runtime.batches.batch(id, apiKey: key)
         return await call.respond(request, context, path: "/v1/messages/batches/\(id)", endpoint: .batches, refusal: { missing(exists, id) }) {
-            switch runtime.batches.delete(id, apiKey: key, at: runtime.clock.now()) {
+            switch runtime.batches.delete(id, apiKey: key, at: runtime.clock.now(), journal: { processor.journal($0) }) {
             case .deleted: return .json(DeletedMessageBatch(id: id))
             case .missing: return .refused(.notFound, Self.notFound(id))
             case .processing:
