@@ -1,6 +1,7 @@
 import ChaosCore
 import Foundation
 import Synchronization
+import Faults
 import Testing
 @testable import MockClaude
 
@@ -20,7 +21,13 @@ struct BatchStoreTests {
     }
 
     static func batch(_ id: String, ends: Duration) -> StoredBatch {
-        let item = StoredBatch.Item(customID: "a", result: .canceled, end: ends, record: nil)
+        let exchange = MessagesRoute.Exchange(
+            arrival: .zero, realStart: .now, path: "/v1/messages/batches/\(id)", endpoint: .batchItem, provider: "anthropic",
+            identity: AttemptIdentity(requestID: "r", attempt: 1, correlation: "batch"), requestID: "req_1", model: nil,
+            stream: false, inputTokens: 0, ticket: InFlight().ticket()
+        )
+        let record = StoredBatch.Record(exchange: exchange, decision: FaultDecision(), answer: nil)
+        let item = StoredBatch.Item(customID: "a", result: .canceled, end: ends, record: record)
         return StoredBatch(id: id, apiKey: "k", created: .zero, expires: .seconds(86_400), items: [item], base: "http://x")
     }
 

@@ -54,6 +54,9 @@ struct MessageBatchesTests {
             #expect(early.status == 400 && early.errorType == "invalid_request_error")
             #expect(try await mock.request(.DELETE, "/v1/messages/batches/\(id)").status == 400, "a batch still processing cannot be deleted")
 
+            let health = try await mock.request(.GET, "/_chaos/health", headers: [])
+            #expect(health.json["batch_requests_processing"] as? Int == 3 && health.json["in_flight"] as? Int == 0, "not HTTP requests in flight: \(health.body)")
+
             await clock.sleepers(atLeast: 1)
             clock.advance(by: .seconds(29 * 60))
             #expect(try await mock.request(.GET, "/v1/messages/batches/\(id)").json["processing_status"] as? String == "in_progress")
@@ -74,6 +77,7 @@ struct MessageBatchesTests {
             let journal = try await Self.journaled(mock, path: "/v1/messages/batches/\(id)", count: 3)
             #expect(journal.count == 3 && journal.allSatisfy { $0.ending == "complete" && $0.status == 200 && $0.correlation == "batch" })
             #expect(journal.allSatisfy { $0.latency == .seconds(1800) && $0.faults.count == 1 }, "each request's time in the batch, and the fault that made it")
+            #expect(try await mock.request(.GET, "/_chaos/health", headers: []).json["batch_requests_processing"] as? Int == 0)
 
             #expect(try await mock.request(.DELETE, "/v1/messages/batches/\(id)").json["type"] as? String == "message_batch_deleted")
             #expect(try await mock.request(.GET, "/v1/messages/batches/\(id)").status == 404)
@@ -91,11 +95,14 @@ struct MessageBatchesTests {
           match: { model: claude-haiku-4-5 }
         - inject: { status: { code: 500 } }
           match: { model: claude-sonnet-4-6, batch: false }
+        - inject: { quality: { mode: empty } }
+          match: { model: claude-opus-4-6, batch: true }
         """
         try await MockFixture.with(faults: faults, clock: clock) { mock in
             let body = Self.batch([
                 Self.entry("opus", model: "claude-opus-4-7"), Self.entry("haiku", model: "claude-haiku-4-5"),
                 Self.entry("sonnet"), Self.entry("no-max", model: "claude-opus-4-6", maxTokens: 0),
+                Self.entry("empty", model: "claude-opus-4-6"),
             ])
             let created = try await mock.post(body, path: "/v1/messages/batches")
             let id = try #require(created.json["id"] as? String)
@@ -103,7 +110,7 @@ struct MessageBatchesTests {
             await clock.sleepers(atLeast: 1)
             clock.advance(by: .seconds(24 * 3600))
             let ended = try await mock.request(.GET, "/v1/messages/batches/\(id)")
-            #expect(Self.counts(ended) == ["processing": 0, "succeeded": 1, "errored": 2, "canceled": 0, "expired": 1], "\(ended.body)")
+            #expect(Self.counts(ended) == ["processing": 0, "succeeded": 2, "errored": 2, "canceled": 0, "expired": 1], "\(ended.body)")
             let results = Self.results(try await mock.request(.GET, "/v1/messages/batches/\(id)/results").body)
             let opusError = (results["opus"]?["error"] as? [String: Any])?["error"] as? [String: Any]
             #expect(results["opus"]?["type"] as? String == "errored" && opusError?["type"] as? String == "overloaded_error")
@@ -112,12 +119,14 @@ struct MessageBatchesTests {
             let refusal = (results["no-max"]?["error"] as? [String: Any])?["error"] as? [String: Any]
             #expect(refusal?["type"] as? String == "invalid_request_error", "params the Messages API refuses: \(results["no-max"] ?? [:])")
             #expect(refusal?["message"] as? String == "max_tokens: Input should be greater than or equal to 1")
+            let empty = results["empty"]?["message"] as? [String: Any]
+            #expect((empty?["content"] as? [Any])?.isEmpty == true, "a fault that shapes the answer shapes a batch's: \(results["empty"] ?? [:])")
 
             #expect(try await mock.post(MockFixture.body("Hi", model: "claude-opus-4-7")).status == 200, "the batch-only fault spares live calls")
             #expect(try await mock.post(MockFixture.body("Hi", model: "claude-sonnet-4-6")).status == 500)
 
-            let journal = try await Self.journaled(mock, path: "/v1/messages/batches/\(id)", count: 4)
-            let endings = Dictionary(uniqueKeysWithValues: journal.map { ($0.model ?? "", $0) })
+            let journal = try await Self.journaled(mock, path: "/v1/messages/batches/\(id)", count: 5)
+            let endings = Dictionary(journal.map { ($0.model ?? "", $0) }) { first, _ in first }
             #expect(endings["claude-opus-4-7"]?.status == 529 && endings["claude-opus-4-7"]?.errorType == "overloaded_error")
             #expect(endings["claude-haiku-4-5"]?.ending == "expired" && endings["claude-haiku-4-5"]?.latency == .seconds(24 * 3600))
         }

@@ -15,12 +15,12 @@ final class BatchStore: Sendable {
         /// weather, however long after.
         var attempts: [UInt64: Int] = [:]
         var timers: [String: Task<Void, Never>] = [:]
-        var journaled: Set<String> = []
     }
 
     private let state = Locked(State())
-    /// Requests waiting in batches, which hold their exchanges' tickets: kept
-    /// apart from the HTTP requests in flight that `/_chaos/health` counts.
+    /// Requests in batches still processing (their exchanges' tickets, held
+    /// until the batch is journaled): `/_chaos/health` shows them beside the
+    /// HTTP requests in flight.
     let pending = InFlight()
 
     /// The next batch's number, from 1.
@@ -92,9 +92,9 @@ final class BatchStore: Sendable {
     private func ended(_ id: String, journal: (StoredBatch) -> Void) {
         let batch: StoredBatch? = state.withLock { state in
             state.timers[id] = nil
-            guard let batch = state.batches[id], state.journaled.insert(id).inserted else { return nil }
+            guard let batch = state.batches[id], !batch.journaled else { return nil }
             // The records hold the requests' tickets; the results need only the results.
-            for index in state.batches[id]!.items.indices { state.batches[id]!.items[index].record = nil }
+            for index in batch.items.indices { state.batches[id]!.items[index].record = nil }
             return batch
         }
         if let batch { journal(batch) }

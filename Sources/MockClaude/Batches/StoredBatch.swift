@@ -19,7 +19,7 @@ struct StoredBatch: Sendable {
         /// Scenario time its processing is over: its answer's latency after the
         /// batch was created, the batch's expiry for a request that hangs.
         var end: Duration
-        /// What the journal records once the batch ends.
+        /// What the journal records once the batch ends; nil once it has.
         var record: Record?
     }
 
@@ -54,6 +54,9 @@ struct StoredBatch: Sendable {
     }
 
     func hasEnded(at now: Duration) -> Bool { now >= end }
+
+    /// Whether its requests are in the journal: their records go once they are.
+    var journaled: Bool { items.first?.record == nil }
 
     /// An item's result as the batch ends: canceled when the cancel came first.
     func finalResult(_ item: Item) -> BatchResult {

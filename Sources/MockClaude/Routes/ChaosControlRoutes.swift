@@ -10,7 +10,7 @@ import Scenario
 ///
 /// | route | does |
 /// | --- | --- |
-/// | `GET /_chaos/health` | liveness, scenario time, number of faults |
+/// | `GET /_chaos/health` | liveness, scenario time, number of faults, requests in flight and in batches |
 /// | `GET /_chaos/faults` | the faults, their windows, which are active now |
 /// | `POST /_chaos/faults` | adds faults (YAML or JSON, the shape of a scenario's `faults:`); windows count from now |
 /// | `DELETE /_chaos/faults/{name}` | removes one fault |
@@ -75,7 +75,7 @@ struct ChaosControlRoutes: Sendable {
     private func health() -> Response {
         json(["status": "ok", "now_ms": runtime.clock.now().milliseconds, "time_scale": runtime.clock.timeScale,
               "faults": runtime.plan.faults.count, "journal_entries": runtime.journal.lastSequence,
-              "in_flight": runtime.inFlight.current])
+              "in_flight": runtime.inFlight.current, "batch_requests_processing": runtime.batches.pending.current])
     }
 
     private func listFaults() -> Response {
