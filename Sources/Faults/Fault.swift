@@ -77,8 +77,8 @@ public struct RequestFacts: Sendable {
     public var header: @Sendable (String) -> String?
 
     /// Whether the request asks for a message (live or in a batch): what faults
-    /// that shape the answer look for. Faults of the connection (stalls, broken
-    /// streams, disconnects) have no connection to break in a batch.
+    /// that shape the answer look for. Faults of the wire (stalls, broken
+    /// streams, disconnects, truncated bodies) have no wire to break in a batch.
     public var asksForMessage: Bool { endpoint == .messages || endpoint == .batchItem }
 
     public init(

@@ -15,7 +15,8 @@ public struct TruncateFault: Fault {
     }
 
     public func effect(on request: FaultRequest, random: inout SeededRandom) -> FaultEffect? {
-        guard request.facts.asksForMessage else { return nil }
+        // A body cut short on the wire: a batch's requests have no wire.
+        guard request.facts.endpoint == .messages else { return nil }
         return FaultEffect(outcome: .broken(.truncate, at: at))
     }
 }

@@ -132,6 +132,20 @@ struct MessageBatchesTests {
         }
     }
 
+    /// Faults of the wire have no wire to break in a batch: the request's
+    /// answer is whole and no fault is recorded against it.
+    @Test(arguments: ["truncate", "{ disconnect: { after_deltas: 0 } }", "{ stall: { after_deltas: 1 } }"])
+    func aFaultOfTheWireLeavesABatchsRequestWhole(inject: String) async throws {
+        try await MockFixture.with(faults: "- inject: \(inject)") { mock in
+            let id = try #require(try await mock.post(Self.batch([Self.entry("a", maxTokens: 400)]), path: "/v1/messages/batches").json["id"] as? String)
+            let result = Self.results(try await mock.request(.GET, "/v1/messages/batches/\(id)/results").body)["a"]
+            let message = result?["message"] as? [String: Any]
+            #expect(result?["type"] as? String == "succeeded" && message?["stop_reason"] as? String == "end_turn", "\(result ?? [:])")
+            let journal = try await Self.journaled(mock, path: "/v1/messages/batches/\(id)", count: 1)
+            #expect(journal.first?.faults == [] && journal.first?.ending == "complete")
+        }
+    }
+
     @Test func aCancelEndsTheBatchAndCancelsWhatWasStillProcessing() async throws {
         let clock = ManualClock()
         let faults = "- inject: { latency: { first_token: 1h } }\n  match: { model: claude-sonnet-4-6, batch: true }"

@@ -15,9 +15,9 @@ import NIOCore
 /// | a hang (`timeout`)               | `expired`, when the batch expires            |
 /// | an answer, after its latency     | `succeeded`, that long after creation        |
 ///
-/// Faults of a connection (stalls, broken streams, disconnects) and rate limits
-/// do not reach batch requests; those that shape the answer (quality, truncation,
-/// thinking, tool calls) do.
+/// Faults of the wire (stalls, broken streams, disconnects, truncated bodies)
+/// and rate limits do not reach batch requests; those that shape the answer
+/// (quality, thinking, tool calls) do.
 struct BatchProcessor: Sendable {
     let runtime: MockRuntime
     let messages: MessagesRoute
@@ -89,7 +89,7 @@ struct BatchProcessor: Sendable {
                         end: context.created + delays.beforeHeaders, record)
         case .hang?:
             return item(.expired, end: expires, record)
-        case .broken?, nil:
+        case .broken?, nil: // no fault of the wire reaches a batch's request
             let renderer = messages.renderer(decided, channel: context.channel)
             return item(.succeeded(message: Array(renderer.jsonBody().readableBytesView)), end: context.created + renderer.jsonWait, record)
         }
