@@ -18,6 +18,8 @@ public struct MockConfiguration: Sendable {
     public var pingInterval: Duration = .seconds(10)
     /// Request bodies above this get 413 `request_too_large`, as the API's 32 MB limit.
     public var maxBodyBytes = 32 * 1024 * 1024
+    /// The same for a Message Batch, whose limit on the API is 256 MB.
+    public var maxBatchBytes = 256 * 1024 * 1024
     /// Journal entries kept; older ones are dropped and counted.
     public var journalCapacity = 200_000
     /// Requests with identical bodies this close together (scenario time) count as

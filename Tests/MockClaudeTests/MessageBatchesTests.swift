@@ -235,6 +235,20 @@ struct MessageBatchesTests {
         }
     }
 
+    /// A batch over the size limit (256 MB on the API; 2 KB here) is a 413 and
+    /// makes no batch.
+    @Test func aBatchOverTheSizeLimitIsA413() async throws {
+        try await MockFixture.with(configure: { $0.maxBatchBytes = 2048 }) { mock in
+            let small = try await mock.post(Self.batch([Self.entry("a")]), path: "/v1/messages/batches")
+            #expect(small.status == 200)
+            let large = try await mock.post(Self.batch((0..<40).map { Self.entry("r\($0)") }), path: "/v1/messages/batches")
+            #expect(large.status == 413 && large.errorType == "request_too_large", "\(large.body)")
+            #expect(large.errorMessage == "A Message Batch is limited to 2048 bytes; split it in two")
+            let listed = try await mock.request(.GET, "/v1/messages/batches")
+            #expect((listed.json["data"] as? [Any])?.count == 1)
+        }
+    }
+
     @Test func batchesBelongToTheirKeyAndListNewestFirst() async throws {
         try await MockFixture.with { mock in
             var ids: [String] = []

@@ -16,9 +16,9 @@ struct BatchSubmission: Sendable {
 
     var entries: [Entry]
 
-    /// The API's limits on one batch.
+    /// The API's limit on the requests in one batch (its limit on bytes is
+    /// ``MockConfiguration/maxBatchBytes``).
     static let maxRequests = 100_000
-    static let maxBytes = 256 * 1024 * 1024
 
     /// The body's entries, or the first problem with it, worded as the API's
     /// validation errors are.

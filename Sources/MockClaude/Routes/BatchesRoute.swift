@@ -15,10 +15,12 @@ struct BatchesRoute: Sendable {
 
     func create(_ request: Request, _ context: MockRequestContext) async -> Response {
         var mutableRequest = request
-        guard let body = try? await mutableRequest.collectBody(upTo: BatchSubmission.maxBytes) else {
+        let limit = runtime.configuration.maxBatchBytes
+        guard let body = try? await mutableRequest.collectBody(upTo: limit) else {
+            let problem = "A Message Batch is limited to \(limit) bytes; split it in two"
             return await call.respond(request, context, path: "/v1/messages/batches", endpoint: .batches, refusal: {
-                (.requestTooLarge, "A Message Batch is limited to \(BatchSubmission.maxBytes) bytes; split it in two")
-            }) { .refused(.requestTooLarge, "") }
+                (.requestTooLarge, problem)
+            }) { .refused(.requestTooLarge, problem) }
         }
         var submission: BatchSubmission?
         let bytes = Array(body.readableBytesView)
