@@ -11,7 +11,7 @@ final class MockMetrics: Sendable {
     private let faults: [String: CoreMetrics.Counter]
     private let latency: CoreMetrics.Timer
 
-    static let endpoints = ["messages", "count_tokens", "models", "other"]
+    static let endpoints = ["messages", "count_tokens", "models", "batches", "batch_item", "other"]
     static let statuses = [200, 400, 401, 402, 403, 404, 413, 429, 500, 502, 503, 504, 529]
 
     init() {
@@ -27,12 +27,14 @@ final class MockMetrics: Sendable {
         self.latency = CoreMetrics.Timer(label: "llmchaos_mock_request_duration_seconds", dimensions: [], factory: factory)
     }
 
-    /// Counts one finished request. `realNanoseconds` is wall time, as scrapers expect.
+    /// Counts one finished request. `realNanoseconds` is wall time, as scrapers
+    /// expect; a batch's request is counted but not timed, since it spends its
+    /// time in the batch, not on the wire.
     func record(endpoint: String, status: Int, faultKinds: [String], realNanoseconds: Int64) {
         let row = Self.endpoints.firstIndex(of: endpoint) ?? Self.endpoints.count - 1
         requests[row][Self.statuses.firstIndex(of: status) ?? Self.statuses.count].increment()
         for kind in faultKinds { faults[kind]?.increment() }
-        latency.recordNanoseconds(realNanoseconds)
+        if endpoint != RequestFacts.Endpoint.batchItem.rawValue { latency.recordNanoseconds(realNanoseconds) }
     }
 
     /// The Prometheus text exposition.
