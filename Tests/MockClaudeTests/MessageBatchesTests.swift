@@ -249,6 +249,42 @@ struct MessageBatchesTests {
         }
     }
 
+    /// A retrieve delayed by a fault shows the batch as it is when it answers:
+    /// a cancel that came during the delay is in it.
+    @Test func aDelayedRetrieveShowsTheBatchAsItIsWhenItAnswers() async throws {
+        let clock = ManualClock()
+        let faults = """
+        - inject: { latency: { first_token: 1h } }
+          match: { batch: true }
+        - inject: { latency: { before_headers: 10s } }
+          match: { header: { x-case: slow } }
+        """
+        try await MockFixture.with(faults: faults, clock: clock) { mock in
+            let id = try #require(try await mock.post(Self.batch([Self.entry("a")]), path: "/v1/messages/batches").json["id"] as? String)
+            await clock.sleepers(atLeast: 1)
+            let slow = Task { try await mock.request(.GET, "/v1/messages/batches/\(id)", headers: MockFixture.apiKey + [("x-case", "slow")]) }
+            await clock.sleepers(atLeast: 2)
+            #expect(try await mock.request(.POST, "/v1/messages/batches/\(id)/cancel").json["processing_status"] as? String == "canceling")
+            clock.advance(by: .seconds(10))
+            let seen = try await slow.value
+            #expect(seen.json["processing_status"] as? String == "ended" && Self.counts(seen)["canceled"] == 1, "\(seen.body)")
+        }
+    }
+
+    /// Batch calls and a batch's requests have their own rows in `/metrics`; the
+    /// requests are counted but not timed as HTTP requests.
+    @Test func metricsCountBatchCallsAndRequestsApart() async throws {
+        try await MockFixture.with { mock in
+            let id = try #require(try await mock.post(Self.batch([Self.entry("a"), Self.entry("b")]), path: "/v1/messages/batches").json["id"] as? String)
+            _ = try await mock.request(.GET, "/v1/messages/batches/\(id)/results")
+            _ = try await Self.journaled(mock, path: "/v1/messages/batches/\(id)", count: 2)
+            let metrics = try await mock.request(.GET, "/metrics", headers: []).body
+            #expect(metrics.contains(#"llmchaos_mock_requests_total{endpoint="batch_item",status="200"} 2"#), "\(metrics)")
+            #expect(metrics.contains(#"llmchaos_mock_requests_total{endpoint="batches",status="200"} 2"#))
+            #expect(metrics.contains("llmchaos_mock_request_duration_seconds_count 2"), "the two HTTP calls only")
+        }
+    }
+
     @Test func batchesBelongToTheirKeyAndListNewestFirst() async throws {
         try await MockFixture.with { mock in
             var ids: [String] = []

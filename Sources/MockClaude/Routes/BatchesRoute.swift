@@ -58,9 +58,10 @@ struct BatchesRoute: Sendable {
 
     func retrieve(_ request: Request, _ context: MockRequestContext) async -> Response {
         let (id, key) = target(request, context)
-        let batch = runtime.batches.batch(id, apiKey: key)
-        return await call.respond(request, context, path: "/v1/messages/batches/\(id)", endpoint: .batches, refusal: { missing(batch, id) }) {
-            .json(wire(batch!))
+        return await call.respond(request, context, path: "/v1/messages/batches/\(id)", endpoint: .batches, refusal: { missing(id, key) }) {
+            // Read after any delay a fault put before it: the batch as it is then.
+            guard let batch = runtime.batches.batch(id, apiKey: key) else { return .refused(.notFound, Self.notFound(id)) }
+            return .json(wire(batch))
         }
     }
 
@@ -83,8 +84,7 @@ struct BatchesRoute: Sendable {
 
     func cancel(_ request: Request, _ context: MockRequestContext) async -> Response {
         let (id, key) = target(request, context)
-        let exists = runtime.batches.batch(id, apiKey: key)
-        return await call.respond(request, context, path: "/v1/messages/batches/\(id)/cancel", endpoint: .batches, refusal: { missing(exists, id) }) {
+        return await call.respond(request, context, path: "/v1/messages/batches/\(id)/cancel", endpoint: .batches, refusal: { missing(id, key) }) {
             let now = runtime.clock.now()
             guard let (batch, canceled) = runtime.batches.cancel(id, apiKey: key, at: now, journal: { processor.journal($0) }) else {
                 return .refused(.notFound, Self.notFound(id))
@@ -95,8 +95,7 @@ struct BatchesRoute: Sendable {
 
     func delete(_ request: Request, _ context: MockRequestContext) async -> Response {
         let (id, key) = target(request, context)
-        let exists = runtime.batches.batch(id, apiKey: key)
-        return await call.respond(request, context, path: "/v1/messages/batches/\(id)", endpoint: .batches, refusal: { missing(exists, id) }) {
+        return await call.respond(request, context, path: "/v1/messages/batches/\(id)", endpoint: .batches, refusal: { missing(id, key) }) {
             switch runtime.batches.delete(id, apiKey: key, at: runtime.clock.now(), journal: { processor.journal($0) }) {
             case .deleted: return .json(DeletedMessageBatch(id: id))
             case .missing: return .refused(.notFound, Self.notFound(id))
@@ -108,9 +107,9 @@ struct BatchesRoute: Sendable {
 
     func results(_ request: Request, _ context: MockRequestContext) async -> Response {
         let (id, key) = target(request, context)
-        let batch = runtime.batches.batch(id, apiKey: key)
-        return await call.respond(request, context, path: "/v1/messages/batches/\(id)/results", endpoint: .batches, refusal: { missing(batch, id) }) {
-            guard let batch, batch.hasEnded(at: runtime.clock.now()) else {
+        return await call.respond(request, context, path: "/v1/messages/batches/\(id)/results", endpoint: .batches, refusal: { missing(id, key) }) {
+            guard let batch = runtime.batches.batch(id, apiKey: key) else { return .refused(.notFound, Self.notFound(id)) }
+            guard batch.hasEnded(at: runtime.clock.now()) else {
                 return .refused(.invalidRequest, "Message Batch \(id) has not finished processing: its results are ready once its processing_status is ended")
             }
             return .body(batch.results(), contentType: "application/binary")
@@ -121,8 +120,8 @@ struct BatchesRoute: Sendable {
         (context.parameters.get("id") ?? "", MessagesRoute.apiKey(request.headers) ?? "")
     }
 
-    private func missing(_ batch: StoredBatch?, _ id: String) -> (APIErrorType, String)? {
-        batch == nil ? (.notFound, Self.notFound(id)) : nil
+    private func missing(_ id: String, _ key: String) -> (APIErrorType, String)? {
+        runtime.batches.batch(id, apiKey: key) == nil ? (.notFound, Self.notFound(id)) : nil
     }
 
     static func notFound(_ id: String) -> String { "message_batch_id: no Message Batch \(id) for this API key" }
