@@ -439,9 +439,36 @@ extension ContentBlock {
                 default: text = ""
                 }
             }
-            blocks.append(ContentBlock(type: type, text: text, cacheControl: cacheControl, toolUseID: toolUseID, name: name, input: input))
+            var block = ContentBlock(type: type, text: text, cacheControl: cacheControl, toolUseID: toolUseID, name: name, input: input)
+            if MediaSource.carried(by: type) {
+                guard let source = MediaSource.fast(type == "container_upload" ? value : value["source"], block: type) else { return nil }
+                block.source = source
+            }
+            blocks.append(block)
         }
         return blocks
+    }
+}
+
+extension MediaSource {
+    /// Nil for anything the decoder should judge. A `container_upload` block is
+    /// its own source: its `file_id` is on the block.
+    static func fast(_ value: FastJSON.Value?, block: String) -> MediaSource? {
+        guard let value, case .object = value else { return nil }
+        if block == "container_upload" {
+            guard case let .string(id)? = value["file_id"] else { return nil }
+            return MediaSource(type: "file", fileID: id)
+        }
+        guard case let .string(type)? = value["type"] else { return nil }
+        var source = MediaSource(type: type)
+        for (key, path) in [("media_type", \MediaSource.mediaType), ("data", \.data), ("file_id", \.fileID)] {
+            switch value[key] {
+            case nil, .null?: break
+            case let .string(text)?: source[keyPath: path] = text
+            default: return nil
+            }
+        }
+        return source
     }
 }
 

@@ -165,6 +165,9 @@ public struct ContentBlock: Codable, Sendable, Equatable {
     /// A `thinking` block's signature (its thoughts are in `text`), or a
     /// `redacted_thinking` block's encrypted `data`: what a client hands back unchanged.
     public var signature: String?
+    /// An `image` or `document` block's source; for a `container_upload` block,
+    /// a `file` source with its `file_id`.
+    public var source: MediaSource?
 
     public init(type: String, text: String, cacheControl: Bool = false, toolUseID: String? = nil, name: String? = nil, input: JSONValue? = nil) {
         self.type = type; self.text = text; self.cacheControl = cacheControl
@@ -206,6 +209,7 @@ public struct ContentBlock: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case type, text, content, cacheControl = "cache_control", id, toolUseID = "tool_use_id", name, input, thinking, signature, data
+        case source, fileID = "file_id"
     }
     private struct CacheControl: Codable { var type = "ephemeral" }
 
@@ -235,6 +239,10 @@ public struct ContentBlock: Codable, Sendable, Equatable {
             input = try c.decode(JSONValue.self, forKey: .input)
         case "tool_result":
             toolUseID = try c.decode(String.self, forKey: .toolUseID)
+        case "container_upload":
+            source = MediaSource(type: "file", fileID: try c.decode(String.self, forKey: .fileID))
+        case "image", "document":
+            source = try c.decode(MediaSource.self, forKey: .source)
         default:
             break
         }
@@ -256,6 +264,10 @@ public struct ContentBlock: Codable, Sendable, Equatable {
             try c.encode(signature ?? "", forKey: .signature)
         case "redacted_thinking":
             try c.encode(signature ?? "", forKey: .data)
+        case "container_upload":
+            try c.encodeIfPresent(source?.fileID, forKey: .fileID)
+        case "image", "document":
+            try c.encodeIfPresent(source, forKey: .source)
         default:
             try c.encode(text, forKey: .text)
         }

@@ -164,6 +164,25 @@ public struct ListPage<Item: Listable>: Codable, Sendable, Equatable {
         self.firstID = data.first?.id; self.lastID = data.last?.id
     }
 
+    /// A page of `items` (in the order the list shows them) as the API's list
+    /// endpoints cut it: `limit` of them (1–1,000, 20 unless given), the page
+    /// after `afterID` or the one before `beforeID`. Only the page's items are
+    /// made into what the list shows.
+    public init<Source>(
+        of items: [Source], id: (Source) -> String, limit: Int?, afterID: String?, beforeID: String?, item: (Source) -> Item
+    ) {
+        let limit = limit.map { max(1, min($0, 1000)) } ?? 20
+        var rest = items[...], shown = items.prefix(limit)
+        if let afterID, let index = items.firstIndex(where: { id($0) == afterID }) {
+            rest = items[(index + 1)...]
+            shown = rest.prefix(limit)
+        } else if let beforeID, let index = items.firstIndex(where: { id($0) == beforeID }) {
+            rest = items[..<index]
+            shown = rest.suffix(limit)
+        }
+        self.init(data: shown.map(item), hasMore: rest.count > limit)
+    }
+
     enum CodingKeys: String, CodingKey {
         case data, hasMore = "has_more", firstID = "first_id", lastID = "last_id"
     }

@@ -58,8 +58,9 @@ public struct FaultRequest: Sendable {
 /// What the mock knows of a request when faults are decided.
 public struct RequestFacts: Sendable {
     /// `batchItem` is one request of a Message Batch, decided when the batch is
-    /// created; `batches` the batch calls themselves (create, retrieve, results…).
-    public enum Endpoint: String, Sendable { case messages, countTokens = "count_tokens", models, batches, batchItem = "batch_item", other }
+    /// created; `batches` the batch calls themselves (create, retrieve, results…);
+    /// `files` the Files API's.
+    public enum Endpoint: String, Sendable { case messages, countTokens = "count_tokens", models, batches, batchItem = "batch_item", files, other }
 
     public var endpoint: Endpoint
     public var path: String

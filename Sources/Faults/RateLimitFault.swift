@@ -146,10 +146,10 @@ public final class RateLimitFault: StatefulFault {
 
     public func effect(on request: FaultRequest, random: inout SeededRandom) -> FaultEffect? {
         let endpoint = request.facts.endpoint
-        // By chance it also refuses the batch calls, as the batch API's own
-        // requests-per-minute limit does; its buckets count live calls only, and
+        // By chance it also refuses the batch and file calls, as those APIs' own
+        // requests-per-minute limits do; its buckets count live calls only, and
         // nothing limits the requests inside a batch once it is accepted.
-        if retryAfter != nil, endpoint == .batches { return randomLimit(request) }
+        if retryAfter != nil, endpoint == .batches || endpoint == .files { return randomLimit(request) }
         guard endpoint == .messages || endpoint == .countTokens else { return nil }
         let now = request.now
         guard retryAfter == nil else { return randomLimit(request) }

@@ -20,6 +20,11 @@ public struct MockConfiguration: Sendable {
     public var maxBodyBytes = 32 * 1024 * 1024
     /// The same for a Message Batch, whose limit on the API is 256 MB.
     public var maxBatchBytes = 256 * 1024 * 1024
+    /// An upload to the Files API above this gets 413, as the API's 500 MB limit.
+    public var maxFileBytes = 500_000_000
+    /// All uploads together: above this an upload gets 403, as an organization's
+    /// 500 GB on the API. The mock keeps no file's bytes, only what counting it needs.
+    public var fileStorageBytes = 500_000_000_000
     /// Journal entries kept; older ones are dropped and counted.
     public var journalCapacity = 200_000
     /// Requests with identical bodies this close together (scenario time) count as

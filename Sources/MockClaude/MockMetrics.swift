@@ -11,7 +11,7 @@ final class MockMetrics: Sendable {
     private let faults: [String: CoreMetrics.Counter]
     private let latency: CoreMetrics.Timer
 
-    static let endpoints = ["messages", "count_tokens", "models", "batches", "batch_item", "other"]
+    static let endpoints = ["messages", "count_tokens", "models", "batches", "batch_item", "files", "other"]
     static let statuses = [200, 400, 401, 402, 403, 404, 413, 429, 500, 502, 503, 504, 529]
 
     init() {

@@ -17,6 +17,7 @@ final class MockRuntime: Sendable {
     let promptCache = PromptCache()
     let handoffs = Handoffs()
     let batches = BatchStore()
+    let files = FileStore()
     /// Requests the fast path answered itself: how tests and benchmarks tell the
     /// two paths apart, since their answers are the same bytes.
     let fastAnswers = Atomic<Int>(0)

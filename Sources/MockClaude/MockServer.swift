@@ -52,6 +52,7 @@ public struct MockServer: Sendable {
         let messages = MessagesRoute(runtime: runtime)
         let call = PlainCall(runtime: runtime, messages: messages)
         let models = ModelsRoute(runtime: runtime, call: call)
+        let files = FilesRoute(runtime: runtime, call: call)
         let batches = BatchesRoute(runtime: runtime, call: call, processor: BatchProcessor(runtime: runtime, messages: messages))
         for prefix in ["", "p/:provider/"] {
             router.post("\(prefix)v1/messages") { request, context in await messages.messages(request, context, countTokens: false) }
@@ -64,6 +65,11 @@ public struct MockServer: Sendable {
             router.delete("\(prefix)v1/messages/batches/:id") { request, context in await batches.delete(request, context) }
             router.post("\(prefix)v1/messages/batches/:id/cancel") { request, context in await batches.cancel(request, context) }
             router.get("\(prefix)v1/messages/batches/:id/results") { request, context in await batches.results(request, context) }
+            router.post("\(prefix)v1/files") { request, context in await files.upload(request, context) }
+            router.get("\(prefix)v1/files") { request, context in await files.list(request, context) }
+            router.get("\(prefix)v1/files/:id") { request, context in await files.metadata(request, context) }
+            router.delete("\(prefix)v1/files/:id") { request, context in await files.delete(request, context) }
+            router.get("\(prefix)v1/files/:id/content") { request, context in await files.content(request, context) }
         }
         ChaosControlRoutes(runtime: runtime).register(on: router)
         router.get("metrics") { [runtime] _, _ in

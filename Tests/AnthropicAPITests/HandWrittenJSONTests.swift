@@ -44,7 +44,7 @@ import Testing
         #"{"model":"claude-opus-4-7","max_tokens":256,"messages":[{"role":"user","content":"What is the total revenue by region?"}]}"#,
         #"{"model":"m","max_tokens":1,"stream":true,"system":"You write SQL.\nOnly SQL.","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"yo"},{"role":"user","content":"again"}]}"#,
         #" { "messages" : [ { "content" : [ { "type" : "text" , "text" : "a\"b\\c\/d\u00e9\ud83d\ude00\n" , "cache_control" : { "type" : "ephemeral" } } ] , "role" : "user" } ] , "model" : "x" , "max_tokens" : null , "stop_sequences" : [ "END" ] , "temperature" : 0.5 , "metadata" : { "user_id" : "u" } } "#,
-        #"{"model":"m","max_tokens":10,"system":[{"type":"text","text":"sys","cache_control":null},{"type":"text","text":"two"}],"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[{"type":"text","text":"inner"}]},{"type":"image","source":{"type":"base64"}},{"type":"document","content":"doc"}]}]}"#,
+        #"{"model":"m","max_tokens":10,"system":[{"type":"text","text":"sys","cache_control":null},{"type":"text","text":"two"}],"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[{"type":"text","text":"inner"}]},{"type":"image","source":{"type":"base64"}},{"type":"document","source":{"type":"text","media_type":"text/plain","data":"doc"}},{"type":"image","source":{"type":"file","file_id":"file_1","media_type":null}},{"type":"container_upload","file_id":"file_2"}]}]}"#,
         #"{"model":"m","max_tokens":-3,"messages":[],"stream":false,"system":null}"#,
         #"{"model":"m","messages":[{"role":"user","content":"x"}],"top_k":5,"flag":true,"none":null}"#,
         #"{"model":"m","max_tokens":4000,"thinking":{"type":"enabled","budget_tokens":2048},"messages":[{"role":"user","content":"q"}]}"#,
@@ -116,6 +116,10 @@ import Testing
         #"{"model":"m","messages":[{"role":"assistant","content":[{"type":"thinking","signature":"Es1"}]}]}"#,
         #"{"model":"m","messages":[{"role":"assistant","content":[{"type":"thinking","thinking":"t","signature":7}]}]}"#,
         #"{"model":"m","messages":[{"role":"assistant","content":[{"type":"redacted_thinking"}]}]}"#,
+        // Media the decoder refuses: no source, a source of the wrong shape.
+        #"{"model":"m","messages":[{"role":"user","content":[{"type":"document","content":"doc"}]}]}"#,
+        #"{"model":"m","messages":[{"role":"user","content":[{"type":"image","source":{"type":"file","file_id":7}}]}]}"#,
+        #"{"model":"m","messages":[{"role":"user","content":[{"type":"container_upload"}]}]}"#,
     ])
     func doubtfulBodiesAreLeftToTheDecoder(body: String) {
         #expect(Array(body.utf8).withUnsafeBufferPointer(MessagesRequest.fastDecode) == nil)

@@ -67,18 +67,11 @@ struct BatchesRoute: Sendable {
 
     func list(_ request: Request, _ context: MockRequestContext) async -> Response {
         let query = request.uri.queryParameters
-        let limit = query.get("limit", as: Int.self).map { max(1, min($0, 1000)) } ?? 20
         let batches = runtime.batches.list(apiKey: MessagesRoute.apiKey(request.headers) ?? "")
         // Newest first: after_id pages on to older batches, before_id back to newer ones.
-        var rest = batches[...], shown = batches.prefix(limit)
-        if let after = query.get("after_id"), let index = batches.firstIndex(where: { $0.id == after }) {
-            rest = batches[(index + 1)...]
-            shown = rest.prefix(limit)
-        } else if let before = query.get("before_id"), let index = batches.firstIndex(where: { $0.id == before }) {
-            rest = batches[..<index]
-            shown = rest.suffix(limit)
-        }
-        let page = MessageBatchList(data: shown.map { wire($0) }, hasMore: rest.count > limit)
+        let page = MessageBatchList(
+            of: batches, id: \.id, limit: query.get("limit", as: Int.self), afterID: query.get("after_id"), beforeID: query.get("before_id")
+        ) { wire($0) }
         return await call.respond(request, context, path: "/v1/messages/batches", endpoint: .batches) { .json(page) }
     }
 

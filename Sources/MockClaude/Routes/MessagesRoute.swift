@@ -132,7 +132,10 @@ struct MessagesRoute: Sendable {
             return .refused(Refusal(type: type, message: problem, exchange: exchange))
         }
         let tokenizer = ModelCatalog.tokenizer(for: decoded.model, spec: spec)
-        exchange.inputTokens = tokenizer.inputTokens(of: decoded)
+        switch MediaInput.tokens(in: decoded, files: runtime.files, apiKey: apiKey, tokenizer: tokenizer) {
+        case let .success(media): exchange.inputTokens = tokenizer.inputTokens(of: decoded) + media
+        case let .failure(problem): return .refused(Refusal(type: problem.type, message: problem.message, exchange: exchange))
+        }
         if !countTokens, let problem = ModelCatalog.promptProblem(inputTokens: exchange.inputTokens, request: decoded, spec: spec) {
             return .refused(Refusal(type: .invalidRequest, message: problem, exchange: exchange))
         }

@@ -1,0 +1,23 @@
+/// Where an `image` or `document` block's content comes from, or the file a
+/// `container_upload` block hands the code execution tool. The mock counts
+/// what it can read of it as input and checks that a file it names exists.
+public struct MediaSource: Codable, Sendable, Equatable {
+    /// `base64`, `url`, `file`, `text` or `content`.
+    public var type: String
+    public var mediaType: String?
+    /// A `base64` source's data, or a `text` source's text.
+    public var data: String?
+    /// A `file` source's upload, from the Files API.
+    public var fileID: String?
+
+    public init(type: String, mediaType: String? = nil, data: String? = nil, fileID: String? = nil) {
+        self.type = type; self.mediaType = mediaType; self.data = data; self.fileID = fileID
+    }
+
+    /// The blocks whose content has a source.
+    public static func carried(by blockType: String) -> Bool {
+        blockType == "image" || blockType == "document" || blockType == "container_upload"
+    }
+
+    enum CodingKeys: String, CodingKey { case type, mediaType = "media_type", data, fileID = "file_id" }
+}

@@ -1,0 +1,82 @@
+import AnthropicAPI
+
+/// An upload the mock keeps: its metadata and what counting it needs, never its
+/// bytes (an upload cannot be downloaded, and a mock holding 500 MB files would
+/// be the test's bottleneck).
+struct StoredFile: Sendable {
+    let id: String
+    let apiKey: String
+    let filename: String
+    let mimeType: String
+    let size: Int
+    let created: Duration
+    let content: MediaContent
+
+    func wire(wallDate: (Duration) -> String) -> FileMetadata {
+        FileMetadata(id: id, filename: filename, mimeType: mimeType, sizeBytes: size, createdAt: wallDate(created))
+    }
+
+    /// The block types a message may reference this file from, as the Files
+    /// guide pairs them: PDFs and plain text in `document`, images in `image`;
+    /// anything may go to the code execution tool in `container_upload`.
+    func fits(_ blockType: String) -> Bool {
+        switch blockType {
+        case "document": mimeType == "application/pdf" || mimeType == "text/plain"
+        case "image": ["image/jpeg", "image/png", "image/gif", "image/webp"].contains(mimeType)
+        default: true
+        }
+    }
+}
+
+/// The files uploaded to a mock. Files belong to the API key that uploaded them
+/// (the mock's stand-in for a workspace); the storage limit is the whole mock's
+/// (an organization's on the API).
+final class FileStore: Sendable {
+    private struct State: Sendable {
+        var files: [String: StoredFile] = [:]
+        /// Ids, oldest first.
+        var order: [String] = []
+        var stored = 0
+        var uploaded = 0
+    }
+    private let state = Locked(State())
+
+    enum Admission { case admitted(number: Int), overStorage }
+
+    /// Takes a finished upload's room in storage and its number, or says it does not fit.
+    func admit(size: Int, storageLimit: Int) -> Admission {
+        state.withLock { state in
+            guard state.stored + size <= storageLimit else { return .overStorage }
+            state.stored += size
+            state.uploaded += 1
+            return .admitted(number: state.uploaded)
+        }
+    }
+
+    func add(_ file: StoredFile) {
+        state.withLock { state in
+            state.files[file.id] = file
+            state.order.append(file.id)
+        }
+    }
+
+    func file(_ id: String, apiKey: String) -> StoredFile? {
+        state.withLock { state in state.files[id].flatMap { $0.apiKey == apiKey ? $0 : nil } }
+    }
+
+    /// The key's files, newest first.
+    func list(apiKey: String) -> [StoredFile] {
+        state.withLock { state in state.order.reversed().compactMap { state.files[$0] }.filter { $0.apiKey == apiKey } }
+    }
+
+    /// Whether the key had the file (and now has not).
+    func delete(_ id: String, apiKey: String) -> Bool {
+        state.withLock { state in
+            guard let file = state.files[id], file.apiKey == apiKey else { return false }
+            state.files[id] = nil
+            state.order.removeAll { $0 == id }
+            state.stored -= file.size
+            return true
+        }
+    }
+}

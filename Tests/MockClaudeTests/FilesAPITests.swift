@@ -1,0 +1,197 @@
+import AnthropicAPI
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Testing
+@testable import MockClaude
+
+/// The Files API over loopback HTTP, and the files a message names by
+/// `file_id`: checked against the key's uploads and counted as input.
+@Suite("Files API over loopback HTTP")
+struct FilesAPITests {
+    /// The header of a PNG of this size (all the mock reads of an image).
+    static func png(width: Int, height: Int) -> [UInt8] {
+        func be32(_ v: Int) -> [UInt8] { [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: v >> $0) } }
+        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + be32(13) + Array("IHDR".utf8) + be32(width) + be32(height) + [8, 2, 0, 0, 0] + be32(0)
+    }
+
+    /// A PDF whose page objects the mock can see: `pages` of them, and the page tree.
+    static func pdf(pages: Int) -> [UInt8] {
+        var text = "%PDF-1.4\n1 0 obj << /Type /Pages /Count \(pages) >> endobj\n"
+        for page in 0..<pages { text += "\(page + 2) 0 obj << /Type /Page /Parent 1 0 R >> endobj\n" }
+        return Array((text + "%%EOF\n").utf8)
+    }
+
+    static func upload(
+        _ mock: MockFixture, _ bytes: [UInt8], filename: String = "upload.bin", type: String? = "application/octet-stream",
+        field: String = "file", key: String = "sk-test-secret"
+    ) async throws -> MockFixture.Reply {
+        let boundary = "llmchaos-test-boundary"
+        var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\n".utf8)
+        if let type { body += Array("Content-Type: \(type)\r\n".utf8) }
+        body += Array("\r\n".utf8) + bytes + Array("\r\n--\(boundary)--\r\n".utf8)
+        var request = HTTPClientRequest(url: mock.baseURL + "/v1/files")
+        request.method = .POST
+        request.headers.add(name: "x-api-key", value: key)
+        request.headers.add(name: "anthropic-beta", value: "files-api-2025-04-14")
+        request.headers.add(name: "content-type", value: "multipart/form-data; boundary=\(boundary)")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let reply = try await response.body.collect(upTo: 1 << 20)
+        return MockFixture.Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: reply))
+    }
+
+    static func tokens(_ mock: MockFixture, model: String = "claude-sonnet-4-6", blocks: [String], key: String = "sk-test-secret") async throws -> MockFixture.Reply {
+        let content = (blocks + [#"{"type":"text","text":"What is in it?"}"#]).joined(separator: ",")
+        let body = #"{"model":"\#(model)","messages":[{"role":"user","content":[\#(content)]}]}"#
+        return try await mock.post(body, path: "/v1/messages/count_tokens", headers: [("x-api-key", key)])
+    }
+
+    static func fileBlock(_ type: String, _ id: String) -> String { #"{"type":"\#(type)","source":{"type":"file","file_id":"\#(id)"}}"# }
+
+    @Test func anUploadIsKeptListedAndDeletedButNeverDownloaded() async throws {
+        try await MockFixture.with { mock in
+            let uploaded = try await Self.upload(mock, Self.png(width: 800, height: 600), filename: "chart.png")
+            #expect(uploaded.status == 200, "\(uploaded.body)")
+            let id = try #require(uploaded.json["id"] as? String)
+            #expect(id.hasPrefix("file_") && uploaded.json["type"] as? String == "file")
+            #expect(uploaded.json["filename"] as? String == "chart.png" && uploaded.json["size_bytes"] as? Int == 33)
+            #expect(uploaded.json["mime_type"] as? String == "image/png", "its bytes say what it is, whatever the client declared")
+            #expect(uploaded.json["downloadable"] as? Bool == false)
+            #expect((uploaded.json["created_at"] as? String)?.hasSuffix("Z") == true)
+
+            let metadata = try await mock.request(.GET, "/v1/files/\(id)")
+            #expect(metadata.status == 200 && metadata.json["id"] as? String == id)
+            let download = try await mock.request(.GET, "/v1/files/\(id)/content")
+            #expect(download.status == 403 && download.errorType == "permission_error", "\(download.body)")
+
+            let other = try await mock.request(.GET, "/v1/files/\(id)", headers: [("x-api-key", "sk-other")])
+            #expect(other.status == 404 && other.errorMessage == "File not found: \(id)", "files belong to the key that uploaded them")
+            #expect((try await mock.request(.GET, "/v1/files", headers: [("x-api-key", "sk-other")]).json["data"] as? [Any])?.isEmpty == true)
+
+            let second = try await Self.upload(mock, Array("plain words".utf8), filename: "notes.txt", type: nil)
+            #expect(second.json["mime_type"] as? String == "text/plain", "by its name when nothing else says")
+            let list = try await mock.request(.GET, "/v1/files?limit=1")
+            #expect((list.json["data"] as? [[String: Any]])?.first?["id"] as? String == second.json["id"] as? String, "newest first")
+            #expect(list.json["has_more"] as? Bool == true)
+            let next = try await mock.request(.GET, "/v1/files?limit=1&after_id=\(list.json["last_id"] as? String ?? "")")
+            #expect((next.json["data"] as? [[String: Any]])?.first?["id"] as? String == id && next.json["has_more"] as? Bool == false)
+
+            let deleted = try await mock.request(.DELETE, "/v1/files/\(id)")
+            #expect(deleted.status == 200 && deleted.json["type"] as? String == "file_deleted" && deleted.json["id"] as? String == id)
+            #expect(try await mock.request(.GET, "/v1/files/\(id)").status == 404)
+            #expect(try await mock.request(.DELETE, "/v1/files/\(id)").status == 404)
+        }
+    }
+
+    @Test(arguments: [
+        ("no part named file", "photo", "a.png", 400, "file: Field required"),
+        ("a colon in the name", "file", "a:b.png", 400, "Invalid filename"),
+        ("a slash in the name", "file", "dir/a.png", 400, "Invalid filename"),
+    ])
+    func aMalformedUploadIsRefused(_ what: String, _ field: String, _ filename: String, _ status: Int, _ message: String) async throws {
+        try await MockFixture.with { mock in
+            let reply = try await Self.upload(mock, Self.png(width: 10, height: 10), filename: filename, field: field)
+            #expect(reply.status == status && reply.errorMessage?.hasPrefix(message) == true, "\(what): \(reply.body)")
+            #expect((try await mock.request(.GET, "/v1/files").json["data"] as? [Any])?.isEmpty == true, "\(what): nothing kept")
+        }
+    }
+
+    @Test func aBodyThatIsNotMultipartIsRefused() async throws {
+        try await MockFixture.with { mock in
+            let reply = try await mock.post(#"{"file":"x"}"#, path: "/v1/files", headers: MockFixture.apiKey + [("content-type", "application/json")])
+            #expect(reply.status == 400 && reply.errorType == "invalid_request_error", "\(reply.body)")
+        }
+    }
+
+    @Test func theSizeAndStorageLimitsRefuseWhatDoesNotFit() async throws {
+        try await MockFixture.with(configure: { $0.maxFileBytes = 1000; $0.fileStorageBytes = 1500 }) { mock in
+            let tooLarge = try await Self.upload(mock, [UInt8](repeating: 7, count: 1001))
+            #expect(tooLarge.status == 413 && tooLarge.errorType == "request_too_large", "\(tooLarge.body)")
+            let first = try await Self.upload(mock, [UInt8](repeating: 7, count: 1000))
+            #expect(first.status == 200, "exactly the limit fits: \(first.body)")
+            let full = try await Self.upload(mock, [UInt8](repeating: 7, count: 600))
+            #expect(full.status == 403 && full.errorType == "permission_error", "\(full.body)")
+            _ = try await mock.request(.DELETE, "/v1/files/\(first.json["id"] as? String ?? "")")
+            #expect(try await Self.upload(mock, [UInt8](repeating: 7, count: 600)).status == 200, "a delete makes room")
+        }
+    }
+
+    /// width × height / 750 tokens, after the image is shrunk to the model's
+    /// budget: 1,568 px and ~1,534 tokens before Claude 4.7, 2,576 px and 4,784 since.
+    @Test(arguments: [
+        ("claude-sonnet-4-6", 1000, 500, 667),
+        ("claude-sonnet-4-6", 4000, 2000, 1534),
+        ("claude-opus-4-8", 4000, 2000, 4424),
+        ("claude-opus-4-8", 8000, 8000, 4784),
+    ])
+    func anImageFileCountsAsItsPixels(_ model: String, _ width: Int, _ height: Int, _ expected: Int) async throws {
+        try await MockFixture.with { mock in
+            let id = try #require(try await Self.upload(mock, Self.png(width: width, height: height)).json["id"] as? String)
+            let plain = try await Self.tokens(mock, model: model, blocks: [])
+            let withImage = try await Self.tokens(mock, model: model, blocks: [Self.fileBlock("image", id)])
+            #expect(withImage.status == 200, "\(withImage.body)")
+            let added = (withImage.json["input_tokens"] as? Int ?? 0) - (plain.json["input_tokens"] as? Int ?? 0)
+            #expect(added == expected, "\(width)×\(height) on \(model)")
+            // The same image sent inline counts the same.
+            let inline = #"{"type":"image","source":{"type":"base64","media_type":"image/png","data":"\#(Data(Self.png(width: width, height: height)).base64EncodedString())"}}"#
+            #expect(try await Self.tokens(mock, model: model, blocks: [inline]).json["input_tokens"] as? Int == withImage.json["input_tokens"] as? Int)
+        }
+    }
+
+    @Test func aPDFCountsItsPagesAndATextFileItsText() async throws {
+        try await MockFixture.with { mock in
+            let pdf = try #require(try await Self.upload(mock, Self.pdf(pages: 3), filename: "report.pdf").json["id"] as? String)
+            let text = String(repeating: "revenue by region ", count: 50)
+            let notes = try #require(try await Self.upload(mock, Array(text.utf8), filename: "notes.txt", type: "text/plain").json["id"] as? String)
+            let plain = try await Self.tokens(mock, blocks: []).json["input_tokens"] as? Int ?? 0
+            let withPDF = try await Self.tokens(mock, blocks: [Self.fileBlock("document", pdf)]).json["input_tokens"] as? Int ?? 0
+            #expect(withPDF - plain == 3 * (MediaContent.textPerPage + 1534), "three pages of text and a page image each")
+            let withNotes = try await Self.tokens(mock, blocks: [Self.fileBlock("document", notes)]).json["input_tokens"] as? Int ?? 0
+            #expect(withNotes - plain == Tokenizer.classic.count(text), "its text, as the same text in a prompt counts")
+        }
+    }
+
+    @Test func aMessageNamingAFileItCannotUseIsRefused() async throws {
+        try await MockFixture.with { mock in
+            let image = try #require(try await Self.upload(mock, Self.png(width: 10, height: 10)).json["id"] as? String)
+            let missing = try await Self.tokens(mock, blocks: [Self.fileBlock("image", "file_nope")])
+            #expect(missing.status == 404 && missing.errorMessage == "File not found: file_nope", "\(missing.body)")
+            let otherKey = try await Self.tokens(mock, blocks: [Self.fileBlock("image", image)], key: "sk-other")
+            #expect(otherKey.status == 404, "another key's file: \(otherKey.body)")
+            let wrongBlock = try await Self.tokens(mock, blocks: [Self.fileBlock("document", image)])
+            #expect(wrongBlock.status == 400 && wrongBlock.errorMessage?.hasPrefix("Invalid file type") == true, "\(wrongBlock.body)")
+            let message = try await mock.post(
+                #"{"model":"claude-sonnet-4-6","max_tokens":50,"messages":[{"role":"user","content":[\#(Self.fileBlock("image", "file_gone")),{"type":"text","text":"hi"}]}]}"#
+            )
+            #expect(message.status == 404, "a live call is refused as count_tokens is: \(message.body)")
+            let upload = #"{"type":"container_upload","file_id":"\#(image)"}"#
+            #expect(try await Self.tokens(mock, blocks: [upload]).status == 200, "any file may go to the code execution tool")
+        }
+    }
+
+    @Test func aBatchRequestNamingAMissingFileIsErrored() async throws {
+        try await MockFixture.with { mock in
+            let params = #"{"model":"claude-sonnet-4-6","max_tokens":50,"messages":[{"role":"user","content":[\#(Self.fileBlock("document", "file_nope"))]}]}"#
+            let created = try await mock.post(#"{"requests":[{"custom_id":"a","params":\#(params)}]}"#, path: "/v1/messages/batches")
+            let id = try #require(created.json["id"] as? String)
+            let results = try await mock.request(.GET, "/v1/messages/batches/\(id)/results")
+            let result = MessageBatchesTests.results(results.body)["a"] ?? [:]
+            let error = (result["error"] as? [String: Any])?["error"] as? [String: Any]
+            #expect(result["type"] as? String == "errored" && error?["type"] as? String == "not_found_error", "\(results.body)")
+        }
+    }
+
+    @Test func faultsOnTheFilesPathsRefuseTheCallsAndKeepNothing() async throws {
+        try await MockFixture.with(faults: "- inject: { status: 500 }\n  match: { path: '/v1/files*' }") { mock in
+            let refused = try await Self.upload(mock, Self.png(width: 10, height: 10))
+            #expect(refused.status == 500 && refused.header("x-llmchaos-faults") != nil, "\(refused.body)")
+            let metrics = try await mock.request(.GET, "/metrics", headers: []).body
+            #expect(metrics.contains(#"llmchaos_mock_requests_total{endpoint="files",status="500"} 1"#), "\(metrics)")
+        }
+        try await MockFixture.with(faults: "- inject: { rate_limit: { retry_after: 3s } }\n  match: { path: /v1/files }") { mock in
+            let limited = try await Self.upload(mock, Self.png(width: 10, height: 10))
+            #expect(limited.status == 429 && limited.header("retry-after") == "3", "\(limited.body)")
+        }
+    }
+}
