@@ -65,19 +65,44 @@ public enum APIErrorType: String, Codable, Sendable, CaseIterable {
     }
 }
 
-/// The body of every error: `{"type":"error","error":{"type":…,"message":…},"request_id":…}`.
+/// `error.details` of an error the API names the cause of: a stable
+/// `error_code` (the SDKs raise a class of their own for each, such as
+/// `StorageQuotaExceededError`) and what the code says more.
+public struct ErrorDetails: Codable, Sendable, Equatable {
+    public var errorCode: String
+    public var fields: [String: JSONValue]
+
+    public init(_ errorCode: String, _ fields: [String: JSONValue] = [:]) {
+        self.errorCode = errorCode; self.fields = fields
+    }
+
+    public var json: JSONValue { .object(fields.merging(["error_code": .string(errorCode)]) { _, code in code }) }
+
+    public init(from decoder: any Decoder) throws {
+        guard case var .object(fields) = try JSONValue(from: decoder), let code = fields.removeValue(forKey: "error_code")?.string else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "details without an error_code"))
+        }
+        self.init(code, fields)
+    }
+
+    public func encode(to encoder: any Encoder) throws { try json.encode(to: encoder) }
+}
+
+/// The body of every error: `{"type":"error","error":{"type":…,"message":…},"request_id":…}`,
+/// with `error.details` when the error has a code.
 public struct ErrorEnvelope: Codable, Sendable, Equatable {
     public struct Detail: Codable, Sendable, Equatable {
         public var type: String
         public var message: String
+        public var details: ErrorDetails?
     }
 
     public var type: String = "error"
     public var error: Detail
     public var requestID: String?
 
-    public init(type: String, message: String, requestID: String?) {
-        self.error = Detail(type: type, message: message)
+    public init(type: String, message: String, requestID: String?, details: ErrorDetails? = nil) {
+        self.error = Detail(type: type, message: message, details: details)
         self.requestID = requestID
     }
 
@@ -91,6 +116,7 @@ public struct ErrorEnvelope: Codable, Sendable, Equatable {
         out += JSONText.quoted(error.type)
         out += #","message":"#
         out += JSONText.quoted(error.message)
+        if let details = error.details { out += #","details":"# + details.json.jsonText }
         out += "}"
         if let requestID { out += #","request_id":"# + JSONText.quoted(requestID) }
         out += "}"

@@ -1,5 +1,6 @@
 import AnthropicAPI
 import AsyncHTTPClient
+import ChaosCore
 import Foundation
 import NIOCore
 import Testing
@@ -63,7 +64,8 @@ struct FilesAPITests {
             let metadata = try await mock.request(.GET, "/v1/files/\(id)")
             #expect(metadata.status == 200 && metadata.json["id"] as? String == id)
             let download = try await mock.request(.GET, "/v1/files/\(id)/content")
-            #expect(download.status == 403 && download.errorType == "permission_error", "\(download.body)")
+            #expect(download.status == 400 && Self.errorCode(download) == "file_not_downloadable", "\(download.body)")
+            #expect(metadata.json["expires_at"] is NSNull, "null: it does not expire")
 
             let other = try await mock.request(.GET, "/v1/files/\(id)", headers: [("x-api-key", "sk-other")])
             #expect(other.status == 404 && other.errorMessage == "File not found: \(id)", "files belong to the key that uploaded them")
@@ -76,6 +78,11 @@ struct FilesAPITests {
             #expect(list.json["has_more"] as? Bool == true)
             let next = try await mock.request(.GET, "/v1/files?limit=1&after_id=\(list.json["last_id"] as? String ?? "")")
             #expect((next.json["data"] as? [[String: Any]])?.first?["id"] as? String == id && next.json["has_more"] as? Bool == false)
+            let cursor = try #require(list.json["next_page"] as? String, "the cursor the SDKs page with")
+            let paged = try await mock.request(.GET, "/v1/files?limit=1&page=\(cursor)")
+            #expect((paged.json["data"] as? [[String: Any]])?.first?["id"] as? String == id && paged.json["next_page"] is NSNull)
+            let picked = try await mock.request(.GET, "/v1/files?ids[]=\(id)&ids[]=file_unknown")
+            #expect((picked.json["data"] as? [[String: Any]])?.map { $0["id"] as? String } == [id], "unknown ids are left out")
 
             let deleted = try await mock.request(.DELETE, "/v1/files/\(id)")
             #expect(deleted.status == 200 && deleted.json["type"] as? String == "file_deleted" && deleted.json["id"] as? String == id)
@@ -84,16 +91,29 @@ struct FilesAPITests {
         }
     }
 
+    static func errorCode(_ reply: MockFixture.Reply) -> String? {
+        ((reply.json["error"] as? [String: Any])?["details"] as? [String: Any])?["error_code"] as? String
+    }
+
     @Test(arguments: [
         ("no part named file", "photo", "a.png", 400, "file: Field required"),
         ("a colon in the name", "file", "a:b.png", 400, "Invalid filename"),
-        ("a slash in the name", "file", "dir/a.png", 400, "Invalid filename"),
+        ("a control character in the name", "file", "a\u{7}.png", 400, "Invalid filename"),
     ])
     func aMalformedUploadIsRefused(_ what: String, _ field: String, _ filename: String, _ status: Int, _ message: String) async throws {
         try await MockFixture.with { mock in
             let reply = try await Self.upload(mock, Self.png(width: 10, height: 10), filename: filename, field: field)
             #expect(reply.status == status && reply.errorMessage?.hasPrefix(message) == true, "\(what): \(reply.body)")
             #expect((try await mock.request(.GET, "/v1/files").json["data"] as? [Any])?.isEmpty == true, "\(what): nothing kept")
+        }
+    }
+
+    @Test func theNameKeptIsTheLastPathComponentOrUnnamed() async throws {
+        try await MockFixture.with { mock in
+            let nested = try await Self.upload(mock, Self.png(width: 10, height: 10), filename: "charts/q3/a.png")
+            #expect(nested.json["filename"] as? String == "a.png", "\(nested.body)")
+            let unnamed = try await Self.upload(mock, Self.pdf(pages: 1), filename: "")
+            #expect(unnamed.json["filename"] as? String == "unnamed.pdf", "\(unnamed.body)")
         }
     }
 
@@ -111,7 +131,7 @@ struct FilesAPITests {
             let first = try await Self.upload(mock, [UInt8](repeating: 7, count: 1000))
             #expect(first.status == 200, "exactly the limit fits: \(first.body)")
             let full = try await Self.upload(mock, [UInt8](repeating: 7, count: 600))
-            #expect(full.status == 403 && full.errorType == "permission_error", "\(full.body)")
+            #expect(full.status == 400 && Self.errorCode(full) == "storage_quota_exceeded", "\(full.body)")
             _ = try await mock.request(.DELETE, "/v1/files/\(first.json["id"] as? String ?? "")")
             #expect(try await Self.upload(mock, [UInt8](repeating: 7, count: 600)).status == 200, "a delete makes room")
         }
@@ -192,6 +212,50 @@ struct FilesAPITests {
         try await MockFixture.with(faults: "- inject: { rate_limit: { retry_after: 3s } }\n  match: { path: /v1/files }") { mock in
             let limited = try await Self.upload(mock, Self.png(width: 10, height: 10))
             #expect(limited.status == 429 && limited.header("retry-after") == "3", "\(limited.body)")
+        }
+    }
+}
+
+extension FilesAPITests {
+    static func upload(_ mock: MockFixture, _ bytes: [UInt8], expiresIn: String) async throws -> MockFixture.Reply {
+        let boundary = "b0undary"
+        let body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"expires_in_seconds\"\r\n\r\n\(expiresIn)\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n".utf8)
+            + bytes + Array("\r\n--\(boundary)--\r\n".utf8)
+        var request = HTTPClientRequest(url: mock.baseURL + "/v1/files")
+        request.method = .POST
+        request.headers.add(name: "x-api-key", value: "sk-test-secret")
+        request.headers.add(name: "content-type", value: "multipart/form-data; boundary=\(boundary)")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        return MockFixture.Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: try await response.body.collect(upTo: 1 << 20)))
+    }
+
+    /// A file uploaded with `expires_in_seconds` expires on the scenario clock:
+    /// its metadata stays, its content is gone for messages and downloads.
+    @Test func aFileExpiresOnTheScenarioClock() async throws {
+        let clock = ManualClock()
+        try await MockFixture.with(clock: clock) { mock in
+            #expect(try await Self.upload(mock, Self.png(width: 10, height: 10), expiresIn: "60").status == 400, "under an hour")
+            let uploaded = try await Self.upload(mock, Self.png(width: 10, height: 10), expiresIn: "3600")
+            let id = try #require(uploaded.json["id"] as? String, "\(uploaded.body)")
+            #expect(uploaded.json["expires_at"] as? String == "2026-01-01T01:00:00.000Z", "\(uploaded.body)")
+            #expect(try await Self.tokens(mock, blocks: [Self.fileBlock("image", id)]).status == 200)
+            clock.advance(by: .seconds(3600))
+            let expired = try await Self.tokens(mock, blocks: [Self.fileBlock("image", id)])
+            #expect(expired.status == 404 && Self.errorCode(expired) == "file_expired", "\(expired.body)")
+            let download = try await mock.request(.GET, "/v1/files/\(id)/content")
+            #expect(download.status == 404 && Self.errorCode(download) == "file_expired", "\(download.body)")
+            #expect(try await mock.request(.GET, "/v1/files/\(id)").status == 200, "its metadata stays")
+        }
+    }
+
+    @Test func anImageOverTheSizeLimitIsRefusedWithItsPath() async throws {
+        try await MockFixture.with { mock in
+            let huge = try #require(try await Self.upload(mock, Self.png(width: 9000, height: 100)).json["id"] as? String)
+            let reply = try await Self.tokens(mock, blocks: [Self.fileBlock("image", huge)])
+            #expect(reply.status == 400 && Self.errorCode(reply) == "image_dimensions_too_large", "\(reply.body)")
+            let details = (reply.json["error"] as? [String: Any])?["details"] as? [String: Any]
+            #expect(details?["max_side_length_pixels"] as? Int == 8000 && details?["paths"] as? [String] == ["messages.0.content.0"])
         }
     }
 }

@@ -10,11 +10,15 @@ struct StoredFile: Sendable {
     let mimeType: String
     let size: Int
     let created: Duration
+    /// When its content stops being available (`expires_in_seconds`), if ever.
+    let expires: Duration?
     let content: MediaContent
 
     func wire(wallDate: (Duration) -> String) -> FileMetadata {
-        FileMetadata(id: id, filename: filename, mimeType: mimeType, sizeBytes: size, createdAt: wallDate(created))
+        FileMetadata(id: id, filename: filename, mimeType: mimeType, sizeBytes: size, createdAt: wallDate(created), expiresAt: expires.map(wallDate))
     }
+
+    func hasExpired(at now: Duration) -> Bool { expires.map { now >= $0 } ?? false }
 
     /// The block types a message may reference this file from, as the Files
     /// guide pairs them: PDFs and plain text in `document`, images in `image`;

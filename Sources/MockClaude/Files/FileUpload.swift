@@ -9,6 +9,8 @@ struct FileUpload {
     var declaredType: String?
     var probe = MediaProbe()
     var found = false
+    /// The other parts' values (the first kilobyte of each): `expires_in_seconds`.
+    var fields: [String: String] = [:]
 
     enum Problem: Error, Equatable {
         case notMultipart
@@ -21,24 +23,27 @@ struct FileUpload {
         guard let contentType, let boundary = boundary(in: contentType) else { return .failure(.notMultipart) }
         var reader = MultipartReader(boundary: boundary)
         var upload = FileUpload()
-        // The first part named `file` is the upload; other parts are passed over.
+        // The first part named `file` is the upload; other parts are form fields.
         var inFile = false
+        var field: (name: String, value: [UInt8])?
         do {
             for try await chunk in body {
                 try reader.consume(chunk.readableBytesView) { event in
                     switch event {
                     case let .headers(fields):
                         let header = { (name: String) in fields.first { $0.name == name }?.value }
-                        guard !upload.found, let disposition = header("content-disposition"),
-                              Disposition.parameter("name", in: disposition) == "file" else { return }
+                        guard let disposition = header("content-disposition"), let name = Disposition.parameter("name", in: disposition) else { return }
+                        guard name == "file", !upload.found else { field = (name, []); return }
                         inFile = true
                         upload.found = true
                         upload.filename = Disposition.parameter("filename", in: disposition)
                         upload.declaredType = header("content-type")
                     case let .body(bytes):
-                        if inFile { upload.probe.consume(bytes) }
+                        if inFile { upload.probe.consume(bytes) } else if field != nil, field!.value.count < 1024 { field!.value += bytes.prefix(1024) }
                     case .partEnd:
+                        if let (name, value) = field { upload.fields[name] = String(decoding: value, as: UTF8.self) }
                         inFile = false
+                        field = nil
                     }
                 }
                 if upload.probe.size > limit { return .failure(.tooLarge) }

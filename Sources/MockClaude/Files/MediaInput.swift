@@ -1,4 +1,5 @@
 import AnthropicAPI
+import ChaosCore
 
 /// The images, documents and uploads a request's messages carry: each `file`
 /// source checked against the key's files, and all of them counted as input.
@@ -6,23 +7,28 @@ enum MediaInput {
     struct Problem: Error {
         let type: APIErrorType
         let message: String
+        var details: ErrorDetails? = nil
     }
 
     /// The input tokens the request's media add, or the API's error for a
-    /// `file_id` the key has no file for (404) or a file in the wrong kind of
-    /// block (400). Zero, at the cost of one pass over the blocks, for a request
-    /// of text alone.
+    /// `file_id` the key has no file for (404), a file that has expired (404),
+    /// a file in the wrong kind of block or an image too large (400). Zero, at
+    /// the cost of one pass over the blocks, for a request of text alone.
     static func tokens(
-        in request: MessagesRequest, files: FileStore, apiKey: String, tokenizer: Tokenizer
+        in request: MessagesRequest, files: FileStore, apiKey: String, tokenizer: Tokenizer, now: Duration
     ) -> Result<Int, Problem> {
         var total = 0
-        for message in request.messages {
-            for block in message.content {
+        var images: [(path: String, width: Int, height: Int)] = []
+        for (m, message) in request.messages.enumerated() {
+            for (b, block) in message.content.enumerated() {
                 guard let source = block.source else { continue }
                 let content: MediaContent?
                 if source.type == "file" {
                     guard let id = source.fileID, let file = files.file(id, apiKey: apiKey) else {
                         return .failure(Problem(type: .notFound, message: FilesRoute.notFound(source.fileID ?? "")))
+                    }
+                    guard !file.hasExpired(at: now) else {
+                        return .failure(Problem(type: .notFound, message: FilesRoute.expiredMessage(id), details: ErrorDetails("file_expired")))
                     }
                     guard file.fits(block.type) else {
                         return .failure(Problem(type: .invalidRequest, message: wrongBlock(file, block.type)))
@@ -33,10 +39,28 @@ enum MediaInput {
                 }
                 // What a container_upload carries is the code execution tool's to
                 // read; the mock runs no tool, so it counts nothing.
-                if block.type != "container_upload", let content { total += content.tokens(tokenizer) }
+                guard block.type != "container_upload", let content else { continue }
+                if block.type == "image", case let .image(width, height) = content {
+                    images.append(("messages.\(m).content.\(b)", width, height))
+                }
+                total += content.tokens(tokenizer)
             }
         }
+        if let problem = oversized(images) { return .failure(problem) }
         return .success(total)
+    }
+
+    /// The vision guide's limit: 8,000 px a side, 2,000 px when a request has
+    /// more than 20 images.
+    private static func oversized(_ images: [(path: String, width: Int, height: Int)]) -> Problem? {
+        let limit = images.count > 20 ? 2000 : 8000
+        let over = images.filter { max($0.width, $0.height) > limit }.map(\.path)
+        guard !over.isEmpty else { return nil }
+        return Problem(
+            type: .invalidRequest,
+            message: "\(over.joined(separator: ", ")): image dimensions exceed max allowed size: \(limit) pixels",
+            details: ErrorDetails("image_dimensions_too_large", ["max_side_length_pixels": .number(Double(limit)), "paths": .array(over.map { .string($0) })])
+        )
     }
 
     private static func wrongBlock(_ file: StoredFile, _ blockType: String) -> String {

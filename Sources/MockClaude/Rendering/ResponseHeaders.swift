@@ -42,14 +42,14 @@ enum ErrorResponse {
     ///   (`retry-after`, rounded up), and exactly as `retry-after-ms` when time is compressed.
     static func make(
         _ type: APIErrorType, status: Int? = nil, message: String? = nil, requestID: String,
-        faults: [String] = [], retryAfter: Duration? = nil, extra: [FaultEffect.Header] = [], clock: any ScenarioClock
+        faults: [String] = [], retryAfter: Duration? = nil, extra: [FaultEffect.Header] = [], details: ErrorDetails? = nil, clock: any ScenarioClock
     ) -> Response {
-        reply(type, status: status, message: message, requestID: requestID, faults: faults, retryAfter: retryAfter, extra: extra, clock: clock).response
+        reply(type, status: status, message: message, requestID: requestID, faults: faults, retryAfter: retryAfter, extra: extra, details: details, clock: clock).response
     }
 
     static func reply(
         _ type: APIErrorType, status: Int? = nil, message: String? = nil, requestID: String,
-        faults: [String] = [], retryAfter: Duration? = nil, extra: [FaultEffect.Header] = [], clock: any ScenarioClock
+        faults: [String] = [], retryAfter: Duration? = nil, extra: [FaultEffect.Header] = [], details: ErrorDetails? = nil, clock: any ScenarioClock
     ) -> Reply {
         var headers = HTTPFields.base(requestID: requestID, faults: faults)
         headers.add(HeaderName.shouldRetry, type.isRetryable ? "true" : "false")
@@ -59,7 +59,7 @@ enum ErrorResponse {
             if clock.timeScale != 1 { headers.add(HeaderName.retryAfterMs, String(Int(real.milliseconds.rounded(.up)))) }
         }
         headers.add(extra)
-        let envelope = ErrorEnvelope(type: type.rawValue, message: message ?? type.defaultMessage, requestID: requestID)
+        let envelope = ErrorEnvelope(type: type.rawValue, message: message ?? type.defaultMessage, requestID: requestID, details: details)
         return Reply(status: .code(status ?? type.status), headers: headers, body: ByteBuffer(string: envelope.json()))
     }
 }

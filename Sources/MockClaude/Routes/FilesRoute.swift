@@ -1,4 +1,5 @@
 import AnthropicAPI
+import Foundation
 import Hummingbird
 
 /// The Files API: `POST /v1/files` (a `multipart/form-data` upload), the list,
@@ -23,34 +24,49 @@ struct FilesRoute: Sendable {
             }
             return await call.respond(request, context, path: "/v1/files", endpoint: .files, refusal: { (type, message) }) { .refused(type, message) }
         }
-        let filename = upload.filename ?? "upload"
-        let mimeType = upload.probe.mimeType(declared: upload.declaredType, filename: filename)
+        let mimeType = upload.probe.mimeType(declared: upload.declaredType, filename: upload.filename ?? "")
+        let filename = Self.kept(upload.filename, mimeType: mimeType)
+        let lifetime = upload.fields["expires_in_seconds"].map { Int($0.trimmingCharacters(in: .whitespaces)) }
         // What tells an upload sent again from a new one: its name, size and first bytes.
         let identity = Array("\(filename)\n\(upload.probe.size)\n".utf8) + upload.probe.signature
         return await call.respond(request, context, path: "/v1/files", endpoint: .files, body: identity, refusal: {
             guard upload.found else { return (.invalidRequest, "file: Field required") }
+            if let lifetime, !(Self.lifetimes.contains(lifetime ?? 0)) {
+                return (.invalidRequest, "expires_in_seconds: must be an integer from \(Self.lifetimes.lowerBound) (one hour) to \(Self.lifetimes.upperBound) (ninety days)")
+            }
             return Self.filenameProblem(filename).map { (.invalidRequest, $0) }
         }) {
             let storage = runtime.configuration.fileStorageBytes
             guard case let .admitted(number) = runtime.files.admit(size: upload.probe.size, storageLimit: storage) else {
-                return .refused(.permission, "Storage limit exceeded: the organization's files take up to \(storage) bytes; delete files to make room")
+                return .refused(
+                    .invalidRequest, "The organization's file storage quota (\(storage) bytes) is exhausted: delete files to free up space, then retry the upload",
+                    details: ErrorDetails("storage_quota_exceeded")
+                )
             }
+            let created = runtime.clock.now()
             let file = StoredFile(
                 id: "file_" + MessagesRoute.requestID("file-\(number)", 0, seed: runtime.plan.seed).dropFirst(4),
-                apiKey: MessagesRoute.apiKey(request.headers) ?? "", filename: filename, mimeType: mimeType,
-                size: upload.probe.size, created: runtime.clock.now(), content: upload.probe.content(mimeType: mimeType)
+                apiKey: MessagesRoute.apiKey(request.headers) ?? "", filename: filename, mimeType: mimeType, size: upload.probe.size,
+                created: created, expires: lifetime.flatMap { $0 }.map { created + .seconds($0) }, content: upload.probe.content(mimeType: mimeType)
             )
             runtime.files.add(file)
             return .json(wire(file))
         }
     }
 
+    /// Newest first. `ids[]` picks files (one page, unknown ids left out);
+    /// `page` (a `next_page` cursor) or `after_id` pages on, `before_id` back.
     func list(_ request: Request, _ context: MockRequestContext) async -> Response {
         let query = request.uri.queryParameters
-        let files = runtime.files.list(apiKey: MessagesRoute.apiKey(request.headers) ?? "")
-        let page = FileList(
-            of: files, id: \.id, limit: query.get("limit", as: Int.self), afterID: query.get("after_id"), beforeID: query.get("before_id")
-        ) { wire($0) }
+        var files = runtime.files.list(apiKey: MessagesRoute.apiKey(request.headers) ?? "")
+        // The SDKs send `ids[]=…`, brackets percent-encoded, which the router leaves so.
+        let ids = Set(query.compactMap { ["ids", "ids[]"].contains(String($0.key).removingPercentEncoding) ? String($0.value) : nil })
+        if !ids.isEmpty { files = files.filter { ids.contains($0.id) } }
+        let cursor = query.get("page").flatMap { $0.hasPrefix(FileList.cursorPrefix) ? String($0.dropFirst(FileList.cursorPrefix.count)) : nil }
+        let page = FileList(ListPage(
+            of: files, id: \.id, limit: ids.isEmpty ? query.get("limit", as: Int.self) : 1000,
+            afterID: cursor ?? query.get("after_id"), beforeID: query.get("before_id")
+        ) { wire($0) })
         return await call.respond(request, context, path: "/v1/files", endpoint: .files) { .json(page) }
     }
 
@@ -67,8 +83,31 @@ struct FilesRoute: Sendable {
     func content(_ request: Request, _ context: MockRequestContext) async -> Response {
         let (id, key) = target(request, context)
         return await call.respond(request, context, path: "/v1/files/\(id)/content", endpoint: .files, refusal: { missing(id, key) }) {
-            .refused(.permission, "File \(id) is not downloadable: only files created by the code execution tool or a skill can be downloaded")
+            guard let file = runtime.files.file(id, apiKey: key) else { return .refused(.notFound, Self.notFound(id)) }
+            if file.hasExpired(at: runtime.clock.now()) { return Self.expired(file) }
+            return .refused(
+                .invalidRequest, "File \(id) is not downloadable: only files created by a tool, such as the code execution tool, can be downloaded",
+                details: ErrorDetails("file_not_downloadable")
+            )
         }
+    }
+
+    /// How the API answers for a file whose `expires_at` has passed.
+    static func expired(_ file: StoredFile) -> PlainCall.Answer {
+        .refused(.notFound, expiredMessage(file.id), details: ErrorDetails("file_expired"))
+    }
+
+    static func expiredMessage(_ id: String) -> String { "File \(id) has expired: its content is no longer available" }
+
+    static let lifetimes = 3600...7_776_000
+
+    /// The Files API keeps only the last path component of an upload's name;
+    /// no name at all becomes `unnamed` and the extension of its type.
+    static func kept(_ filename: String?, mimeType: String) -> String {
+        let last = filename?.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        guard last.isEmpty else { return last }
+        let extensions = ["application/pdf": ".pdf", "text/plain": ".txt", "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"]
+        return "unnamed" + (extensions[mimeType] ?? "")
     }
 
     func delete(_ request: Request, _ context: MockRequestContext) async -> Response {

@@ -59,6 +59,7 @@ struct MessagesRoute: Sendable {
         var type: APIErrorType
         var message: String
         var exchange: Exchange
+        var details: ErrorDetails?
     }
 
     /// What reading a request came to.
@@ -132,9 +133,9 @@ struct MessagesRoute: Sendable {
             return .refused(Refusal(type: type, message: problem, exchange: exchange))
         }
         let tokenizer = ModelCatalog.tokenizer(for: decoded.model, spec: spec)
-        switch MediaInput.tokens(in: decoded, files: runtime.files, apiKey: apiKey, tokenizer: tokenizer) {
+        switch MediaInput.tokens(in: decoded, files: runtime.files, apiKey: apiKey, tokenizer: tokenizer, now: exchange.arrival) {
         case let .success(media): exchange.inputTokens = tokenizer.inputTokens(of: decoded) + media
-        case let .failure(problem): return .refused(Refusal(type: problem.type, message: problem.message, exchange: exchange))
+        case let .failure(problem): return .refused(Refusal(type: problem.type, message: problem.message, exchange: exchange, details: problem.details))
         }
         if !countTokens, let problem = ModelCatalog.promptProblem(inputTokens: exchange.inputTokens, request: decoded, spec: spec) {
             return .refused(Refusal(type: .invalidRequest, message: problem, exchange: exchange))
@@ -314,21 +315,21 @@ struct MessagesRoute: Sendable {
     }
 
     /// A request refused before any fault was considered.
-    func reject(_ type: APIErrorType, _ message: String, _ exchange: Exchange) -> Response {
-        rejectReply(type, message, exchange).response
+    func reject(_ type: APIErrorType, _ message: String, _ exchange: Exchange, details: ErrorDetails? = nil) -> Response {
+        rejectReply(type, message, exchange, details: details).response
     }
 
     func rejectReply(_ refusal: Refusal) -> Reply {
-        rejectReply(refusal.type, refusal.message, refusal.exchange)
+        rejectReply(refusal.type, refusal.message, refusal.exchange, details: refusal.details)
     }
 
-    func rejectReply(_ type: APIErrorType, _ message: String, _ exchange: Exchange) -> Reply {
+    func rejectReply(_ type: APIErrorType, _ message: String, _ exchange: Exchange, details: ErrorDetails? = nil) -> Reply {
         var exchange = exchange
         // Refused before the attempt was identified: an id of its own, made only now
         // so that accepted requests never pay for it.
         if exchange.requestID.isEmpty { exchange.requestID = Self.requestID(UUID().uuidString, 0) }
         finish(exchange, FaultDecision(), status: type.status, ending: "error", answer: nil, errorType: type.rawValue)
-        return ErrorResponse.reply(type, message: message, requestID: exchange.requestID, clock: runtime.clock)
+        return ErrorResponse.reply(type, message: message, requestID: exchange.requestID, details: details, clock: runtime.clock)
     }
 
     /// Journals and counts a finished attempt.

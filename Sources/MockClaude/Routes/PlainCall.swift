@@ -14,7 +14,7 @@ struct PlainCall: Sendable {
     /// What a call comes to once its faults have let it through.
     enum Answer: Sendable {
         case body([UInt8], contentType: String = "application/json")
-        case refused(APIErrorType, String)
+        case refused(APIErrorType, String, details: ErrorDetails? = nil)
 
         static func json(_ value: some Encodable) -> Answer { .body(Array((try? JSONCoding.encoder.encode(value)) ?? Data())) }
     }
@@ -51,8 +51,8 @@ struct PlainCall: Sendable {
         if let outcome = messages.outcome(decision, exchange) { return await messages.reply(after: outcome) }
         try? await runtime.clock.sleep(for: decision.effect.delays.beforeHeaders)
         switch await answer() {
-        case let .refused(type, message):
-            return messages.reject(type, message, exchange)
+        case let .refused(type, message, details):
+            return messages.reject(type, message, exchange, details: details)
         case let .body(bytes, contentType):
             messages.finish(exchange, decision, status: 200, ending: "complete", answer: nil)
             var headers = HTTPFields.base(requestID: exchange.requestID, faults: decision.names, contentType: contentType)
