@@ -36,6 +36,7 @@ struct SDKConformanceTests {
         "an empty answer (quality: empty) is content [], as the API's immediate end_turn; streamed too",
         "model upgrade: Opus 4.7 refuses temperature and a thinking budget; Opus 5.5 begins with a ThinkingBlock unasked and refuses a forced tool",
         "message batches: create, poll, results (succeeded, errored by a fault, refused params), list, cancel, delete",
+        "files: upload, metadata, list paged by next_page, an image file in a message counted as input, download refused, expiry, storage quota, delete",
     ]
 
     @Test(.enabled(if: python != nil || required, "no .venv-test: run scripts/setup-test-tools"), .timeLimit(.minutes(2)))
@@ -43,7 +44,7 @@ struct SDKConformanceTests {
         let python = try #require(Self.python, "LLMCHAOS_REQUIRE_TOOLS=1 but no .venv-test/bin/python: run scripts/setup-test-tools")
         // The API of a day when Sonnet 4.5, which the prefill checks use, still
         // answered and Opus 4.1 no longer did.
-        try await MockFixture.with(configure: { $0.apiDate = "2026-11-01" }) { mock in
+        try await MockFixture.with(configure: { $0.apiDate = "2026-11-01"; $0.fileStorageBytes = 10_000_000 }) { mock in
             var environment = ProcessInfo.processInfo.environment
             environment["ANTHROPIC_BASE_URL"] = mock.baseURL
             environment.removeValue(forKey: "ANTHROPIC_API_KEY")

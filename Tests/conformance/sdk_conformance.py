@@ -524,6 +524,69 @@ def _():
     assert [r.result.type for r in batches.results(slow.id)] == ["canceled"]
 
 
+def png(width, height):
+    """The header of a PNG of this size: all the mock reads of an image."""
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+    return b"\x89PNG\r\n\x1a\n" + (13).to_bytes(4, "big") + b"IHDR" + ihdr + bytes(4)
+
+
+def error_code(error):
+    return ((error.body or {}).get("error", {}).get("details") or {}).get("error_code")
+
+
+@check("files: upload, metadata, list paged by next_page, an image file in a message counted as input, download refused, expiry, storage quota, delete")
+def _():
+    sdk = client()
+    files = getattr(sdk, "files", None) or sdk.beta.files  # GA since August 2026; beta before
+    chart = files.upload(file=("reports/chart.png", png(1000, 500), "image/png"))
+    assert chart.id.startswith("file_") and chart.type == "file" and chart.filename == "chart.png", chart
+    assert chart.mime_type == "image/png" and chart.size_bytes == 33 and chart.downloadable is False, chart
+    assert files.retrieve_metadata(chart.id).id == chart.id
+    notes = sdk.beta.files.upload(file=("notes.txt", b"revenue by region, quarter by quarter", "text/plain"))
+    third = files.upload(file=("third.png", png(10, 10), "image/png"))
+    ids = [f.id for f in files.list(limit=2)]  # the SDK follows next_page to the end
+    assert ids[:3] == [third.id, notes.id, chart.id], ids
+
+    ask = [{"type": "text", "text": "What does the chart show?"}]
+    plain = sdk.messages.create(model=MODEL, max_tokens=50, messages=[{"role": "user", "content": ask}])
+    source = {"type": "file", "file_id": chart.id}
+    seen = sdk.messages.create(model=MODEL, max_tokens=50, messages=[{"role": "user", "content": [{"type": "image", "source": source}] + ask}])
+    assert seen.usage.input_tokens - plain.usage.input_tokens == 667, (plain.usage, seen.usage)
+    document = {"type": "document", "source": {"type": "file", "file_id": notes.id}}
+    assert sdk.messages.count_tokens(model=MODEL, messages=[{"role": "user", "content": [document] + ask}]).input_tokens > plain.usage.input_tokens
+    try:
+        sdk.messages.create(model=MODEL, max_tokens=50, messages=[{"role": "user", "content": [{"type": "document", "source": source}] + ask}])
+        raise AssertionError("an image file in a document block was taken")
+    except anthropic.BadRequestError as error:
+        assert "Invalid file type" in str(error), error
+
+    try:
+        files.download(chart.id)
+        raise AssertionError("an upload was downloaded")
+    except anthropic.BadRequestError as error:
+        assert error_code(error) == "file_not_downloadable", error.body
+
+    brief = files.upload(file=("brief.png", png(10, 10), "image/png"), expires_in_seconds=3600)
+    assert brief.expires_at is not None and (brief.expires_at - brief.created_at).total_seconds() == 3600, brief
+    try:
+        files.upload(file=("big.bin", bytes(11_000_000), "application/octet-stream"))
+        raise AssertionError("an upload over the storage quota was kept")
+    except anthropic.BadRequestError as error:
+        assert error_code(error) == "storage_quota_exceeded", error.body
+
+    assert files.delete(chart.id).id == chart.id
+    try:
+        files.retrieve_metadata(chart.id)
+        raise AssertionError("a deleted file was still there")
+    except anthropic.NotFoundError:
+        pass
+    try:
+        sdk.messages.create(model=MODEL, max_tokens=50, messages=[{"role": "user", "content": [{"type": "image", "source": source}] + ask}])
+        raise AssertionError("a message named a deleted file")
+    except anthropic.NotFoundError as error:
+        assert chart.id in str(error), error
+
+
 for name, failure in results:
     print(f"PASS {name}" if failure is None else f"FAIL {name}: {failure}")
 print(f"{sum(f is None for _, f in results)} passed, {sum(f is not None for _, f in results)} failed")
