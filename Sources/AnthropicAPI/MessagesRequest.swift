@@ -102,6 +102,12 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
         return blocks[...last].map(\.text).joined(separator: "\n")
     }
 
+    /// Where the cacheable prefix ends: the index of the last block marked
+    /// `cache_control`, counting the system prompt's blocks first.
+    public var cachePrefixEnd: Int? {
+        ((system ?? []) + messages.flatMap(\.content)).lastIndex(where: \.cacheControl)
+    }
+
     /// Every piece of text in the request, for counting input tokens: tool
     /// definitions and an output schema count, as the model reads them.
     public var allText: [String] {

@@ -12,10 +12,12 @@ final class PromptCache: Sendable {
     init(ttl: Duration = .seconds(300)) { self.ttl = ttl }
 
     /// Splits the request's input tokens into (uncached, created, read).
-    func usage(for request: MessagesRequest, apiKey: String, inputTokens: Int, tokenizer: Tokenizer, now: Duration) -> Usage {
+    func usage(
+        for request: MessagesRequest, apiKey: String, inputTokens: Int, media: MediaInput.Tally = MediaInput.Tally(), tokenizer: Tokenizer, now: Duration
+    ) -> Usage {
         guard let prefix = request.cacheablePrefix else { return Usage(inputTokens: inputTokens, outputTokens: 0) }
-        let prefixTokens = min(inputTokens, tokenizer.count(prefix))
-        let key = StableHash.hash(apiKey, request.model, prefix)
+        let prefixTokens = min(inputTokens, tokenizer.count(prefix) + media.prefixTokens)
+        let key = StableHash.hash([apiKey, request.model, prefix] + media.prefixIdentity)
         let ttl = self.ttl
         let hit = shards[Int(key % 8)].withLock { entries -> Bool in
             let fresh = entries[key].map { now - $0 < ttl } ?? false

@@ -259,3 +259,29 @@ extension FilesAPITests {
         }
     }
 }
+
+extension FilesAPITests {
+    /// The pattern the caching guide shows for a large document: the document
+    /// marked `cache_control`, a question after it. Its tokens are written to
+    /// the cache once and read from it after; another document is a miss.
+    @Test func aCachedDocumentIsWrittenOnceThenReadAndAnotherMisses() async throws {
+        try await MockFixture.with { mock in
+            let first = try #require(try await Self.upload(mock, Self.pdf(pages: 2), filename: "a.pdf").json["id"] as? String)
+            let second = try #require(try await Self.upload(mock, Self.pdf(pages: 2), filename: "b.pdf").json["id"] as? String)
+            func ask(_ id: String) async throws -> [String: Int] {
+                let document = #"{"type":"document","source":{"type":"file","file_id":"\#(id)"},"cache_control":{"type":"ephemeral"}}"#
+                let body = #"{"model":"claude-sonnet-4-6","max_tokens":20,"messages":[{"role":"user","content":[\#(document),{"type":"text","text":"Summarize it."}]}]}"#
+                let reply = try await mock.post(body)
+                return (reply.json["usage"] as? [String: Any] ?? [:]).compactMapValues { $0 as? Int }
+            }
+            let pages = 2 * (MediaContent.textPerPage + 1534)
+            let written = try await ask(first)
+            #expect(written["cache_creation_input_tokens"].map { $0 >= pages } == true && written["cache_read_input_tokens"] == 0, "\(written)")
+            let read = try await ask(first)
+            #expect(read["cache_read_input_tokens"] == written["cache_creation_input_tokens"] && read["cache_creation_input_tokens"] == 0, "\(read)")
+            #expect(read["input_tokens"] == written["input_tokens"] && read["input_tokens"].map { $0 < 20 } == true, "only the question is uncached: \(read)")
+            let other = try await ask(second)
+            #expect(other["cache_creation_input_tokens"] == written["cache_creation_input_tokens"] && other["cache_read_input_tokens"] == 0, "another file is another prefix: \(other)")
+        }
+    }
+}

@@ -10,17 +10,30 @@ enum MediaInput {
         var details: ErrorDetails? = nil
     }
 
+    /// What a request's media add to its input: all their tokens, and those of
+    /// the media in its cacheable prefix with what tells them apart (a file's
+    /// id, inline data's hash), which the prompt cache keys on with the prefix's text.
+    struct Tally: Sendable, Equatable {
+        var tokens = 0
+        var prefixTokens = 0
+        var prefixIdentity: [String] = []
+    }
+
     /// The input tokens the request's media add, or the API's error for a
     /// `file_id` the key has no file for (404), a file that has expired (404),
     /// a file in the wrong kind of block or an image too large (400). Zero, at
     /// the cost of one pass over the blocks, for a request of text alone.
     static func tokens(
         in request: MessagesRequest, files: FileStore, apiKey: String, tokenizer: Tokenizer, now: Duration
-    ) -> Result<Int, Problem> {
-        var total = 0
+    ) -> Result<Tally, Problem> {
+        var tally = Tally()
         var images: [(path: String, width: Int, height: Int)] = []
+        // Blocks are numbered as `cacheablePrefix` numbers them: the system prompt's first.
+        var position = request.system?.count ?? 0
+        let prefixEnd = request.cachePrefixEnd ?? -1
         for (m, message) in request.messages.enumerated() {
             for (b, block) in message.content.enumerated() {
+                defer { position += 1 }
                 guard let source = block.source else { continue }
                 let content: MediaContent?
                 if source.type == "file" {
@@ -43,11 +56,16 @@ enum MediaInput {
                 if block.type == "image", case let .image(width, height) = content {
                     images.append(("messages.\(m).content.\(b)", width, height))
                 }
-                total += content.tokens(tokenizer)
+                let tokens = content.tokens(tokenizer)
+                tally.tokens += tokens
+                if position <= prefixEnd {
+                    tally.prefixTokens += tokens
+                    tally.prefixIdentity.append(source.fileID ?? String(StableHash.hash(source.data ?? "")))
+                }
             }
         }
         if let problem = oversized(images) { return .failure(problem) }
-        return .success(total)
+        return .success(tally)
     }
 
     /// The vision guide's limit: 8,000 px a side, 2,000 px when a request has

@@ -133,15 +133,18 @@ struct MessagesRoute: Sendable {
             return .refused(Refusal(type: type, message: problem, exchange: exchange))
         }
         let tokenizer = ModelCatalog.tokenizer(for: decoded.model, spec: spec)
+        var media = MediaInput.Tally()
         switch MediaInput.tokens(in: decoded, files: runtime.files, apiKey: apiKey, tokenizer: tokenizer, now: exchange.arrival) {
-        case let .success(media): exchange.inputTokens = tokenizer.inputTokens(of: decoded) + media
+        case let .success(tally): media = tally; exchange.inputTokens = tokenizer.inputTokens(of: decoded) + tally.tokens
         case let .failure(problem): return .refused(Refusal(type: problem.type, message: problem.message, exchange: exchange, details: problem.details))
         }
         if !countTokens, let problem = ModelCatalog.promptProblem(inputTokens: exchange.inputTokens, request: decoded, spec: spec) {
             return .refused(Refusal(type: .invalidRequest, message: problem, exchange: exchange))
         }
         if !countTokens {
-            let cached = runtime.promptCache.usage(for: decoded, apiKey: apiKey, inputTokens: exchange.inputTokens, tokenizer: tokenizer, now: exchange.arrival)
+            let cached = runtime.promptCache.usage(
+                for: decoded, apiKey: apiKey, inputTokens: exchange.inputTokens, media: media, tokenizer: tokenizer, now: exchange.arrival
+            )
             exchange.inputTokens = cached.inputTokens
             exchange.cacheCreationTokens = cached.cacheCreationInputTokens
             exchange.cacheReadTokens = cached.cacheReadInputTokens
