@@ -398,6 +398,7 @@ extension ContentBlock {
             var toolUseID: String?
             var name: String?
             var input: JSONValue?
+            var nestedBlocks: [ContentBlock]?
             switch type {
             case "tool_use":
                 guard case let .string(id)? = value["id"], case let .string(tool)? = value["name"], let arguments = value["input"] else { return nil }
@@ -434,12 +435,14 @@ extension ContentBlock {
                 case let .array(nested)?:
                     guard let inner = fast(nested) else { return nil }
                     text = inner.map(\.text).joined(separator: "\n")
+                    nestedBlocks = ContentBlock.keptNested(inner)
                 case nil, .null?: text = ""
                 // The decoder's `try?` falls through to "" for any other shape.
                 default: text = ""
                 }
             }
             var block = ContentBlock(type: type, text: text, cacheControl: cacheControl, toolUseID: toolUseID, name: name, input: input)
+            block.nested = nestedBlocks
             if MediaSource.carried(by: type) {
                 guard let source = MediaSource.fast(type == "container_upload" ? value : value["source"], block: type) else { return nil }
                 block.source = source

@@ -174,6 +174,9 @@ public struct ContentBlock: Codable, Sendable, Equatable {
     /// An `image` or `document` block's source; for a `container_upload` block,
     /// a `file` source with its `file_id`.
     public var source: MediaSource?
+    /// The blocks nested in its `content` (a `tool_result`'s screenshot), kept
+    /// only when one of them has a source; their text is in `text`.
+    public var nested: [ContentBlock]?
 
     public init(type: String, text: String, cacheControl: Bool = false, toolUseID: String? = nil, name: String? = nil, input: JSONValue? = nil) {
         self.type = type; self.text = text; self.cacheControl = cacheControl
@@ -203,6 +206,11 @@ public struct ContentBlock: Codable, Sendable, Equatable {
         var block = ContentBlock(type: "redacted_thinking", text: "")
         block.signature = data
         return block
+    }
+
+    /// Nested blocks worth keeping: those of a content with media in it.
+    static func keptNested(_ blocks: [ContentBlock]) -> [ContentBlock]? {
+        blocks.contains { $0.source != nil } ? blocks : nil
     }
 
     /// A `thinking` or `redacted_thinking` block.
@@ -235,6 +243,7 @@ public struct ContentBlock: Codable, Sendable, Equatable {
             text = nested
         } else if let blocks = try? c.decodeIfPresent([ContentBlock].self, forKey: .content) {
             text = blocks.map(\.text).joined(separator: "\n")
+            nested = Self.keptNested(blocks)
         } else {
             text = ""
         }

@@ -45,6 +45,8 @@ import Testing
         #"{"model":"m","max_tokens":1,"stream":true,"system":"You write SQL.\nOnly SQL.","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"yo"},{"role":"user","content":"again"}]}"#,
         #" { "messages" : [ { "content" : [ { "type" : "text" , "text" : "a\"b\\c\/d\u00e9\ud83d\ude00\n" , "cache_control" : { "type" : "ephemeral" } } ] , "role" : "user" } ] , "model" : "x" , "max_tokens" : null , "stop_sequences" : [ "END" ] , "temperature" : 0.5 , "metadata" : { "user_id" : "u" } } "#,
         #"{"model":"m","max_tokens":10,"system":[{"type":"text","text":"sys","cache_control":null},{"type":"text","text":"two"}],"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[{"type":"text","text":"inner"}]},{"type":"image","source":{"type":"base64"}},{"type":"document","source":{"type":"text","media_type":"text/plain","data":"doc"}},{"type":"image","source":{"type":"file","file_id":"file_1","media_type":null}},{"type":"container_upload","file_id":"file_2"}]}]}"#,
+        // A tool result with a screenshot in it: the nested blocks are kept.
+        #"{"model":"m","max_tokens":10,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[{"type":"text","text":"shot"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBO"}}]}]}]}"#,
         #"{"model":"m","max_tokens":-3,"messages":[],"stream":false,"system":null}"#,
         #"{"model":"m","messages":[{"role":"user","content":"x"}],"top_k":5,"flag":true,"none":null}"#,
         #"{"model":"m","max_tokens":4000,"thinking":{"type":"enabled","budget_tokens":2048},"messages":[{"role":"user","content":"q"}]}"#,

@@ -285,3 +285,35 @@ extension FilesAPITests {
         }
     }
 }
+
+extension FilesAPITests {
+    /// A computer-use agent hands screenshots back in tool results: they count,
+    /// and an oversized one is named by its place inside the result.
+    @Test func imagesInsideToolResultsCountAndAreAddressedThere() async throws {
+        try await MockFixture.with { mock in
+            func result(_ width: Int, _ height: Int) -> String {
+                let data = Data(Self.png(width: width, height: height)).base64EncodedString()
+                return #"{"type":"tool_result","tool_use_id":"t1","content":[{"type":"text","text":"done"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"\#(data)"}}]}"#
+            }
+            func body(_ result: String) -> String {
+                #"{"model":"claude-sonnet-4-6","messages":[{"role":"user","content":"Take a screenshot."},{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"computer","input":{}}]},{"role":"user","content":[\#(result)]}],"tools":[{"name":"computer","description":"d","input_schema":{"type":"object"}}]}"#
+            }
+            let small = try await mock.post(body(result(10, 10)), path: "/v1/messages/count_tokens")
+            let large = try await mock.post(body(result(1200, 750)), path: "/v1/messages/count_tokens")
+            #expect(small.status == 200 && large.status == 200, "\(small.body) \(large.body)")
+            #expect((large.json["input_tokens"] as? Int ?? 0) - (small.json["input_tokens"] as? Int ?? 0) == 1200 - 1, "1,200 tokens against 1")
+            let huge = try await mock.post(body(result(9000, 10)), path: "/v1/messages/count_tokens")
+            let details = (huge.json["error"] as? [String: Any])?["details"] as? [String: Any]
+            #expect(details?["paths"] as? [String] == ["messages.2.content.0.content.1"], "\(huge.body)")
+        }
+    }
+
+    @Test func anInlinePDFCountsItsPages() async throws {
+        try await MockFixture.with { mock in
+            let inline = #"{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"\#(Data(Self.pdf(pages: 4)).base64EncodedString())"}}"#
+            let plain = try await Self.tokens(mock, blocks: []).json["input_tokens"] as? Int ?? 0
+            let withPDF = try await Self.tokens(mock, blocks: [inline]).json["input_tokens"] as? Int ?? 0
+            #expect(withPDF - plain == 4 * (MediaContent.textPerPage + 1534))
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import AnthropicAPI
+import Foundation
 
 /// What the mock keeps of a file or an inline image or document to count it as
 /// input: an image's size, a PDF's pages, a text's text. The API's own counts
@@ -36,8 +37,15 @@ enum MediaContent: Sendable, Equatable {
         case "text": return source.data.map { .text($0, totalBytes: $0.utf8.count) }
         case "base64":
             guard let data = source.data else { return nil }
+            // An image's size is in its first bytes: decode no more of it than the probe keeps.
+            let isImage = source.mediaType?.hasPrefix("image/") == true
+            let text = isImage ? data.utf8.prefix(MediaProbe.headLimit / 3 * 4) : data.utf8[...]
             var probe = MediaProbe()
-            probe.consume(Base64.decode(data))
+            // Cut where line breaks put the groups of four off, the head does not
+            // decode: then the whole does.
+            let decoded = Data(base64Encoded: Data(text), options: .ignoreUnknownCharacters)
+                ?? Data(base64Encoded: Data(data.utf8), options: .ignoreUnknownCharacters) ?? Data()
+            probe.consume(decoded)
             return probe.content(mimeType: source.mediaType ?? "")
         default: return nil
         }
@@ -63,33 +71,5 @@ struct ImageBudget {
         let edge = max(w, h)
         if edge > longEdge { w *= longEdge / edge; h *= longEdge / edge }
         return Int(min(w * h / 750, maxTokens).rounded(.up))
-    }
-}
-
-/// Base64 as the API takes it, whitespace skipped; what is not base64 ends the data.
-enum Base64 {
-    static func decode(_ text: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count * 3 / 4)
-        var buffer: UInt32 = 0, bits = 0
-        for byte in text.utf8 {
-            let value: UInt8
-            switch byte {
-            case 65...90: value = byte - 65
-            case 97...122: value = byte - 71
-            case 48...57: value = byte + 4
-            case 43, 45: value = 62
-            case 47, 95: value = 63
-            case 32, 9, 10, 13: continue
-            default: return out
-            }
-            buffer = buffer << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
-            }
-        }
-        return out
     }
 }

@@ -34,38 +34,48 @@ enum MediaInput {
         for (m, message) in request.messages.enumerated() {
             for (b, block) in message.content.enumerated() {
                 defer { position += 1 }
-                guard let source = block.source else { continue }
-                let content: MediaContent?
-                if source.type == "file" {
-                    guard let id = source.fileID, let file = files.file(id, apiKey: apiKey) else {
-                        return .failure(Problem(type: .notFound, message: FilesRoute.notFound(source.fileID ?? "")))
+                // Text alone, the common case, costs no more than this look.
+                guard block.source != nil || block.nested != nil else { continue }
+                // A tool result's images (a computer-use screenshot) count as the
+                // block around them; they are addressed inside it.
+                let media = [(block, "messages.\(m).content.\(b)")]
+                    + (block.nested ?? []).enumerated().map { ($1, "messages.\(m).content.\(b).content.\($0)") }
+                for (block, path) in media {
+                    guard let source = block.source else { continue }
+                    switch content(of: block, source, files: files, apiKey: apiKey, now: now) {
+                    case let .failure(problem): return .failure(problem)
+                    case .success(nil): continue
+                    case let .success(content?):
+                        if block.type == "image", case let .image(width, height) = content { images.append((path, width, height)) }
+                        let tokens = content.tokens(tokenizer)
+                        tally.tokens += tokens
+                        if position <= prefixEnd {
+                            tally.prefixTokens += tokens
+                            tally.prefixIdentity.append(source.fileID ?? String(StableHash.hash(source.data ?? "")))
+                        }
                     }
-                    guard !file.hasExpired(at: now) else {
-                        return .failure(Problem(type: .notFound, message: FilesRoute.expiredMessage(id), details: ErrorDetails("file_expired")))
-                    }
-                    guard file.fits(block.type) else {
-                        return .failure(Problem(type: .invalidRequest, message: wrongBlock(file, block.type)))
-                    }
-                    content = file.content
-                } else {
-                    content = MediaContent.inline(source)
-                }
-                // What a container_upload carries is the code execution tool's to
-                // read; the mock runs no tool, so it counts nothing.
-                guard block.type != "container_upload", let content else { continue }
-                if block.type == "image", case let .image(width, height) = content {
-                    images.append(("messages.\(m).content.\(b)", width, height))
-                }
-                let tokens = content.tokens(tokenizer)
-                tally.tokens += tokens
-                if position <= prefixEnd {
-                    tally.prefixTokens += tokens
-                    tally.prefixIdentity.append(source.fileID ?? String(StableHash.hash(source.data ?? "")))
                 }
             }
         }
         if let problem = oversized(images) { return .failure(problem) }
         return .success(tally)
+    }
+
+    /// What a block's source holds, read inline or from the key's files; nil
+    /// for what the mock cannot or need not read (a `url`; a `container_upload`,
+    /// which is the code execution tool's to read, and the mock runs no tool).
+    private static func content(
+        of block: ContentBlock, _ source: MediaSource, files: FileStore, apiKey: String, now: Duration
+    ) -> Result<MediaContent?, Problem> {
+        guard source.type == "file" else { return .success(block.type == "container_upload" ? nil : MediaContent.inline(source)) }
+        guard let id = source.fileID, let file = files.file(id, apiKey: apiKey) else {
+            return .failure(Problem(type: .notFound, message: FilesRoute.notFound(source.fileID ?? "")))
+        }
+        guard !file.hasExpired(at: now) else {
+            return .failure(Problem(type: .notFound, message: FilesRoute.expiredMessage(id), details: ErrorDetails("file_expired")))
+        }
+        guard file.fits(block.type) else { return .failure(Problem(type: .invalidRequest, message: wrongBlock(file, block.type))) }
+        return .success(block.type == "container_upload" ? nil : file.content)
     }
 
     /// The vision guide's limit: 8,000 px a side, 2,000 px when a request has
