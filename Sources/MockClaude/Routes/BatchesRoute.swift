@@ -57,12 +57,7 @@ struct BatchesRoute: Sendable {
     }
 
     func retrieve(_ request: Request, _ context: MockRequestContext) async -> Response {
-        let (id, key) = target(request, context)
-        return await call.respond(request, context, path: "/v1/messages/batches/\(id)", endpoint: .batches, refusal: { missing(id, key) }) {
-            // Read after any delay a fault put before it: the batch as it is then.
-            guard let batch = runtime.batches.batch(id, apiKey: key) else { return .refused(.notFound, Self.notFound(id)) }
-            return .json(wire(batch))
-        }
+        await about(request, context, path: { "/v1/messages/batches/\($0)" }) { .json(wire($0)) }
     }
 
     func list(_ request: Request, _ context: MockRequestContext) async -> Response {
@@ -76,45 +71,39 @@ struct BatchesRoute: Sendable {
     }
 
     func cancel(_ request: Request, _ context: MockRequestContext) async -> Response {
-        let (id, key) = target(request, context)
-        return await call.respond(request, context, path: "/v1/messages/batches/\(id)/cancel", endpoint: .batches, refusal: { missing(id, key) }) {
-            let now = runtime.clock.now()
-            guard let (batch, canceled) = runtime.batches.cancel(id, apiKey: key, at: now, journal: { processor.journal($0) }) else {
-                return .refused(.notFound, Self.notFound(id))
+        await about(request, context, path: { "/v1/messages/batches/\($0)/cancel" }) { found in
+            guard let (batch, canceled) = runtime.batches.cancel(found.id, apiKey: found.apiKey, at: runtime.clock.now(), journal: { processor.journal($0) }) else {
+                return .refused(.notFound, Self.notFound(found.id))
             }
             return .json(wire(batch, canceling: canceled))
         }
     }
 
     func delete(_ request: Request, _ context: MockRequestContext) async -> Response {
-        let (id, key) = target(request, context)
-        return await call.respond(request, context, path: "/v1/messages/batches/\(id)", endpoint: .batches, refusal: { missing(id, key) }) {
-            switch runtime.batches.delete(id, apiKey: key, at: runtime.clock.now(), journal: { processor.journal($0) }) {
-            case .deleted: return .json(DeletedMessageBatch(id: id))
-            case .missing: return .refused(.notFound, Self.notFound(id))
+        await about(request, context, path: { "/v1/messages/batches/\($0)" }) { batch in
+            switch runtime.batches.delete(batch.id, apiKey: batch.apiKey, at: runtime.clock.now(), journal: { processor.journal($0) }) {
+            case .deleted: return .json(DeletedMessageBatch(id: batch.id))
+            case .missing: return .refused(.notFound, Self.notFound(batch.id))
             case .processing:
-                return .refused(.invalidRequest, "Message Batch \(id) is still processing: cancel it, then delete it once it has ended")
+                return .refused(.invalidRequest, "Message Batch \(batch.id) is still processing: cancel it, then delete it once it has ended")
             }
         }
     }
 
     func results(_ request: Request, _ context: MockRequestContext) async -> Response {
-        let (id, key) = target(request, context)
-        return await call.respond(request, context, path: "/v1/messages/batches/\(id)/results", endpoint: .batches, refusal: { missing(id, key) }) {
-            guard let batch = runtime.batches.batch(id, apiKey: key) else { return .refused(.notFound, Self.notFound(id)) }
+        await about(request, context, path: { "/v1/messages/batches/\($0)/results" }) { batch in
             guard batch.hasEnded(at: runtime.clock.now()) else {
-                return .refused(.invalidRequest, "Message Batch \(id) has not finished processing: its results are ready once its processing_status is ended")
+                return .refused(.invalidRequest, "Message Batch \(batch.id) has not finished processing: its results are ready once its processing_status is ended")
             }
             return .body(batch.results(), contentType: "application/binary")
         }
     }
 
-    private func target(_ request: Request, _ context: MockRequestContext) -> (id: String, apiKey: String) {
-        (context.parameters.get("id") ?? "", MessagesRoute.apiKey(request.headers) ?? "")
-    }
-
-    private func missing(_ id: String, _ key: String) -> (APIErrorType, String)? {
-        runtime.batches.batch(id, apiKey: key) == nil ? (.notFound, Self.notFound(id)) : nil
+    /// A call about the batch the path names.
+    private func about(
+        _ request: Request, _ context: MockRequestContext, path: (String) -> String, answer: (StoredBatch) async -> PlainCall.Answer
+    ) async -> Response {
+        await call.respond(about: request, context, path: path, endpoint: .batches, find: runtime.batches.batch, notFound: Self.notFound, answer: answer)
     }
 
     static func notFound(_ id: String) -> String { "message_batch_id: no Message Batch \(id) for this API key" }

@@ -26,12 +26,13 @@ struct FilesRoute: Sendable {
         }
         let mimeType = upload.probe.mimeType(declared: upload.declaredType, filename: upload.filename ?? "")
         let filename = Self.kept(upload.filename, mimeType: mimeType)
-        let lifetime = upload.fields["expires_in_seconds"].map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let lifetimeField = upload.fields["expires_in_seconds"]
+        let lifetime = lifetimeField.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         // What tells an upload sent again from a new one: its name, size and first bytes.
         let identity = Array("\(filename)\n\(upload.probe.size)\n".utf8) + upload.probe.signature
         return await call.respond(request, context, path: "/v1/files", endpoint: .files, body: identity, refusal: {
             guard upload.found else { return (.invalidRequest, "file: Field required") }
-            if let lifetime, !(Self.lifetimes.contains(lifetime ?? 0)) {
+            if lifetimeField != nil, !(lifetime.map(Self.lifetimes.contains) ?? false) {
                 return (.invalidRequest, "expires_in_seconds: must be an integer from \(Self.lifetimes.lowerBound) (one hour) to \(Self.lifetimes.upperBound) (ninety days)")
             }
             return Self.filenameProblem(filename).map { (.invalidRequest, $0) }
@@ -47,7 +48,7 @@ struct FilesRoute: Sendable {
             let file = StoredFile(
                 id: "file_" + MessagesRoute.requestID("file-\(number)", 0, seed: runtime.plan.seed).dropFirst(4),
                 apiKey: MessagesRoute.apiKey(request.headers) ?? "", filename: filename, mimeType: mimeType, size: upload.probe.size,
-                created: created, expires: lifetime.flatMap { $0 }.map { created + .seconds($0) }, content: upload.probe.content(mimeType: mimeType)
+                created: created, expires: lifetime.map { created + .seconds($0) }, content: upload.probe.content(mimeType: mimeType)
             )
             runtime.files.add(file)
             return .json(wire(file))
@@ -71,25 +72,32 @@ struct FilesRoute: Sendable {
     }
 
     func metadata(_ request: Request, _ context: MockRequestContext) async -> Response {
-        let (id, key) = target(request, context)
-        return await call.respond(request, context, path: "/v1/files/\(id)", endpoint: .files, refusal: { missing(id, key) }) {
-            guard let file = runtime.files.file(id, apiKey: key) else { return .refused(.notFound, Self.notFound(id)) }
-            return .json(wire(file))
-        }
+        await about(request, context, path: { "/v1/files/\($0)" }) { .json(wire($0)) }
     }
 
     /// Only files the code execution tool or a skill made can be downloaded,
     /// and the mock runs neither: every upload is `downloadable: false`.
     func content(_ request: Request, _ context: MockRequestContext) async -> Response {
-        let (id, key) = target(request, context)
-        return await call.respond(request, context, path: "/v1/files/\(id)/content", endpoint: .files, refusal: { missing(id, key) }) {
-            guard let file = runtime.files.file(id, apiKey: key) else { return .refused(.notFound, Self.notFound(id)) }
+        await about(request, context, path: { "/v1/files/\($0)/content" }) { file in
             if file.hasExpired(at: runtime.clock.now()) { return Self.expired(file) }
             return .refused(
-                .invalidRequest, "File \(id) is not downloadable: only files created by a tool, such as the code execution tool, can be downloaded",
+                .invalidRequest, "File \(file.id) is not downloadable: only files created by a tool, such as the code execution tool, can be downloaded",
                 details: ErrorDetails("file_not_downloadable")
             )
         }
+    }
+
+    func delete(_ request: Request, _ context: MockRequestContext) async -> Response {
+        await about(request, context, path: { "/v1/files/\($0)" }) { file in
+            runtime.files.delete(file.id, apiKey: file.apiKey) ? .json(DeletedFile(id: file.id)) : .refused(.notFound, Self.notFound(file.id))
+        }
+    }
+
+    /// A call about the file the path names.
+    private func about(
+        _ request: Request, _ context: MockRequestContext, path: (String) -> String, answer: (StoredFile) async -> PlainCall.Answer
+    ) async -> Response {
+        await call.respond(about: request, context, path: path, endpoint: .files, find: runtime.files.file, notFound: Self.notFound, answer: answer)
     }
 
     /// How the API answers for a file whose `expires_at` has passed.
@@ -110,13 +118,6 @@ struct FilesRoute: Sendable {
         return "unnamed" + (extensions[mimeType] ?? "")
     }
 
-    func delete(_ request: Request, _ context: MockRequestContext) async -> Response {
-        let (id, key) = target(request, context)
-        return await call.respond(request, context, path: "/v1/files/\(id)", endpoint: .files, refusal: { missing(id, key) }) {
-            runtime.files.delete(id, apiKey: key) ? .json(DeletedFile(id: id)) : .refused(.notFound, Self.notFound(id))
-        }
-    }
-
     /// The Files guide's rule: 1–255 characters, none of `< > : " | ? * \ /`
     /// nor a control character (U+0000–U+001F).
     static func filenameProblem(_ name: String) -> String? {
@@ -129,14 +130,6 @@ struct FilesRoute: Sendable {
     }
 
     static func notFound(_ id: String) -> String { "File not found: \(id)" }
-
-    private func target(_ request: Request, _ context: MockRequestContext) -> (id: String, apiKey: String) {
-        (context.parameters.get("id") ?? "", MessagesRoute.apiKey(request.headers) ?? "")
-    }
-
-    private func missing(_ id: String, _ key: String) -> (APIErrorType, String)? {
-        runtime.files.file(id, apiKey: key) == nil ? (.notFound, Self.notFound(id)) : nil
-    }
 
     private func wire(_ file: StoredFile) -> FileMetadata {
         file.wire { StoredBatch.rfc3339(runtime.clock.wallDate(at: $0)) }

@@ -60,4 +60,19 @@ struct PlainCall: Sendable {
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
     }
+
+    /// A call about one thing the key holds (a batch, a file) named by the
+    /// path's `:id`: a 404 before any fault when the key has no such thing;
+    /// `answer` gets it as it is once the faults let the call through (a delay
+    /// a fault put first may have changed it, or seen it go).
+    func respond<Item>(
+        about request: Request, _ context: MockRequestContext, path: (String) -> String, endpoint: RequestFacts.Endpoint,
+        find: (_ id: String, _ apiKey: String) -> Item?, notFound: (String) -> String, answer: (Item) async -> Answer
+    ) async -> Response {
+        let id = context.parameters.get("id") ?? "", key = MessagesRoute.apiKey(request.headers) ?? ""
+        return await respond(request, context, path: path(id), endpoint: endpoint, refusal: { find(id, key) == nil ? (.notFound, notFound(id)) : nil }) {
+            guard let item = find(id, key) else { return .refused(.notFound, notFound(id)) }
+            return await answer(item)
+        }
+    }
 }
