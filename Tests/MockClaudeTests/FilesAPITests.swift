@@ -169,6 +169,9 @@ struct FilesAPITests {
             #expect(withPDF - plain == 3 * (MediaContent.textPerPage + 1534), "three pages of text and a page image each")
             let withNotes = try await Self.tokens(mock, blocks: [Self.fileBlock("document", notes)]).json["input_tokens"] as? Int ?? 0
             #expect(withNotes - plain == Tokenizer.classic.count(text), "its text, as the same text in a prompt counts")
+            let newer = try await Self.tokens(mock, model: "claude-opus-4-8", blocks: []).json["input_tokens"] as? Int ?? 0
+            let newerNotes = try await Self.tokens(mock, model: "claude-opus-4-8", blocks: [Self.fileBlock("document", notes)]).json["input_tokens"] as? Int ?? 0
+            #expect(newerNotes - newer == Tokenizer.claude47.count(text), "by the tokenizer of the model asked")
         }
     }
 

@@ -12,6 +12,8 @@ enum MediaContent: Sendable, Equatable {
     /// The text read (up to ``MediaProbe/textLimit`` bytes) and the whole size:
     /// a longer text counts as its beginning does, scaled.
     case text(String, totalBytes: Int)
+    /// A text counted once, by each tokenizer, for a file that is kept.
+    case countedText([Tokenizer: Int])
     /// Nothing a message can read (a data set for the code execution tool).
     case other
 
@@ -22,8 +24,17 @@ enum MediaContent: Sendable, Equatable {
         case let .pdf(pages): pages * (Self.textPerPage + ImageBudget(tokenizer).tokens(width: 1700, height: 2200))
         case let .text(text, totalBytes):
             text.utf8.isEmpty ? 0 : Int((Double(tokenizer.count(text)) * Double(totalBytes) / Double(text.utf8.count)).rounded(.up))
+        case let .countedText(counts): counts[tokenizer] ?? counts[.classic] ?? 0
         case .other: 0
         }
+    }
+
+    /// What a kept file holds of this: a text is counted now, by every tokenizer
+    /// a model uses, rather than each time a message names it (megabytes of
+    /// text take a debug build a good part of a second to count).
+    var kept: MediaContent {
+        guard case .text = self else { return self }
+        return .countedText(Dictionary(uniqueKeysWithValues: [Tokenizer.classic, .claude47].map { ($0, tokens($0)) }))
     }
 
     /// The PDF guide: "each page typically uses 1,500-3,000 tokens" of text,

@@ -48,7 +48,7 @@ struct FilesRoute: Sendable {
             let file = StoredFile(
                 id: "file_" + MessagesRoute.requestID("file-\(number)", 0, seed: runtime.plan.seed).dropFirst(4),
                 apiKey: MessagesRoute.apiKey(request.headers) ?? "", filename: filename, mimeType: mimeType, size: upload.probe.size,
-                created: created, expires: lifetime.map { created + .seconds($0) }, content: upload.probe.content(mimeType: mimeType)
+                created: created, expires: lifetime.map { created + .seconds($0) }, content: upload.probe.content(mimeType: mimeType).kept
             )
             runtime.files.add(file)
             return .json(wire(file))
