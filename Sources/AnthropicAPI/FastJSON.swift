@@ -463,6 +463,8 @@ extension MediaSource {
             return MediaSource(type: "file", fileID: id)
         }
         guard case let .string(type)? = value["type"] else { return nil }
+        // A custom-content document's blocks are the decoder's to read.
+        if type == "content" { return nil }
         var source = MediaSource(type: type)
         for (key, path) in [("media_type", \MediaSource.mediaType), ("data", \.data), ("file_id", \.fileID)] {
             switch value[key] {

@@ -122,6 +122,7 @@ import Testing
         #"{"model":"m","messages":[{"role":"user","content":[{"type":"document","content":"doc"}]}]}"#,
         #"{"model":"m","messages":[{"role":"user","content":[{"type":"image","source":{"type":"file","file_id":7}}]}]}"#,
         #"{"model":"m","messages":[{"role":"user","content":[{"type":"container_upload"}]}]}"#,
+        #"{"model":"m","max_tokens":9,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"content","content":"x"}}]}]}"#,
     ])
     func doubtfulBodiesAreLeftToTheDecoder(body: String) {
         #expect(Array(body.utf8).withUnsafeBufferPointer(MessagesRequest.fastDecode) == nil)

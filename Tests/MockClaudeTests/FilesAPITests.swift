@@ -311,6 +311,18 @@ extension FilesAPITests {
         }
     }
 
+    @Test func textAndCustomContentDocumentsCountTheirText() async throws {
+        try await MockFixture.with { mock in
+            let plain = try await Self.tokens(mock, blocks: []).json["input_tokens"] as? Int ?? 0
+            let text = #"{"type":"document","source":{"type":"text","media_type":"text/plain","data":"Revenue grew in every region."}}"#
+            let chunks = #"{"type":"document","source":{"type":"content","content":[{"type":"text","text":"Revenue grew"},{"type":"text","text":"in every region."}]}}"#
+            let withText = try await Self.tokens(mock, blocks: [text]).json["input_tokens"] as? Int ?? 0
+            let withChunks = try await Self.tokens(mock, blocks: [chunks]).json["input_tokens"] as? Int ?? 0
+            #expect(withText - plain == Tokenizer.classic.count("Revenue grew in every region."))
+            #expect(withChunks - plain == Tokenizer.classic.count("Revenue grew\nin every region."))
+        }
+    }
+
     @Test func anInlinePDFCountsItsPages() async throws {
         try await MockFixture.with { mock in
             let inline = #"{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"\#(Data(Self.pdf(pages: 4)).base64EncodedString())"}}"#

@@ -45,7 +45,7 @@ enum MediaContent: Sendable, Equatable {
     /// read it (a `url`, which it never fetches; a `file`, read from the store).
     static func inline(_ source: MediaSource) -> MediaContent? {
         switch source.type {
-        case "text": return source.data.map { .text($0, totalBytes: $0.utf8.count) }
+        case "text", "content": return source.data.map { .text($0, totalBytes: $0.utf8.count) }
         case "base64":
             guard let data = source.data else { return nil }
             // An image's size is in its first bytes: decode no more of it than the probe keeps.
