@@ -66,6 +66,12 @@ let benchmarks: @Sendable () -> Void = {
 
     // An agent's request with tools, by the fast reader and by JSONDecoder, which
     // read every request with tools before.
+    // A document-heavy prompt: the string scan over the data is the cost.
+    Benchmark("JSON request decoding, 1 MB base64 image", configuration: .init(scalingFactor: .one)) { benchmark in
+        let body = Array(Fixtures.imageRequestBody.utf8)
+        for _ in benchmark.scaledIterations { blackHole(body.withUnsafeBufferPointer { MessagesRequest.fastDecode($0) }) }
+    }
+
     Benchmark("JSON request decoding, tools", configuration: .init(scalingFactor: .kilo)) { benchmark in
         let body = Array(Fixtures.toolRequestBody.utf8)
         for _ in benchmark.scaledIterations { blackHole(body.withUnsafeBufferPointer { MessagesRequest.fastDecode($0) }) }
