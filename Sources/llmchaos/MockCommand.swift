@@ -42,6 +42,12 @@ struct MockCommand: AsyncParsableCommand {
     @Option(name: .customLong("judge-pattern"), help: "A regular expression that marks judge calls, besides [llmchaos:judge].")
     var judgePattern: String?
 
+    @Option(name: .customLong("max-file-size"), help: "Refuse a Files API upload larger than this with 413, as the API does above 500MB (such as 20MB).")
+    var maxFileSize: String?
+
+    @Option(name: .customLong("file-storage"), help: "Refuse uploads past this much stored with storage_quota_exceeded, as the API does past an organization's 500GB (such as 1GB).")
+    var fileStorage: String?
+
     @Flag(help: "Do not print fault windows as they open and close.")
     var quiet = false
 
@@ -49,6 +55,9 @@ struct MockCommand: AsyncParsableCommand {
         if let timeScale, timeScale <= 0 { throw ValidationError("--time-scale must be greater than 0") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
         if let apiDate, APIDate.parse(apiDate) == nil { throw ValidationError("--api-date must be a day such as 2026-07-01, found '\(apiDate)'") }
+        for (flag, size) in [("--max-file-size", maxFileSize), ("--file-storage", fileStorage)] {
+            if let size, ByteSize.parse(size) == nil { throw ValidationError("\(flag) must be a size such as 500MB, 2GB or 1048576 (bytes), found '\(size)'") }
+        }
     }
 
     func run() async throws {
@@ -73,6 +82,8 @@ struct MockCommand: AsyncParsableCommand {
         configuration.allowRemoteControl = allowRemoteControl
         configuration.judgePattern = judgePattern
         configuration.apiDate = day
+        if let size = maxFileSize.flatMap(ByteSize.parse) { configuration.maxFileBytes = size }
+        if let size = fileStorage.flatMap(ByteSize.parse) { configuration.fileStorageBytes = size }
 
         let running: RunningMock
         do {

@@ -180,3 +180,31 @@ extension CLITests {
         #expect(pipeline.stderr.contains(#""kind":"answer""#), "--log writes one JSON line per answer")
     }
 }
+
+extension CLITests {
+    @Test func mockRefusesASizeItCannotReadWithExit2() async throws {
+        let result = try await CLIProcess.run(["mock", "--port", "0", "--file-storage", "lots"])
+        #expect(result.status == 2)
+        #expect(result.err.contains("--file-storage must be a size such as 500MB, 2GB or 1048576 (bytes), found 'lots'"), "\(result.err)")
+    }
+
+    /// An incident of uploads refused for a full store, on a laptop: the limits
+    /// are flags, in the API's decimal units.
+    @Test func mockTakesFileLimitsFromItsFlags() async throws {
+        let mock = try CLIProcess(["mock", "--port", "0", "--quiet", "--max-file-size", "0.05kB", "--file-storage", "100B"])
+        let listening = try #require(await mock.line(containing: "listening on "))
+        let base = try #require(listening.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("llmchaos-upload-\(UUID().uuidString).bin")
+        defer { try? FileManager.default.removeItem(at: file) }
+        func upload(_ size: Int) async throws -> String {
+            try Data(repeating: 7, count: size).write(to: file)
+            return try await CLIProcess.curl(["-s", "-X", "POST", "\(base)/v1/files", "-H", "x-api-key: k", "-F", "file=@\(file.path)"])
+        }
+        #expect(try await upload(51).contains("request_too_large"), "over 50 bytes")
+        #expect(try await upload(50).contains(#""size_bytes":50"#))
+        #expect(try await upload(50).contains(#""size_bytes":50"#))
+        #expect(try await upload(1).contains("storage_quota_exceeded"), "100 bytes stored already")
+        mock.signal(SIGTERM)
+        #expect(await mock.status() == 0)
+    }
+}
