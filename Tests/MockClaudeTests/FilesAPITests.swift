@@ -332,3 +332,21 @@ extension FilesAPITests {
         }
     }
 }
+
+extension FilesAPITests {
+    /// A capacity planner's document-heavy prompts meet the input-token wall
+    /// their media put them at: two screenshots of 1,334 tokens fill a
+    /// 3,000-token minute that the same questions in text alone never would.
+    @Test func mediaTokensCountAgainstAnInputTokenLimit() async throws {
+        try await MockFixture.with(faults: "- inject: { rate_limit: { input_tokens_per_minute: 3000 } }", clock: ManualClock()) { mock in
+            let id = try #require(try await Self.upload(mock, Self.png(width: 1000, height: 1000)).json["id"] as? String)
+            func ask(_ blocks: [String]) async throws -> Int {
+                let content = (blocks + [#"{"type":"text","text":"What changed?"}"#]).joined(separator: ",")
+                return try await mock.post(#"{"model":"claude-sonnet-4-6","max_tokens":20,"messages":[{"role":"user","content":[\#(content)]}]}"#).status
+            }
+            #expect(try await ask([Self.fileBlock("image", id)]) == 200)
+            #expect(try await ask([Self.fileBlock("image", id)]) == 200)
+            #expect(try await ask([Self.fileBlock("image", id)]) == 429, "the third screenshot is past the minute's 3,000 tokens")
+        }
+    }
+}
