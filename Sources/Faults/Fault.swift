@@ -74,6 +74,9 @@ public struct RequestFacts: Sendable {
     /// those written to the prompt cache, not those read from it (the API's rule
     /// for every current model, which is what makes caching raise throughput).
     public var inputTokens: Int
+    /// The whole prompt in tokens, read from the cache or not, as `count_tokens`
+    /// counts it: what `match.input_tokens` looks at.
+    public var promptTokens: Int
     /// Reads a request header by lower-case name.
     public var header: @Sendable (String) -> String?
 
@@ -84,11 +87,11 @@ public struct RequestFacts: Sendable {
 
     public init(
         endpoint: Endpoint, path: String, model: String?, provider: String = "anthropic", apiKey: String? = nil,
-        stream: Bool = false, requestID: String, attempt: Int = 1, inputTokens: Int = 0,
+        stream: Bool = false, requestID: String, attempt: Int = 1, inputTokens: Int = 0, promptTokens: Int? = nil,
         header: @escaping @Sendable (String) -> String? = { _ in nil }
     ) {
         self.endpoint = endpoint; self.path = path; self.model = model; self.provider = provider
         self.apiKey = apiKey; self.stream = stream; self.requestID = requestID; self.attempt = attempt
-        self.inputTokens = inputTokens; self.header = header
+        self.inputTokens = inputTokens; self.promptTokens = promptTokens ?? inputTokens; self.header = header
     }
 }

@@ -17,6 +17,7 @@ extension FaultMatchSpec {
         if let stream, stream != facts.stream { return false }
         if let batch, batch != (facts.endpoint == .batchItem) { return false }
         if let attempts, !attempts.contains(facts.attempt) { return false }
+        if let inputTokens, !inputTokens.contains(facts.promptTokens) { return false }
         return true
     }
 }

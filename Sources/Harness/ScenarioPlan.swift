@@ -66,8 +66,12 @@ public struct ScenarioPlan: Sendable {
     static func checkTierPools(_ faults: [ScheduledFault], models: [String], problems: ProblemCollector) {
         for scheduled in faults {
             guard let limit = scheduled.fault as? RateLimitFault, let tier = limit.tier else { continue }
+            // What varies request by request (its key, headers, attempt, size)
+            // does not keep a model's calls out of the fault: some will match.
+            var match = scheduled.spec.match
+            (match.apiKeys, match.headers, match.attempts, match.inputTokens) = (nil, nil, nil, nil)
             let unpooled = models.filter { model in
-                scheduled.spec.match.matches(RequestFacts(endpoint: .messages, path: "/v1/messages", model: model, requestID: ""))
+                match.matches(RequestFacts(endpoint: .messages, path: "/v1/messages", model: model, requestID: ""))
                     && limit.bucket(for: model) == nil
             }
             guard !unpooled.isEmpty else { continue }

@@ -46,7 +46,7 @@ public enum ScenarioSchema {
             "match": object([
                 "model": ["type": ["string", "array"]], "provider": ["type": ["string", "array"]], "api_key": ["type": ["string", "array"]],
                 "path": ["type": "string"], "header": ["type": "object"], "stream": ["type": "boolean"], "batch": ["type": "boolean"],
-                "attempts": ["type": ["string", "integer", "array"]],
+                "attempts": ["type": ["string", "integer", "array"]], "input_tokens": ["type": ["string", "integer", "array"]],
             ]),
             "inject": inject,
         ], required: ["inject"])

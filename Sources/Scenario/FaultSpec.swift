@@ -92,6 +92,9 @@ public struct FaultMatchSpec: Sendable, Equatable {
     public var batch: Bool?
     /// Attempt numbers, from 1, such as `1..2` for "the first two tries".
     public var attempts: AttemptSet?
+    /// The request's whole prompt in tokens (as `count_tokens` counts it, its
+    /// images and documents too), such as `100000..` for the largest prompts.
+    public var inputTokens: AttemptSet?
 
     public init(
         models: [String]? = nil, providers: [String]? = nil, apiKeys: [String]? = nil, paths: [String]? = nil,
@@ -102,29 +105,33 @@ public struct FaultMatchSpec: Sendable, Equatable {
     }
 }
 
-/// A set of attempt numbers: `2`, `[1, 2]`, `1..3`, `3..` (three and later).
+/// A set of whole numbers, such as attempt numbers: `2`, `[1, 2]`, `1..3`,
+/// `3..` (three and more), `..8000` (up to 8,000, from the least allowed).
 public struct AttemptSet: Sendable, Equatable {
     public var ranges: [ClosedRange<Int>]
     public init(_ ranges: [ClosedRange<Int>]) { self.ranges = ranges }
     public func contains(_ attempt: Int) -> Bool { ranges.contains { $0.contains(attempt) } }
 
-    static func parse(_ node: ConfigNode, _ problems: ProblemCollector) -> AttemptSet? {
-        let what = "match.attempts"
+    /// - Parameters:
+    ///   - what: the key, for messages (`match.attempts`).
+    ///   - least: the smallest number allowed.
+    static func parse(_ node: ConfigNode, what: String, least: Int, _ problems: ProblemCollector) -> AttemptSet? {
+        let example = least == 0 ? "100000.. or ..8000" : "1..2 or 3.."
         if let items = node.items {
-            let ranges = items.compactMap { $0.int(problems, what: "each of \(what)", min: 1).map { $0...$0 } }
+            let ranges = items.compactMap { $0.int(problems, what: "each of \(what)", min: least).map { $0...$0 } }
             return ranges.count == items.count ? AttemptSet(ranges) : nil
         }
         guard let text = node.scalarText else {
-            problems.add("\(what) must be a number, a list, or a range such as 1..2", at: node)
+            problems.add("\(what) must be a number, a list, or a range such as \(example)", at: node)
             return nil
         }
-        if let n = Int(text), n >= 1 { return AttemptSet([n...n]) }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: true)
-        if text.contains(".."), let low = parts.first.flatMap({ Int($0) }), low >= 1 {
-            if parts.count == 1, text.hasSuffix("..") { return AttemptSet([low...Int.max]) }
-            if parts.count == 2, let high = Int(parts[1]), high >= low { return AttemptSet([low...high]) }
+        if let n = Int(text), n >= least { return AttemptSet([n...n]) }
+        if let dots = text.range(of: "..") {
+            let low = text[..<dots.lowerBound].isEmpty ? least : Int(text[..<dots.lowerBound])
+            let high = text[dots.upperBound...].isEmpty ? Int.max : Int(text[dots.upperBound...])
+            if let low, let high, low >= least, high >= low { return AttemptSet([low...high]) }
         }
-        problems.add("\(what) must be a number, a list, or a range such as 1..2 or 3.., found '\(text)'", at: node)
+        problems.add("\(what) must be a number, a list, or a range such as \(example), found '\(text)'", at: node)
         return nil
     }
 }
@@ -214,7 +221,8 @@ extension FaultSpec {
         }
         match.stream = reader.optional("stream")?.bool(problems, what: "match.stream")
         match.batch = reader.optional("batch")?.bool(problems, what: "match.batch")
-        match.attempts = reader.optional("attempts").flatMap { AttemptSet.parse($0, problems) }
+        match.attempts = reader.optional("attempts").flatMap { AttemptSet.parse($0, what: "match.attempts", least: 1, problems) }
+        match.inputTokens = reader.optional("input_tokens").flatMap { AttemptSet.parse($0, what: "match.input_tokens", least: 0, problems) }
         reader.finish()
         return match
     }

@@ -57,6 +57,25 @@ import Workload
         #expect(plan.decide(Self.request("a", model: "claude-sonnet-4-5", stream: true)).names == ["streams"])
     }
 
+    /// `match.input_tokens` picks requests by the size of their whole prompt.
+    @Test(arguments: [("100..", [99: false, 100: true, 5_000_000: true]), ("..100", [0: true, 100: true, 101: false]),
+                      ("10..20", [9: false, 15: true, 21: false]), ("[5, 7]", [5: true, 6: false, 7: true]), ("42", [42: true, 43: false])])
+    func inputTokensSelectRequestsByTheirPromptsSize(_ range: String, _ cases: [Int: Bool]) throws {
+        let plan = try Self.plan("- { match: { input_tokens: \(range) }, inject: { overloaded: {} } }")
+        for (tokens, hit) in cases {
+            var request = Self.request("a")
+            request.facts.promptTokens = tokens
+            #expect(plan.decide(request).names.isEmpty != hit, "\(tokens) tokens against \(range)")
+        }
+    }
+
+    @Test(arguments: ["lots", "-5", "20..10", "1...", "[1, x]"])
+    func anInputTokenRangeItCannotReadIsAProblemAtItsLine(_ range: String) {
+        let error = #expect(throws: ConfigProblems.self) { try Self.plan("- name: big\n  match: { input_tokens: \(range) }\n  inject: overloaded") }
+        let text = error?.all.map(\.description).joined(separator: "\n") ?? ""
+        #expect(text.hasPrefix("t.yaml:2:") && text.contains("match.input_tokens"), "\(text)")
+    }
+
     @Test func latencyDistributionsSampleAsConfigured() throws {
         let plan = try Self.plan("- inject: { latency: { first_token: { normal: { mean: 2s, stddev: 200ms } }, per_token: { percentiles: { p50: 10ms, p99: 50ms } } } }")
         let draws = (0..<3000).map { plan.decide(Self.request("r\($0)")).effect.delays }

@@ -112,6 +112,9 @@ import Testing
         #expect(problems("[claude-opus-5, claude-sonnet-4-6, cache, degraded]", match: "{ model: claude-sonnet-4-6 }").isEmpty, "a fault narrowed to a pooled model")
         #expect(problems("[claude-opus-4-7, claude-sonnet-4-6, cache, degraded]").isEmpty)
         #expect(problems("[claude-opus-4-7, cache, degraded]", canary: "{ model: claude-fable-5-1 }").first?.contains("no pool for claude-fable-5-1") == true, "a canary's model counts")
+        for perRequest in ["{ attempts: 2.. }", "{ input_tokens: 100000.. }", "{ api_key: sk-a }", "{ header: { x-tenant: a } }"] {
+            #expect(problems("[claude-opus-5, cache, degraded]", match: perRequest).count == 1, "\(perRequest) narrows requests, not models")
+        }
     }
 
     @Test func canaryMistakesAreNamedOnceAtTheirLine() {

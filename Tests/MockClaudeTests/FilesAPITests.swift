@@ -350,3 +350,19 @@ extension FilesAPITests {
         }
     }
 }
+
+extension FilesAPITests {
+    /// Large prompts fail first on a bad day: a fault narrowed by
+    /// `match.input_tokens` hits the request its screenshot makes large.
+    @Test func aFaultCanHitOnlyTheLargePrompts() async throws {
+        try await MockFixture.with(faults: "- inject: overloaded\n  match: { input_tokens: 1000.. }") { mock in
+            let id = try #require(try await Self.upload(mock, Self.png(width: 1000, height: 1000)).json["id"] as? String)
+            func ask(_ blocks: [String]) async throws -> Int {
+                let content = (blocks + [#"{"type":"text","text":"What changed?"}"#]).joined(separator: ",")
+                return try await mock.post(#"{"model":"claude-sonnet-4-6","max_tokens":20,"messages":[{"role":"user","content":[\#(content)]}]}"#).status
+            }
+            #expect(try await ask([]) == 200)
+            #expect(try await ask([Self.fileBlock("image", id)]) == 529)
+        }
+    }
+}

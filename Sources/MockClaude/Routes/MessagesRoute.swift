@@ -181,7 +181,8 @@ struct MessagesRoute: Sendable {
         let facts = RequestFacts(
             endpoint: exchange.endpoint, path: exchange.path, model: decoded.model, provider: exchange.provider, apiKey: received.apiKey,
             stream: exchange.stream, requestID: exchange.identity.requestID, attempt: exchange.identity.attempt,
-            inputTokens: exchange.inputTokens + exchange.cacheCreationTokens, header: received.header
+            inputTokens: exchange.inputTokens + exchange.cacheCreationTokens,
+            promptTokens: exchange.inputTokens + exchange.cacheCreationTokens + exchange.cacheReadTokens, header: received.header
         )
         let request = FaultRequest(facts: facts, answer: honest, now: exchange.arrival, clock: runtime.clock)
         var decision = runtime.plan.decide(request) { shaped(honest, by: $0, for: decoded).answer }
