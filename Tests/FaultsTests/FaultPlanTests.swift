@@ -76,6 +76,18 @@ import Workload
         #expect(text.hasPrefix("t.yaml:2:") && text.contains("match.input_tokens"), "\(text)")
     }
 
+    /// Prefill: a long prompt waits longer for its first token than a short one.
+    @Test func latencyPerInputTokenGrowsWithThePrompt() throws {
+        let plan = try Self.plan("- inject: { latency: { first_token: 1s, per_input_token: 20us } }")
+        func firstToken(_ tokens: Int) -> Duration {
+            var request = Self.request("a")
+            request.facts.promptTokens = tokens
+            return plan.decide(request).effect.delays.firstToken
+        }
+        #expect(firstToken(0) == .seconds(1))
+        #expect(firstToken(100_000) == .seconds(3), "1 s and 100,000 × 20 µs")
+    }
+
     @Test func latencyDistributionsSampleAsConfigured() throws {
         let plan = try Self.plan("- inject: { latency: { first_token: { normal: { mean: 2s, stddev: 200ms } }, per_token: { percentiles: { p50: 10ms, p99: 50ms } } } }")
         let draws = (0..<3000).map { plan.decide(Self.request("r\($0)")).effect.delays }
