@@ -95,6 +95,20 @@ public struct ErrorEnvelope: Codable, Sendable, Equatable {
         public var type: String
         public var message: String
         public var details: ErrorDetails?
+
+        init(type: String, message: String, details: ErrorDetails?) {
+            self.type = type; self.message = message; self.details = details
+        }
+
+        enum CodingKeys: String, CodingKey { case type, message, details }
+
+        /// Details of a shape this reader does not know leave the error readable.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            type = try c.decode(String.self, forKey: .type)
+            message = try c.decode(String.self, forKey: .message)
+            details = try? c.decodeIfPresent(ErrorDetails.self, forKey: .details)
+        }
     }
 
     public var type: String = "error"

@@ -65,4 +65,17 @@ import AnthropicAPI
         let decoded = try? JSONDecoder().decode(ErrorEnvelope.self, from: Data(json.utf8))
         #expect(decoded == ErrorEnvelope(type: "api_error", message: "x\"y", requestID: "req_1"))
     }
+
+    /// An error with a code carries it in `error.details`, which reads back; details
+    /// of a shape this reader does not know leave the error itself readable.
+    @Test func errorDetailsCarryTheirCodeAndNeverHideTheError() throws {
+        let details = ErrorDetails("image_dimensions_too_large", ["max_side_length_pixels": 8000, "paths": ["messages.0.content.1"]])
+        let json = ErrorEnvelope(type: "invalid_request_error", message: "too large", requestID: nil, details: details).json()
+        #expect(json.contains(#""details":{"#) && json.contains(#""error_code":"image_dimensions_too_large""#), "\(json)")
+        let decoded = try JSONDecoder().decode(ErrorEnvelope.self, from: Data(json.utf8))
+        #expect(decoded.error.details == details)
+        let odd = #"{"type":"error","error":{"type":"api_error","message":"m","details":{"no_code":1}}}"#
+        let read = try JSONDecoder().decode(ErrorEnvelope.self, from: Data(odd.utf8))
+        #expect(read.error.type == "api_error" && read.error.details == nil)
+    }
 }
