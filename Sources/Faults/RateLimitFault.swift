@@ -146,18 +146,29 @@ public final class RateLimitFault: StatefulFault {
 
     public func effect(on request: FaultRequest, random: inout SeededRandom) -> FaultEffect? {
         let endpoint = request.facts.endpoint
-        // By chance it also refuses the batch and file calls, as those APIs' own
-        // requests-per-minute limits do; its buckets count live calls only, and
-        // nothing limits the requests inside a batch once it is accepted.
-        if retryAfter != nil, endpoint == .batches || endpoint == .files { return randomLimit(request) }
-        guard endpoint == .messages || endpoint == .countTokens else { return nil }
         let now = request.now
-        guard retryAfter == nil else { return randomLimit(request) }
-        guard let (bucketName, limits) = bucket(for: request.facts.model) else { return nil }
+        let bucketName: String, limits: Limits
+        switch endpoint {
+        case .messages, .countTokens:
+            guard retryAfter == nil else { return randomLimit(request) }
+            guard let found = bucket(for: request.facts.model) else { return nil }
+            (bucketName, limits) = found
+        case .batches, .files:
+            // These APIs limit their calls a minute apart from the messages (the
+            // Files API's beta: about 100): by chance, or in a bucket of their
+            // own calls (`requests_per_minute`); a tier's pools name models, and
+            // these calls have none. Nothing limits a batch's requests once it is accepted.
+            guard retryAfter == nil else { return randomLimit(request) }
+            guard tier == nil else { return nil }
+            (bucketName, limits) = (endpoint.rawValue, self.limits)
+        default:
+            return nil
+        }
         let key = switch scope {
         case .keyAndModel: "\(request.facts.apiKey ?? "-")|\(bucketName)"
         case .model: bucketName
-        case .key: request.facts.apiKey ?? "-"
+        // One bucket for a key's messages; its file or batch calls have their own.
+        case .key: endpoint == .messages || endpoint == .countTokens ? request.facts.apiKey ?? "-" : "\(request.facts.apiKey ?? "-")|\(bucketName)"
         }
         let need = TokenBucketSet.Need(requests: 1, input: request.facts.inputTokens, output: request.answer.outputTokens)
         let verdict = buckets.withLock { all in

@@ -216,6 +216,13 @@ struct FilesAPITests {
             let limited = try await Self.upload(mock, Self.png(width: 10, height: 10))
             #expect(limited.status == 429 && limited.header("retry-after") == "3", "\(limited.body)")
         }
+        // The Files API's own requests a minute, as a bucket of the file calls alone.
+        try await MockFixture.with(faults: "- inject: { rate_limit: { requests_per_minute: 2 } }\n  match: { path: '/v1/files*' }", clock: ManualClock()) { mock in
+            #expect(try await Self.upload(mock, Self.png(width: 10, height: 10)).status == 200)
+            #expect(try await mock.request(.GET, "/v1/files").status == 200)
+            let third = try await mock.request(.GET, "/v1/files")
+            #expect(third.status == 429 && third.header("anthropic-ratelimit-requests-limit") == "2", "\(third.body)")
+        }
     }
 }
 

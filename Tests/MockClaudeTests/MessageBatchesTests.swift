@@ -308,21 +308,25 @@ struct MessageBatchesTests {
         }
     }
 
-    /// A rate limit by chance refuses the batch calls too (the batch API's own
-    /// limit); token buckets count live calls, and never a batch's requests.
-    @Test func aRateLimitByChanceRefusesBatchCallsAndBucketsLeaveThemAlone() async throws {
+    /// A rate limit refuses the batch calls too (the batch API's own limit), by
+    /// chance or from a bucket of their own calls apart from the live calls';
+    /// the requests inside a batch are never counted.
+    @Test func rateLimitsRefuseBatchCallsFromABucketOfTheirOwn() async throws {
         try await MockFixture.with(faults: "- inject: { rate_limit: { retry_after: 2s } }\n  match: { path: /v1/messages/batches }") { mock in
             let refused = try await mock.post(Self.batch([Self.entry("a")]), path: "/v1/messages/batches")
             #expect(refused.status == 429 && refused.errorType == "rate_limit_error" && refused.header("retry-after") == "2", "\(refused.body)")
         }
-        try await MockFixture.with(faults: "- inject: { rate_limit: { requests_per_minute: 1 } }") { mock in
+        try await MockFixture.with(faults: "- inject: { rate_limit: { requests_per_minute: 2 } }", clock: ManualClock()) { mock in
             let created = try await mock.post(Self.batch((0..<3).map { Self.entry("r\($0)") }), path: "/v1/messages/batches")
             #expect(created.status == 200)
             let id = try #require(created.json["id"] as? String)
             let results = Self.results(try await mock.request(.GET, "/v1/messages/batches/\(id)/results").body)
-            #expect(results.values.allSatisfy { $0["type"] as? String == "succeeded" }, "\(results)")
-            #expect(try await mock.post(MockFixture.body("Hi")).status == 200)
-            #expect(try await mock.post(MockFixture.body("Hi again")).status == 429, "the bucket counts live calls")
+            #expect(results.count == 3 && results.values.allSatisfy { $0["type"] as? String == "succeeded" }, "\(results)")
+            #expect(try await mock.post(MockFixture.body("Hi")).status == 200, "the live calls' bucket is another")
+            #expect(try await mock.post(MockFixture.body("Hi again")).status == 200)
+            #expect(try await mock.post(MockFixture.body("Hi thrice")).status == 429)
+            let listed = try await mock.request(.GET, "/v1/messages/batches")
+            #expect(listed.status == 429 && listed.header("retry-after") != nil, "the batch calls' two a minute are spent: \(listed.body)")
         }
     }
 
