@@ -56,18 +56,6 @@ final class AttemptCorrelator: Sendable {
 
     /// FNV-1a over the bytes, mixed.
     static func fingerprint(_ bytes: [UInt8]) -> UInt64 {
-        // Through a pointer, not the array's generic iterator, which a debug
-        // build runs several times slower: a body of base64 is megabytes.
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        bytes.withUnsafeBufferPointer { buffer in
-            guard var byte = buffer.baseAddress else { return }
-            let end = byte + buffer.count
-            while byte < end {
-                h ^= UInt64(byte.pointee)
-                h &*= 0x0000_0100_0000_01b3
-                byte += 1
-            }
-        }
-        return StableHash.mix(h)
+        StableHash.mix(bytes.withUnsafeBufferPointer { StableHash.fnv1a($0, from: StableHash.offsetBasis) })
     }
 }
