@@ -30,7 +30,8 @@ enum MediaInput {
         var images: [(path: String, width: Int, height: Int)] = []
         // Blocks are numbered as `cacheablePrefix` numbers them: the system prompt's first.
         var position = request.system?.count ?? 0
-        let prefixEnd = request.cachePrefixEnd ?? -1
+        // Found only once a block has media: a request of text alone never pays for it.
+        var prefixEnd: Int?
         for (m, message) in request.messages.enumerated() {
             for (b, block) in message.content.enumerated() {
                 defer { position += 1 }
@@ -49,7 +50,8 @@ enum MediaInput {
                         if block.type == "image", case let .image(width, height) = content { images.append((path, width, height)) }
                         let tokens = content.tokens(tokenizer)
                         tally.tokens += tokens
-                        if position <= prefixEnd {
+                        if prefixEnd == nil { prefixEnd = request.cachePrefixEnd ?? -1 }
+                        if position <= prefixEnd! {
                             tally.prefixTokens += tokens
                             tally.prefixIdentity.append(source.fileID ?? String(StableHash.hash(source.data ?? "")))
                         }
