@@ -6,9 +6,7 @@ import Foundation
 /// so a run's journal holds every batch that ended, polled or not.
 final class BatchStore: Sendable {
     private struct State: Sendable {
-        var batches: [String: StoredBatch] = [:]
-        /// Ids, oldest first.
-        var order: [String] = []
+        var batches = OwnedItems<StoredBatch>()
         var created = 0
         /// Times each request (custom id and params) was sent in a batch: a
         /// request sent again is its next attempt, and gets the next draw of the
@@ -37,8 +35,7 @@ final class BatchStore: Sendable {
     func add(_ batch: StoredBatch, clock: any ScenarioClock, journal: @escaping @Sendable (StoredBatch) -> Void) {
         let id = batch.id, end = batch.end
         state.withLock { state in
-            state.batches[id] = batch
-            state.order.append(id)
+            state.batches.add(batch)
             state.timers[id] = Task { [weak self] in
                 do { try await clock.sleep(until: end) } catch { return }
                 self?.ended(id, journal: journal)
@@ -46,20 +43,16 @@ final class BatchStore: Sendable {
         }
     }
 
-    func batch(_ id: String, apiKey: String) -> StoredBatch? {
-        state.withLock { state in state.batches[id].flatMap { $0.apiKey == apiKey ? $0 : nil } }
-    }
+    func batch(_ id: String, apiKey: String) -> StoredBatch? { state.withLock { $0.batches.item(id, apiKey: apiKey) } }
 
     /// The key's batches, newest first.
-    func list(apiKey: String) -> [StoredBatch] {
-        state.withLock { state in state.order.reversed().compactMap { state.batches[$0] }.filter { $0.apiKey == apiKey } }
-    }
+    func list(apiKey: String) -> [StoredBatch] { state.withLock { $0.batches.newestFirst(apiKey: apiKey) } }
 
     /// Cancels a batch still processing and journals it as ended now. Nil when
     /// there is no such batch; the batch as it was when it has ended already.
     func cancel(_ id: String, apiKey: String, at now: Duration, journal: @Sendable (StoredBatch) -> Void) -> (batch: StoredBatch, canceled: Bool)? {
         let outcome: (StoredBatch, Bool)? = state.withLock { state in
-            guard var batch = state.batches[id], batch.apiKey == apiKey else { return nil }
+            guard var batch = state.batches.item(id, apiKey: apiKey) else { return nil }
             guard !batch.hasEnded(at: now), batch.cancelInitiated == nil else { return (batch, false) }
             batch.cancel(at: now)
             state.batches[id] = batch
@@ -76,15 +69,12 @@ final class BatchStore: Sendable {
     /// run (a client that deletes the moment it ends).
     func delete(_ id: String, apiKey: String, at now: Duration, journal: (StoredBatch) -> Void) -> Deletion {
         let found: Deletion = state.withLock { state in
-            guard let batch = state.batches[id], batch.apiKey == apiKey else { return .missing }
+            guard let batch = state.batches.item(id, apiKey: apiKey) else { return .missing }
             return batch.hasEnded(at: now) ? .deleted : .processing
         }
         guard found == .deleted else { return found }
         ended(id, journal: journal)
-        state.withLock { state in
-            state.batches[id] = nil
-            state.order.removeAll { $0 == id }
-        }
+        _ = state.withLock { $0.batches.remove(id) }
         return .deleted
     }
 

@@ -11,7 +11,7 @@ import Foundation
 /// created ──item ends (its latency)──…──last item ends = ended      (≤ expires, +24h)
 ///         ──cancel at c──→ ended at c: items not over by c are canceled
 /// ```
-struct StoredBatch: Sendable {
+struct StoredBatch: Owned {
     /// One request of the batch and what it comes to, unless a cancel comes first.
     struct Item: Sendable {
         var customID: String

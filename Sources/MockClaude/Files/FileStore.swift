@@ -3,7 +3,7 @@ import AnthropicAPI
 /// An upload the mock keeps: its metadata and what counting it needs, never its
 /// bytes (an upload cannot be downloaded, and a mock holding 500 MB files would
 /// be the test's bottleneck).
-struct StoredFile: Sendable {
+struct StoredFile: Owned {
     let id: String
     let apiKey: String
     let filename: String
@@ -37,9 +37,7 @@ struct StoredFile: Sendable {
 /// (an organization's on the API).
 final class FileStore: Sendable {
     private struct State: Sendable {
-        var files: [String: StoredFile] = [:]
-        /// Ids, oldest first.
-        var order: [String] = []
+        var files = OwnedItems<StoredFile>()
         var stored = 0
         var uploaded = 0
     }
@@ -57,28 +55,17 @@ final class FileStore: Sendable {
         }
     }
 
-    func add(_ file: StoredFile) {
-        state.withLock { state in
-            state.files[file.id] = file
-            state.order.append(file.id)
-        }
-    }
+    func add(_ file: StoredFile) { state.withLock { $0.files.add(file) } }
 
-    func file(_ id: String, apiKey: String) -> StoredFile? {
-        state.withLock { state in state.files[id].flatMap { $0.apiKey == apiKey ? $0 : nil } }
-    }
+    func file(_ id: String, apiKey: String) -> StoredFile? { state.withLock { $0.files.item(id, apiKey: apiKey) } }
 
     /// The key's files, newest first.
-    func list(apiKey: String) -> [StoredFile] {
-        state.withLock { state in state.order.reversed().compactMap { state.files[$0] }.filter { $0.apiKey == apiKey } }
-    }
+    func list(apiKey: String) -> [StoredFile] { state.withLock { $0.files.newestFirst(apiKey: apiKey) } }
 
     /// Whether the key had the file (and now has not).
     func delete(_ id: String, apiKey: String) -> Bool {
         state.withLock { state in
-            guard let file = state.files[id], file.apiKey == apiKey else { return false }
-            state.files[id] = nil
-            state.order.removeAll { $0 == id }
+            guard state.files.item(id, apiKey: apiKey) != nil, let file = state.files.remove(id) else { return false }
             state.stored -= file.size
             return true
         }
