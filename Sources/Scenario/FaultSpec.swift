@@ -91,23 +91,24 @@ public struct FaultMatchSpec: Sendable, Equatable {
     /// True: only the requests inside Message Batches; false: only live calls.
     public var batch: Bool?
     /// Attempt numbers, from 1, such as `1..2` for "the first two tries".
-    public var attempts: AttemptSet?
+    public var attempts: NumberSet?
     /// The request's whole prompt in tokens (as `count_tokens` counts it, its
     /// images and documents too), such as `100000..` for the largest prompts.
-    public var inputTokens: AttemptSet?
+    public var inputTokens: NumberSet?
 
     public init(
         models: [String]? = nil, providers: [String]? = nil, apiKeys: [String]? = nil, paths: [String]? = nil,
-        headers: [String: String]? = nil, stream: Bool? = nil, batch: Bool? = nil, attempts: AttemptSet? = nil
+        headers: [String: String]? = nil, stream: Bool? = nil, batch: Bool? = nil, attempts: NumberSet? = nil
     ) {
         self.models = models; self.providers = providers; self.apiKeys = apiKeys; self.paths = paths
         self.headers = headers; self.stream = stream; self.batch = batch; self.attempts = attempts
     }
 }
 
-/// A set of whole numbers, such as attempt numbers: `2`, `[1, 2]`, `1..3`,
-/// `3..` (three and more), `..8000` (up to 8,000, from the least allowed).
-public struct AttemptSet: Sendable, Equatable {
+/// A set of whole numbers (attempt numbers, prompt sizes in tokens): `2`,
+/// `[1, 2]`, `1..3`, `3..` (three and more), `..8000` (up to 8,000, from the
+/// least allowed).
+public struct NumberSet: Sendable, Equatable {
     public var ranges: [ClosedRange<Int>]
     public init(_ ranges: [ClosedRange<Int>]) { self.ranges = ranges }
     public func contains(_ attempt: Int) -> Bool { ranges.contains { $0.contains(attempt) } }
@@ -115,21 +116,21 @@ public struct AttemptSet: Sendable, Equatable {
     /// - Parameters:
     ///   - what: the key, for messages (`match.attempts`).
     ///   - least: the smallest number allowed.
-    static func parse(_ node: ConfigNode, what: String, least: Int, _ problems: ProblemCollector) -> AttemptSet? {
+    static func parse(_ node: ConfigNode, what: String, least: Int, _ problems: ProblemCollector) -> NumberSet? {
         let example = least == 0 ? "100000.. or ..8000" : "1..2 or 3.."
         if let items = node.items {
             let ranges = items.compactMap { $0.int(problems, what: "each of \(what)", min: least).map { $0...$0 } }
-            return ranges.count == items.count ? AttemptSet(ranges) : nil
+            return ranges.count == items.count ? NumberSet(ranges) : nil
         }
         guard let text = node.scalarText else {
             problems.add("\(what) must be a number, a list, or a range such as \(example)", at: node)
             return nil
         }
-        if let n = Int(text), n >= least { return AttemptSet([n...n]) }
+        if let n = Int(text), n >= least { return NumberSet([n...n]) }
         if let dots = text.range(of: "..") {
             let low = text[..<dots.lowerBound].isEmpty ? least : Int(text[..<dots.lowerBound])
             let high = text[dots.upperBound...].isEmpty ? Int.max : Int(text[dots.upperBound...])
-            if let low, let high, low >= least, high >= low { return AttemptSet([low...high]) }
+            if let low, let high, low >= least, high >= low { return NumberSet([low...high]) }
         }
         problems.add("\(what) must be a number, a list, or a range such as \(example), found '\(text)'", at: node)
         return nil
@@ -221,8 +222,8 @@ extension FaultSpec {
         }
         match.stream = reader.optional("stream")?.bool(problems, what: "match.stream")
         match.batch = reader.optional("batch")?.bool(problems, what: "match.batch")
-        match.attempts = reader.optional("attempts").flatMap { AttemptSet.parse($0, what: "match.attempts", least: 1, problems) }
-        match.inputTokens = reader.optional("input_tokens").flatMap { AttemptSet.parse($0, what: "match.input_tokens", least: 0, problems) }
+        match.attempts = reader.optional("attempts").flatMap { NumberSet.parse($0, what: "match.attempts", least: 1, problems) }
+        match.inputTokens = reader.optional("input_tokens").flatMap { NumberSet.parse($0, what: "match.input_tokens", least: 0, problems) }
         reader.finish()
         return match
     }

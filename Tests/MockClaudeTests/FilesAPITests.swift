@@ -25,10 +25,12 @@ struct FilesAPITests {
 
     static func upload(
         _ mock: MockFixture, _ bytes: [UInt8], filename: String = "upload.bin", type: String? = "application/octet-stream",
-        field: String = "file", key: String = "sk-test-secret"
+        field: String = "file", key: String = "sk-test-secret", fields: [(String, String)] = []
     ) async throws -> MockFixture.Reply {
         let boundary = "llmchaos-test-boundary"
-        var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\n".utf8)
+        var body: [UInt8] = []
+        for (name, value) in fields { body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8) }
+        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\n".utf8)
         if let type { body += Array("Content-Type: \(type)\r\n".utf8) }
         body += Array("\r\n".utf8) + bytes + Array("\r\n--\(boundary)--\r\n".utf8)
         var request = HTTPClientRequest(url: mock.baseURL + "/v1/files")
@@ -228,16 +230,7 @@ struct FilesAPITests {
 
 extension FilesAPITests {
     static func upload(_ mock: MockFixture, _ bytes: [UInt8], expiresIn: String) async throws -> MockFixture.Reply {
-        let boundary = "b0undary"
-        let body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"expires_in_seconds\"\r\n\r\n\(expiresIn)\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n".utf8)
-            + bytes + Array("\r\n--\(boundary)--\r\n".utf8)
-        var request = HTTPClientRequest(url: mock.baseURL + "/v1/files")
-        request.method = .POST
-        request.headers.add(name: "x-api-key", value: "sk-test-secret")
-        request.headers.add(name: "content-type", value: "multipart/form-data; boundary=\(boundary)")
-        request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        return MockFixture.Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: try await response.body.collect(upTo: 1 << 20)))
+        try await upload(mock, bytes, filename: "a.png", type: nil, fields: [("expires_in_seconds", expiresIn)])
     }
 
     /// A file uploaded with `expires_in_seconds` expires on the scenario clock:

@@ -36,7 +36,7 @@ import Testing
         #expect(storm.window == FaultWindow(start: .seconds(120), length: .seconds(120), rampUp: .seconds(30), rampDown: .seconds(10)))
         #expect(storm.match.models == ["claude-opus-4-7", "claude-opus-4-1"])
         #expect(storm.match.headers == ["x-tenant": "acme"])
-        #expect(storm.match.attempts == AttemptSet([1...2]))
+        #expect(storm.match.attempts == NumberSet([1...2]))
         #expect(storm.match.stream == true)
         #expect(storm.location.line == 9)
         #expect(scenario.faults[1].name == "latency-2")
@@ -115,7 +115,7 @@ import Testing
     @Test(arguments: [("2", [2...2]), ("1..3", [1...3]), ("3..", [3...Int.max])])
     func attemptSetsParse(text: String, ranges: [ClosedRange<Int>]) throws {
         let scenario = try ScenarioLoader.parse(yaml: "name: a\nfaults:\n  - match: { attempts: '\(text)' }\n    inject: overloaded", file: "a.yaml")
-        #expect(scenario.faults[0].match.attempts == AttemptSet(ranges))
+        #expect(scenario.faults[0].match.attempts == NumberSet(ranges))
     }
 
     /// `api_date` picks the day whose API the mock plays, written bare or quoted.
