@@ -130,6 +130,7 @@ struct FilesAPITests {
         try await MockFixture.with(configure: { $0.maxFileBytes = 1000; $0.fileStorageBytes = 1500 }) { mock in
             let tooLarge = try await Self.upload(mock, [UInt8](repeating: 7, count: 1001))
             #expect(tooLarge.status == 413 && tooLarge.errorType == "request_too_large", "\(tooLarge.body)")
+            #expect(tooLarge.errorMessage == "File exceeds the limit of 1000 bytes", "a limit under a megabyte in bytes, not as 0 MB")
             let first = try await Self.upload(mock, [UInt8](repeating: 7, count: 1000))
             #expect(first.status == 200, "exactly the limit fits: \(first.body)")
             let full = try await Self.upload(mock, [UInt8](repeating: 7, count: 600))
@@ -224,6 +225,17 @@ struct FilesAPITests {
             #expect(try await mock.request(.GET, "/v1/files").status == 200)
             let third = try await mock.request(.GET, "/v1/files")
             #expect(third.status == 429 && third.header("anthropic-ratelimit-requests-limit") == "2", "\(third.body)")
+        }
+        // One bucket for all of a key's messages (`per: key`) is still not its file calls' bucket.
+        try await MockFixture.with(faults: "- inject: { rate_limit: { requests_per_minute: 1, per: key } }", clock: ManualClock()) { mock in
+            let hi = try await mock.post(MockFixture.body("Hi"))
+            let uploaded = try await Self.upload(mock, Self.png(width: 10, height: 10))
+            let again = try await mock.post(MockFixture.body("Hi again", model: "claude-sonnet-4-6"))
+            let listed = try await mock.request(.GET, "/v1/files")
+            #expect(hi.status == 200)
+            #expect(uploaded.status == 200, "the file calls draw from a bucket of their own")
+            #expect(again.status == 429, "any model, one bucket for the key")
+            #expect(listed.status == 429)
         }
     }
 }

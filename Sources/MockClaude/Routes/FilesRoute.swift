@@ -18,7 +18,7 @@ struct FilesRoute: Sendable {
         case let .success(read): upload = read
         case let .failure(problem):
             let (type, message): (APIErrorType, String) = switch problem {
-            case .tooLarge: (.requestTooLarge, "File exceeds the \(limit / 1_000_000) MB limit (\(limit) bytes)")
+            case .tooLarge: (.requestTooLarge, limit % 1_000_000 == 0 ? "File exceeds the \(limit / 1_000_000) MB limit" : "File exceeds the limit of \(limit) bytes")
             case .notMultipart: (.invalidRequest, "file: the body must be multipart/form-data with the file in a part named 'file'")
             case .malformed: (.invalidRequest, "file: the multipart/form-data body is malformed")
             }
