@@ -1,6 +1,7 @@
 import ChaosCore
 import Faults
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Scenario
@@ -79,10 +80,12 @@ public struct MockServer: Sendable {
         let configuration = runtime.configuration
         let serverName = "llmchaos-mock"
         let fastPath = configuration.fastPath
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration()
         return Application(
             router: router,
             server: .http1(configuration: .init(
-                additionalChannelHandlers: fastPath ? [MessagesFastPath.Installer { MessagesFastPath(route: messages, serverName: serverName) }] : []
+                additionalChannelHandlers: fastPath ? [MessagesFastPath.Installer(decoder: decoder) { MessagesFastPath(route: messages, serverName: serverName) }] : [],
+                httpDecoderConfiguration: decoder
             )),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },

@@ -37,14 +37,7 @@ enum RawHTTP {
         port: Int, _ request: String, progress: (@Sendable (String) -> Void)? = nil, leaveWhen: (@Sendable (String) -> Bool)? = nil,
         halfClose: Bool = false
     ) async throws -> Exchange {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
-                        wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: halfClose)
-                    )
-                }
-            }
+        let channel = try await connect(port: port, halfClose: halfClose)
         var received = ""
         var failure: (any Error)?
         do {
@@ -61,5 +54,45 @@ enum RawHTTP {
             failure = error
         }
         return Exchange(bytes: received, error: failure)
+    }
+
+    /// Sends `first`, reads until `ready` is true of what came back, then sends
+    /// `second` and reads until the server closes: a client that waits for leave to
+    /// send a body. Past `patience` the connection is closed whatever was said, so
+    /// a server that never says what `ready` waits for fails a test, not hangs it.
+    static func converse(
+        port: Int, _ first: String, until ready: @escaping @Sendable (String) -> Bool, then second: String,
+        patience: TimeAmount = .seconds(10)
+    ) async throws -> (beforeSecond: String, exchange: Exchange) {
+        let channel = try await connect(port: port, halfClose: false)
+        let giveUp = channel.channel.eventLoop.scheduleTask(in: patience) { channel.channel.close(promise: nil) }
+        defer { giveUp.cancel() }
+        var received = ""
+        var beforeSecond = ""
+        var failure: (any Error)?
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                var answers = inbound.makeAsyncIterator()
+                try await outbound.write(ByteBuffer(string: first))
+                while !ready(received), let buffer = try await answers.next() { received += String(buffer: buffer) }
+                beforeSecond = received
+                try await outbound.write(ByteBuffer(string: second))
+                while let buffer = try await answers.next() { received += String(buffer: buffer) }
+            }
+        } catch {
+            failure = error
+        }
+        return (beforeSecond, Exchange(bytes: received, error: failure))
+    }
+
+    private static func connect(port: Int, halfClose: Bool) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: halfClose)
+                    )
+                }
+            }
     }
 }

@@ -71,6 +71,7 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             break
         case (.head(var head), _):
             head.headers.remove(name: Handoffs.headerName)
+            if routed == 0, Self.asksToContinue(head) { sayContinue(context) }
             if routed == 0, let target = Self.target(of: head) {
                 mode = .collecting(head, target)
             } else {
@@ -148,6 +149,21 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         }
         handedOff.removeAll()
         context.fireChannelInactive()
+    }
+
+    /// curl, and other clients, send `Expect: 100-continue` with a large body and
+    /// hold the body back until told to go on or for a second, which Hummingbird
+    /// would let them wait out on every upload. Only said when nothing is owed on the
+    /// connection: with a response still to come, a 100 would land inside it.
+    private func sayContinue(_ context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+        context.flush()
+    }
+
+    /// HTTP/1.0 clients cannot be sent a 100 (RFC 9110 §10.1.1).
+    private static func asksToContinue(_ head: HTTPRequestHead) -> Bool {
+        guard head.version.major == 1, head.version.minor >= 1, let expect = value(of: "expect", in: head.headers) else { return false }
+        return expect.lowercased() == "100-continue"
     }
 
     private func passOn(_ head: HTTPServerRequestPart, _ context: ChannelHandlerContext) {
@@ -340,7 +356,7 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Which messages endpoint a request is for, if it is one this path answers.
     private static func target(of head: HTTPRequestHead) -> Target? {
-        guard head.method == .POST, !head.headers.contains(name: "expect") else { return nil }
+        guard head.method == .POST else { return nil }
         var path = head.uri.utf8[...]
         if let query = path.firstIndex(of: UInt8(ascii: "?")) { path = path[..<query] }
         var provider = "anthropic"

@@ -17,7 +17,9 @@ struct UnknownPathMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
             let requestID = MessagesRoute.requestID(UUID().uuidString, 0)
-            return ErrorResponse.make(.notFound, message: Self.message(method: request.method.rawValue, path: request.uri.path), requestID: requestID, clock: runtime.clock)
+            let response = ErrorResponse.make(.notFound, message: Self.message(method: request.method.rawValue, path: request.uri.path), requestID: requestID, clock: runtime.clock)
+            // A body after a HEAD's head would be read as the start of the next answer.
+            return request.method == .head ? response.createHeadResponse() : response
         }
     }
 
