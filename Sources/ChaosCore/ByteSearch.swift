@@ -2,9 +2,9 @@ import Glibc
 
 /// Finds bytes in bytes with `memchr` and `memcmp`, which run at C's speed in
 /// a debug build too (Glibc's `memmem` is a GNU extension Swift does not see).
-enum ByteSearch {
+public enum ByteSearch {
     /// Where `needle` first starts in `haystack` at or after `start`.
-    static func find(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer, from start: Int) -> Int? {
+    public static func find(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer, from start: Int) -> Int? {
         guard let base = haystack.baseAddress, let first = needle.first else { return nil }
         var i = start
         return needle.withUnsafeBytes { needle in

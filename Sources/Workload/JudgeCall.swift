@@ -1,3 +1,4 @@
+import ChaosCore
 import Foundation
 
 /// The model-as-judge protocol the mock answers from ground truth.
@@ -36,14 +37,8 @@ public struct JudgeCall: Sendable, Equatable {
     }
 
     static func contains(_ text: String, _ needle: String) -> Bool {
-        let haystack = Array(text.utf8), needle = Array(needle.utf8)
-        guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
-        var i = 0
-        while i <= haystack.count - needle.count {
-            if haystack[i] == first, haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
-        }
-        return false
+        var text = text
+        return text.withUTF8 { ByteSearch.find(Array(needle.utf8), in: UnsafeRawBufferPointer($0), from: 0) != nil }
     }
 
     private static func between(_ open: String, _ close: String, in text: String) -> String? {

@@ -55,17 +55,28 @@ import Testing
         }
     }
 
-    /// Bytes and `Character`s give the same count for any ASCII text.
+    /// Read by bytes where it is ASCII, the count is the count by `Character` for
+    /// any text: ASCII, and ASCII with what Unicode joins to its characters (combining
+    /// and prepended marks, CR LF, emoji sequences, flags, conjuncts).
     @Test(arguments: both)
-    func theASCIICountIsTheCharacterCount(tokenizer: Tokenizer) {
+    func theByteCountIsTheCharacterCount(tokenizer: Tokenizer) {
         var random = SystemRandomNumberGenerator()
         // Letters and digits weighted up, so words of every length come up.
-        let alphabet = Array(0..<128).map { Character(Unicode.Scalar(UInt8($0))) } + Array("abcdefghijXYZ0123456789 abcdefghij")
-        for _ in 0..<500 {
-            let text = String((0..<Int.random(in: 0..<80, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
-            #expect(tokenizer.asciiCount(text.utf8) == tokenizer.characterCount(text), "\(text.debugDescription)")
+        let ascii = Array(0..<128).map { Unicode.Scalar(UInt8($0)) } + "abcdefghijXYZ0123456789 abcdefghij".unicodeScalars
+        let other: [Unicode.Scalar] = [
+            "\u{301}", "\u{308}", "\u{600}", "\u{110BD}", "\u{200D}", "\u{FE0F}", "\u{1F469}", "\u{1F1EB}", "\u{1F1F7}",
+            "\u{915}", "\u{94D}", "\u{937}", "é", "ü", "日", "本", "\u{A0}", "\u{85}", "\u{2028}", "\u{3000}", "Ⅻ", "²", "→", "’",
+        ]
+        for round in 0..<800 {
+            // Half the texts pure ASCII, the rest with a few others among it.
+            let pool = round % 2 == 0 ? ascii : ascii + other + other + other
+            var scalars = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0..<80, using: &random) { scalars.append(pool.randomElement(using: &random)!) }
+            let text = String(scalars)
+            #expect(tokenizer.count(text) == tokenizer.characterCount(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
         }
-        #expect(tokenizer.asciiCount("café".utf8) == nil, "non-ASCII takes the Unicode path")
+        #expect(tokenizer.count("e\u{301}cole") == tokenizer.characterCount("e\u{301}cole"))
+        #expect(tokenizer.count("x\r\n\u{301}y") == tokenizer.characterCount("x\r\n\u{301}y"))
     }
 
     @Test func aWordWithAnAccentIsCountedByItsFirstLetter() {

@@ -1,3 +1,5 @@
+import ChaosCore
+
 /// Reads a file as it arrives, a chunk at a time, and keeps only what counting
 /// it needs (``MediaContent``): its first bytes, which say what it is and an
 /// image's size; a PDF's pages, counted on the way; a text's beginning.

@@ -1,3 +1,4 @@
+import ChaosCore
 import Foundation
 
 /// A `multipart/form-data` body read a chunk at a time: each part's headers,
