@@ -31,6 +31,7 @@ let package = Package(
                 .product(name: "Results", package: "llmchaos"),
                 .product(name: "Verdicts", package: "llmchaos"),
                 .product(name: "Scenario", package: "llmchaos"),
+                .product(name: "Workload", package: "llmchaos"),
             ],
             path: "Benchmarks/HotPaths",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

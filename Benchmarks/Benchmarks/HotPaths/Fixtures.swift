@@ -28,6 +28,14 @@ enum Fixtures {
         return #"{"model":"claude-opus-4-7","max_tokens":1024,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"\#(data)"}},{"type":"text","text":"What does this chart show?"}]}]}"#
     }()
 
+    /// A retrieval-augmented prompt: 100 KB of context, one curly quote in it, the
+    /// golden question at the end.
+    static let longPrompt: String = {
+        let passage = "Quarterly revenue is reported per region in the sales table; returns are netted out at month end. "
+        let context = String(repeating: passage, count: 100_000 / passage.utf8.count)
+        return context + "The customer’s question follows.\n\nQuestion: What is the total revenue by region?"
+    }()
+
     /// An agent's second request: two tools with Pydantic schemas, its call and the result handed back.
     static let toolRequestBody = ##"{"model":"claude-sonnet-4-5","max_tokens":1024,"tool_choice":{"type":"auto"},"tools":[{"name":"run_sql","description":"Runs one read-only SQLite query against the analytics database and returns the rows as CSV.","input_schema":{"$defs":{"Format":{"enum":["csv","json","markdown"],"title":"Format","type":"string"}},"properties":{"query":{"description":"One SELECT statement.","minLength":1,"title":"Query","type":"string"},"limit":{"default":100,"maximum":10000,"minimum":1,"title":"Limit","type":"integer"},"format":{"$ref":"#/$defs/Format","default":"csv"},"timeout_seconds":{"default":2.5,"exclusiveMinimum":0,"title":"Timeout Seconds","type":"number"}},"required":["query"],"title":"RunSQL","type":"object"}},{"name":"describe_table","description":"Lists the columns of a table with their types.","input_schema":{"properties":{"table":{"enum":["orders","customers","products","regions"],"title":"Table","type":"string"},"include_samples":{"default":false,"title":"Include Samples","type":"boolean"}},"required":["table"],"title":"DescribeTable","type":"object"}}],"messages":[{"role":"user","content":"What is the total revenue by region?"},{"role":"assistant","content":[{"type":"text","text":"I'll query the orders."},{"type":"tool_use","id":"toolu_01A09q90qw90lq917835lq9","name":"run_sql","input":{"query":"SELECT region, SUM(amount) FROM orders GROUP BY region","limit":100,"format":"csv","timeout_seconds":2.5}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01A09q90qw90lq917835lq9","content":"region,revenue\nEMEA,1204331.50\nAMER,2210993.25\nAPAC,880412.00"}]}]}"##
 

@@ -8,6 +8,7 @@ import MockClaude
 import Results
 import Scenario
 import Verdicts
+import Workload
 
 // Each benchmark is one hot path of the harness, measured per operation:
 // the mock's per-request work (fault decision, body and SSE encoding, journal),
@@ -81,6 +82,20 @@ let benchmarks: @Sendable () -> Void = {
         let body = Data(Fixtures.toolRequestBody.utf8)
         let decoder = JSONDecoder()
         for _ in benchmark.scaledIterations { blackHole(try decoder.decode(MessagesRequest.self, from: body)) }
+    }
+
+    // What the mock asks of every prompt it answers, over 100 KB of context with one
+    // non-ASCII character: until session 23, Foundation's `contains` per golden
+    // question and Unicode's tables over the whole text.
+    Benchmark("golden-question match, 100 KB prompt", configuration: .init(scalingFactor: .one)) { benchmark in
+        let matcher = QuestionMatcher()
+        let prompt = Fixtures.longPrompt
+        for _ in benchmark.scaledIterations { blackHole(matcher.match(prompt)) }
+    }
+
+    Benchmark("token count, 100 KB prompt", configuration: .init(scalingFactor: .one)) { benchmark in
+        let prompt = Fixtures.longPrompt
+        for _ in benchmark.scaledIterations { blackHole(Tokenizer.claude47.count(prompt)) }
     }
 
     // As the mock streams: each event's bytes built in one small array, which
