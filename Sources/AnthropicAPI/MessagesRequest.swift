@@ -87,7 +87,10 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
     }
 
     /// All the text of the system prompt.
-    public var systemText: String { system.map { $0.map(\.text).joined(separator: "\n") } ?? "" }
+    public var systemText: String {
+        guard let system else { return "" }
+        return system.count == 1 ? system[0].text : system.map(\.text).joined(separator: "\n")
+    }
 
     /// The text of the last message sent by the user: where the question is.
     public var lastUserText: String {
@@ -151,7 +154,10 @@ public struct Message: Codable, Sendable, Equatable {
 
     /// The text of all the message's blocks but thinking, which the API ignores
     /// when it is handed back (it is neither read again nor counted as input).
-    public var text: String { content.lazy.filter { !$0.isThinking }.map(\.text).joined(separator: "\n") }
+    public var text: String {
+        if content.count == 1, !content[0].isThinking { return content[0].text }
+        return content.filter { !$0.isThinking }.map(\.text).joined(separator: "\n")
+    }
 }
 
 /// A content block. Text is what a mock reads; other blocks (images, tool results,

@@ -27,7 +27,7 @@ public struct JudgeCall: Sendable, Equatable {
     public static func parse(system: String, user: String, pattern: String? = nil) -> JudgeCall? {
         // Every request the mock answers asks this; Foundation's `contains` was 4 %
         // of a request, a byte search is a fraction of that.
-        let isJudge = contains(system, marker) || contains(user, marker)
+        let isJudge = contains(system, markerBytes) || contains(user, markerBytes)
         guard isJudge || pattern != nil else { return nil }
         let text = system + "\n" + user
         if !isJudge, let pattern, text.range(of: pattern, options: .regularExpression) == nil { return nil }
@@ -36,9 +36,11 @@ public struct JudgeCall: Sendable, Equatable {
         return JudgeCall(question: question, candidate: candidate)
     }
 
-    static func contains(_ text: String, _ needle: String) -> Bool {
+    private static let markerBytes = Array(marker.utf8)
+
+    static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
         var text = text
-        return text.withUTF8 { ByteSearch.find(Array(needle.utf8), in: UnsafeRawBufferPointer($0), from: 0) != nil }
+        return text.withUTF8 { ByteSearch.find(needle, in: UnsafeRawBufferPointer($0), from: 0) != nil }
     }
 
     private static func between(_ open: String, _ close: String, in text: String) -> String? {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import AnthropicAPI
 
@@ -84,4 +85,20 @@ import Testing
         #expect(Tokenizer.claude47.count("café au lait") == 5, "caf|é, au, lai|t")
         #expect(Tokenizer.claude47.count("écoute") == 2, "a word beginning outside ASCII keeps pieces of four")
     }
+
+    /// Counted block by block, a request's input is its texts joined and counted.
+    @Test(arguments: both)
+    func inputTokensAreTheCountOfTheJoinedText(tokenizer: Tokenizer) throws {
+        let bodies = [
+            #"{"model":"m","max_tokens":9,"messages":[{"role":"user","content":"What is the total revenue by region?"}]}"#,
+            #"{"model":"m","max_tokens":9,"system":[{"type":"text","text":"You write SQL"},{"type":"text","text":"for SQLite, café style"}],"messages":[{"role":"user","content":[{"type":"text","text":"first"},{"type":"text","text":"second-part"}]},{"role":"assistant","content":[{"type":"thinking","thinking":"hidden thoughts","signature":"s"},{"type":"text","text":"ok"}]},{"role":"user","content":"next"}]}"#,
+            #"{"model":"m","max_tokens":9,"tools":[{"name":"run_sql","description":"Runs a query","input_schema":{"type":"object","properties":{"q":{"type":"string"}}}}],"output_config":{"format":{"type":"json_schema","schema":{"type":"object","properties":{"sql":{"type":"string"}}}}},"messages":[{"role":"user","content":"a\nb"}]}"#,
+        ]
+        for body in bodies {
+            let request = try JSONDecoder().decode(MessagesRequest.self, from: Data(body.utf8))
+            let joined = request.allText.reduce(0) { $0 + tokenizer.count($1) } + 3 * request.messages.count + 4
+            #expect(tokenizer.inputTokens(of: request) == joined)
+        }
+    }
 }
+
