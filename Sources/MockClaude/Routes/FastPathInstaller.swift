@@ -36,9 +36,11 @@ extension MessagesFastPath {
                 // had before the pairing) leaves framing to the status, and HEAD to
                 // Hummingbird, which sends its HEAD answers bodiless itself.
                 let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits))
-                try? pipeline.addHandler(decoder, position: .after(paired))
-                pipeline.removeHandler(paired, promise: nil)
-                try? pipeline.addHandler(make(), position: .after(decoder))
+                // Never without a decoder: the paired one goes only once its
+                // replacement is in place.
+                let inPlace = (try? pipeline.addHandler(decoder, position: .after(paired))) != nil
+                if inPlace { pipeline.removeHandler(paired, promise: nil) }
+                try? pipeline.addHandler(make(), position: .after(inPlace ? decoder : paired))
             }
             // Each connection keeps its last receive buffer for the next read. NIO's
             // first is 2 KiB; a Messages request is a few hundred bytes, and ten
