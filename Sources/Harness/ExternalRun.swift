@@ -11,6 +11,8 @@ import Workload
 /// `LLMCHAOS_ALERT_WEBHOOK` pointing at them, load sent once its readiness URL
 /// answers, and everything stopped at the end whatever happened.
 struct ExternalRun {
+    struct TargetLog { let path: String; let kept: Bool }
+
     let plan: ScenarioPlan
     let spec: ExternalTargetSpec
     let runner: ScenarioRunner
@@ -31,8 +33,10 @@ struct ExternalRun {
         let http = ScenarioRunner.makeHTTPClient()
         let load = LoadHTTPClient()
         var process: TargetProcess?
+        let log = logFile()
         func cleanUp() async {
             await process?.stop()
+            if !log.kept { try? FileManager.default.removeItem(atPath: log.path) }
             await receiving.stop()
             await mock.stop()
             try? await http.shutdown()
@@ -49,12 +53,11 @@ struct ExternalRun {
                     "LLMCHAOS_TIME_SCALE": String(plan.scenario.timeScale),
                     "ANTHROPIC_API_KEY": ProcessInfo.processInfo.environment["ANTHROPIC_API_KEY"] ?? "sk-llmchaos-external",
                 ]) { _, harness in harness }
-                let logPath = NSTemporaryDirectory() + "llmchaos-target-\(ProcessInfo.processInfo.processIdentifier)-\(name).log"
-                do { process = try TargetProcess(command: command, environment: environment, logPath: logPath) } catch {
+                do { process = try TargetProcess(command: command, environment: environment, logPath: log.path) } catch {
                     throw TargetStartError(scenario: name, reason: "could not run '\(command)': \(error)")
                 }
             }
-            if let ready = spec.ready { try await waitUntilReady(ready, http: http, process: process) }
+            if let ready = spec.ready { try await waitUntilReady(ready, http: http, process: process, log: log) }
             let grader = ExecutionGrader(dataset: dataset)
             let questions = GoldenQuestions.all
             let target = HTTPTarget(
@@ -84,6 +87,22 @@ struct ExternalRun {
         }
     }
 
+    /// Where the service's output goes: beside the reports, kept for the user to
+    /// read after the run (a service's errors under the faults are often the point);
+    /// without a reports folder, a temporary file removed at the end.
+    func logFile() -> TargetLog {
+        let file = plan.scenario.name + ".target.log"
+        if let folder = runner.reportsDirectory, (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil {
+            return TargetLog(path: (folder as NSString).appendingPathComponent(file), kept: true)
+        }
+        return TargetLog(path: NSTemporaryDirectory() + "llmchaos-\(UUID().uuidString)-" + file, kept: false)
+    }
+
+    /// The service's last lines, and where all of them are when they are kept.
+    static func lastOutput(_ process: TargetProcess, log: TargetLog) -> String {
+        "its last output\(log.kept ? " (all of it in \(log.path))" : ""):\n\(process.tail())"
+    }
+
     /// Whether anything answers HTTP at `url` now.
     func answers(_ url: String, http: HTTPClient) async -> Bool {
         (try? await http.execute(HTTPClientRequest(url: url), timeout: .seconds(2))) != nil
@@ -91,13 +110,13 @@ struct ExternalRun {
 
     /// Polls the readiness URL until it answers 2xx. Startup is a real-world wait,
     /// before scenario time begins, so it is bounded in real time.
-    func waitUntilReady(_ url: String, http: HTTPClient, process: TargetProcess?) async throws {
+    func waitUntilReady(_ url: String, http: HTTPClient, process: TargetProcess?, log: TargetLog) async throws {
         let deadline = ContinuousClock.now + spec.readyTimeout
         var last = "no answer yet"
         while ContinuousClock.now < deadline {
             try Task.checkCancellation()
             if let process, !process.isRunning {
-                throw TargetStartError(scenario: plan.scenario.name, reason: "'\(spec.command ?? "")' \(process.ending.map(String.init(describing:)) ?? "exited") before \(url) answered; its last output:\n\(process.tail())")
+                throw TargetStartError(scenario: plan.scenario.name, reason: "'\(spec.command ?? "")' \(process.ending.map(String.init(describing:)) ?? "exited") before \(url) answered; \(Self.lastOutput(process, log: log))")
             }
             do {
                 let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(2))
@@ -108,7 +127,7 @@ struct ExternalRun {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let output = process.map { "; its last output:\n\($0.tail())" } ?? ""
+        let output = process.map { "; " + Self.lastOutput($0, log: log) } ?? ""
         throw TargetStartError(scenario: plan.scenario.name, reason: "\(url) did not answer 2xx within \(DurationText.format(spec.readyTimeout)) (last: \(last)); raise target.ready_timeout or check the command\(output)")
     }
 

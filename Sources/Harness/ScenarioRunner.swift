@@ -38,12 +38,17 @@ public struct ScenarioRunner: Sendable {
     public let invocation: String
     public let store: RunStore
     public let progress: RunProgress
+    /// Where the run's reports go; an external service's output is kept there
+    /// (`<scenario>.target.log`). Without one it goes to a temporary file, removed
+    /// when the run ends.
+    public let reportsDirectory: String?
     /// Whoever cancels the run says why here first; a cancelled run with no word is
     /// taken for interrupted.
     let stopRequest = StopRequest()
 
-    public init(plan: ScenarioPlan, invocation: String, store: RunStore, progress: RunProgress) {
+    public init(plan: ScenarioPlan, invocation: String, store: RunStore, progress: RunProgress, reportsDirectory: String? = nil) {
         self.plan = plan; self.invocation = invocation; self.store = store; self.progress = progress
+        self.reportsDirectory = reportsDirectory
     }
 
     public func run() async throws -> ScenarioResult {

@@ -68,7 +68,10 @@ public struct SuiteRunner: Sendable {
         var results: [ScenarioResult] = []
         for plan in plans {
             if Task.isCancelled { break }
-            let runner = ScenarioRunner(plan: plan, invocation: invocation, store: store, progress: options.progress)
+            let runner = ScenarioRunner(
+                plan: plan, invocation: invocation, store: store, progress: options.progress,
+                reportsDirectory: (options.resultsDirectory as NSString).appendingPathComponent(invocation)
+            )
             do {
                 results.append(try await runner.run())
             } catch let error as TargetStartError {

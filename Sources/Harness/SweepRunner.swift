@@ -44,7 +44,10 @@ public struct SweepRunner: Sendable {
             options.progress.finish("level \(index + 1)/\(spec.levels.count): \(level.label)")
             plan.faultPlan.resetState()
             let levelPlan = plan.at(level)
-            let runner = ScenarioRunner(plan: levelPlan, invocation: sweepID, store: store, progress: options.progress)
+            let runner = ScenarioRunner(
+                plan: levelPlan, invocation: sweepID, store: store, progress: options.progress,
+                reportsDirectory: (options.resultsDirectory as NSString).appendingPathComponent(sweepID)
+            )
             do {
                 let result = try await runWithinBudget(runner, plan: levelPlan)
                 let measured = SweepLevel(

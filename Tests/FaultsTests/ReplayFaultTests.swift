@@ -4,22 +4,27 @@ import Scenario
 import Testing
 @testable import Faults
 
-@Suite struct ReplayFaultTests {
+/// A class, so that each test's folder goes with it (Swift Testing makes one
+/// instance per test and releases it after).
+@Suite final class ReplayFaultTests {
+    let root = NSTemporaryDirectory() + "llmchaos-replay-\(UUID().uuidString)"
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
     /// Writes `trace` beside a scenario in a fresh folder; returns the scenario's path.
-    static func scenario(trace: String, name: String = "nov-4.csv") throws -> String {
-        let folder = NSTemporaryDirectory() + "llmchaos-replay-\(UUID().uuidString)/traces"
+    func scenario(trace: String, name: String = "nov-4.csv") throws -> String {
+        let folder = root + "/\(UUID().uuidString)/traces"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try trace.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
         return (folder as NSString).deletingLastPathComponent + "/incident.yaml"
     }
 
-    static func plan(trace: String, at: String = "1m", seed: UInt64 = 3) throws -> FaultPlan {
+    func plan(trace: String, at: String = "1m", seed: UInt64 = 3) throws -> FaultPlan {
         let file = try scenario(trace: trace)
         let yaml = "- { name: nov-4, at: \(at), inject: { replay: { trace: traces/nov-4.csv } } }"
         return FaultPlan(seed: seed, faults: try FaultPlan.schedule(yaml: yaml, file: file))
     }
 
-    static func problems(trace: String) -> [String] {
+    func problems(trace: String) -> [String] {
         do {
             let file = try scenario(trace: trace)
             _ = try FaultPlan.schedule(yaml: "- { name: nov-4, inject: { replay: { trace: traces/nov-4.csv } } }", file: file)
@@ -65,7 +70,7 @@ import Testing
             20s,0,0,0,200ms
             30s,0,0,100%,0ms
             """
-        let plan = try Self.plan(trace: trace, at: "1m")
+        let plan = try self.plan(trace: trace, at: "1m")
         func outcomes(at second: Int, attempt: Int = 1) -> [FaultEffect.Outcome?] {
             (0..<400).map { plan.decide(FaultPlanTests.request("r\($0)", attempt: attempt, at: .seconds(60 + second))).effect.outcome }
         }
@@ -84,7 +89,7 @@ import Testing
     }
 
     @Test func aTraceWithMistakesNamesEachAtItsLine() throws {
-        let problems = Self.problems(trace: """
+        let problems = self.problems(trace: """
             at,requests,529,latency
             0s,100,20
             1m,100,120
@@ -99,16 +104,16 @@ import Testing
         for (prefix, text) in expected {
             #expect(problems.contains { $0.contains(prefix) && $0.contains(text) }, "missing \(prefix) \(text) in \(problems)")
         }
-        let rows = Self.problems(trace: "at,requests,529\n0s,100,20\n1m,100,10\n30s,100,0\nsoon,100,0\n2m,100,x\n3m,100,120\n")
+        let rows = self.problems(trace: "at,requests,529\n0s,100,20\n1m,100,10\n30s,100,0\nsoon,100,0\n2m,100,x\n3m,100,120\n")
         for (line, text) in [(4, "rows must go forward in time: 30s is not after 1m"), (5, "'soon' is not a time"),
                              (6, "529 'x' is not a count"), (7, "529 '120' is not a count between 0 and requests (100)")] {
             #expect(rows.contains { $0.contains("nov-4.csv:\(line):") && $0.contains(text) }, "missing line \(line) '\(text)' in \(rows)")
         }
-        #expect(Self.problems(trace: "at,529,500\n0s,60%,50%\n").contains { $0.contains("add up to 110 % of calls") })
-        #expect(Self.problems(trace: "requests,529\n100,3\n").contains { $0.contains("no time column") })
-        #expect(Self.problems(trace: "at,p99\n0s,2s\n").contains { $0.contains("a p99 column needs a p50 column") })
-        #expect(Self.problems(trace: "at,p50,p99\n0s,2s,1s\n").contains { $0.contains("at least as long as p50") })
-        let missing = try Self.scenario(trace: "at\n0s\n")
+        #expect(self.problems(trace: "at,529,500\n0s,60%,50%\n").contains { $0.contains("add up to 110 % of calls") })
+        #expect(self.problems(trace: "requests,529\n100,3\n").contains { $0.contains("no time column") })
+        #expect(self.problems(trace: "at,p99\n0s,2s\n").contains { $0.contains("a p99 column needs a p50 column") })
+        #expect(self.problems(trace: "at,p50,p99\n0s,2s,1s\n").contains { $0.contains("at least as long as p50") })
+        let missing = try scenario(trace: "at\n0s\n")
         #expect(throws: ConfigProblems.self) {
             try FaultPlan.schedule(yaml: "- { inject: { replay: { trace: traces/none.csv } } }", file: missing)
         }

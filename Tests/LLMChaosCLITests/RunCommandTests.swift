@@ -120,6 +120,10 @@ import Testing
         let summary = try String(contentsOfFile: "\(directory)/results/\(runID)/summary.md", encoding: .utf8)
         #expect(summary.contains("| dead-target | ⚠️ not_started |"))
         #expect(summary.contains("config missing"))
+        // The service's whole output stays with the reports, and the error says where.
+        let kept = "\(directory)/results/\(runID)/dead-target.target.log"
+        #expect(try String(contentsOfFile: kept, encoding: .utf8) == "config missing\n")
+        #expect(result.out.contains("its last output (all of it in \(kept))"), "\(result.out)")
         // Judged again from the store: still not started, nothing judged, still exit 3.
         let again = try await CLIProcess.run(["report", runID, "--results", "\(directory)/results"])
         #expect(again.status == 3)
