@@ -4,6 +4,7 @@ import Foundation
 import Faults
 import Scenario
 import Verdicts
+import Workload
 
 enum Fixtures {
     static let sql = """
@@ -17,6 +18,13 @@ enum Fixtures {
         usage: Usage(inputTokens: 412, outputTokens: 58, cacheCreationInputTokens: 0, cacheReadInputTokens: 380)
     )
 
+    /// `scripts/bench/compare`'s request, as wrk sends it.
+    static let wrkRequest: String = {
+        let body = #"{"model":"claude-opus-4-7","max_tokens":256,"messages":[{"role":"user","content":"What is the total revenue by region?"}]}"#
+        return "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1:8080\r\ncontent-type: application/json\r\nx-api-key: sk-bench\r\n"
+            + "anthropic-version: 2023-06-01\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+    }()
+    static let dataset = try! AnalyticsDataset()
     static let requestBody = #"{"model":"claude-opus-4-7","max_tokens":1024,"system":"You write SQLite SQL for the analytics schema.","messages":[{"role":"user","content":"What is the total revenue by region?"}]}"#
 
     /// A chat with thinking on, its last answer's thinking handed back.
