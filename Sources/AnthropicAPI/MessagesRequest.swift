@@ -100,15 +100,29 @@ public struct MessagesRequest: Codable, Sendable, Equatable {
     /// The text up to and including the last block marked `cache_control` (system
     /// first, then messages in order), or nil when nothing is marked.
     public var cacheablePrefix: String? {
+        guard let last = cachePrefixEnd else { return nil }
         let blocks = (system ?? []) + messages.flatMap(\.content)
-        guard let last = blocks.lastIndex(where: \.cacheControl) else { return nil }
         return blocks[...last].map(\.text).joined(separator: "\n")
     }
 
     /// Where the cacheable prefix ends: the index of the last block marked
-    /// `cache_control`, counting the system prompt's blocks first.
+    /// `cache_control`, counting the system prompt's blocks first. Read in place:
+    /// most requests mark nothing, and gathering the blocks into one array first
+    /// cost every request two arrays.
     public var cachePrefixEnd: Int? {
-        ((system ?? []) + messages.flatMap(\.content)).lastIndex(where: \.cacheControl)
+        var index = 0
+        var last: Int?
+        for block in system ?? [] {
+            if block.cacheControl { last = index }
+            index += 1
+        }
+        for message in messages {
+            for block in message.content {
+                if block.cacheControl { last = index }
+                index += 1
+            }
+        }
+        return last
     }
 
     /// Every piece of text in the request, for counting input tokens: tool

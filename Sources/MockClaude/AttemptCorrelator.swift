@@ -34,7 +34,7 @@ final class AttemptCorrelator: Sendable {
             return AttemptIdentity(requestID: id, attempt: max(1, attempt), correlation: "header")
         }
         let fingerprint = Self.fingerprint(body)
-        let id = "fp-" + String(fingerprint, radix: 16)
+        let id = Self.fingerprintID(fingerprint)
         if let stainless {
             return AttemptIdentity(requestID: id, attempt: max(1, stainless), correlation: "stainless")
         }
@@ -52,6 +52,22 @@ final class AttemptCorrelator: Sendable {
 
     func reset() {
         for shard in shards { shard.withLock { $0.removeAll() } }
+    }
+
+    /// `"fp-"` and the fingerprint in lowercase hex, as `String(_:radix: 16)`
+    /// writes it (no leading zeros), without its generic digit loop: on every request.
+    static func fingerprintID(_ fingerprint: UInt64) -> String {
+        let digits = max(1, (64 - fingerprint.leadingZeroBitCount + 3) / 4)
+        return String(unsafeUninitializedCapacity: 3 + digits) { out in
+            out[0] = UInt8(ascii: "f"); out[1] = UInt8(ascii: "p"); out[2] = UInt8(ascii: "-")
+            var rest = fingerprint
+            for index in stride(from: 2 + digits, through: 3, by: -1) {
+                let digit = UInt8(truncatingIfNeeded: rest & 0xF)
+                out[index] = digit < 10 ? 0x30 + digit : 0x57 + digit
+                rest >>= 4
+            }
+            return 3 + digits
+        }
     }
 
     /// FNV-1a over the bytes, mixed.

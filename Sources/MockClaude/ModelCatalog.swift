@@ -181,7 +181,11 @@ enum ModelCatalog {
     /// The tokenizer that counts `model`'s tokens: Claude 4.7 and every model
     /// after it share the newer one (the Haiku 5.5 page: "the same newer tokenizer
     /// as Claude 4.7 and later models"). Known ids take it from their entry.
-    static func tokenizer(for model: String) -> Tokenizer { tokenizer(for: model, spec: spec(for: model)) }
+    static func tokenizer(for model: String) -> Tokenizer { tokenizers[model] ?? tokenizer(for: model, spec: spec(for: model)) }
+
+    /// Each known id's tokenizer, for the planner's lookup on every request
+    /// without copying the model's whole entry out.
+    private static let tokenizers = byID.mapValues(\.tokenizer)
 
     /// The same, for a caller that has looked `model`'s entry up already (nil: none).
     static func tokenizer(for model: String, spec: Spec?) -> Tokenizer {

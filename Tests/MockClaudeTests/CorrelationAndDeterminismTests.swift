@@ -50,4 +50,14 @@ struct CorrelationAndDeterminismTests {
         let overloaded = first.values.filter { $0.hasPrefix("529") }.count
         #expect((20...55).contains(overloaded), "30% of 120 expected, got \(overloaded)")
     }
+
+    /// A body's attempt id is its fingerprint in hex, as `String(radix:)` writes it:
+    /// ids in journals and RunLogs kept from before read the same.
+    @Test func fingerprintIDsAreTheHexOfTheFingerprint() {
+        var generator = SystemRandomNumberGenerator()
+        let values: [UInt64] = [0, 1, 9, 10, 15, 16, 255, 0xFFFF_FFFF, .max] + (0..<2_000).map { i in UInt64.random(in: 0...UInt64.max, using: &generator) >> (i % 64) }
+        for value in values {
+            #expect(AttemptCorrelator.fingerprintID(value) == "fp-" + String(value, radix: 16), "\(value)")
+        }
+    }
 }

@@ -26,6 +26,8 @@ enum MediaInput {
     static func tokens(
         in request: MessagesRequest, files: FileStore, apiKey: String, tokenizer: Tokenizer, now: Duration
     ) -> Result<Tally, Problem> {
+        // Text alone, the common case, costs one look at each block, not a copy of it.
+        guard request.messages.contains(where: { $0.content.contains { $0.source != nil || $0.nested != nil } }) else { return .success(Tally()) }
         var tally = Tally()
         var images: [(path: String, width: Int, height: Int)] = []
         // Blocks are numbered as `cacheablePrefix` numbers them: the system prompt's first.
@@ -35,7 +37,6 @@ enum MediaInput {
         for (m, message) in request.messages.enumerated() {
             for (b, block) in message.content.enumerated() {
                 defer { position += 1 }
-                // Text alone, the common case, costs no more than this look.
                 guard block.source != nil || block.nested != nil else { continue }
                 // A tool result's images (a computer-use screenshot) count as the
                 // block around them; they are addressed inside it.

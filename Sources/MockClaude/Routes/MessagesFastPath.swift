@@ -304,18 +304,18 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// a request. Safe because the encoder keeps no state across responses, and
     /// Hummingbird's responses never interleave with these (`routed`).
     private func send(_ reply: Reply, close: Bool, _ context: ChannelHandlerContext) {
-        var fields = reply.headers
-        fields[.contentLength] = String(reply.body.readableBytes)
-        fields[.date] = date.now()
-        fields[.server] = serverName
         let written: EventLoopPromise<Void>? = close ? context.eventLoop.makePromise() : nil
         route.runtime.fastAnswers.add(1, ordering: .relaxed)
         if let wire {
             var out = context.channel.allocator.buffer(capacity: 256 + reply.body.readableBytes)
-            Self.writeHead(reply.status, fields, into: &out)
+            Self.writeHead(reply.status, reply.headers, length: reply.body.readableBytes, date: date.now(), server: serverName, into: &out)
             out.writeImmutableBuffer(reply.body)
             wire.write(NIOAny(out), promise: written)
         } else {
+            var fields = reply.headers
+            fields[.contentLength] = String(reply.body.readableBytes)
+            fields[.date] = date.now()
+            fields[.server] = serverName
             let head = HTTPResponseHead(
                 version: .http1_1, status: HTTPResponseStatus(statusCode: reply.status.code, reasonPhrase: reply.status.reasonPhrase),
                 headers: HTTPHeaders(fields.map { ($0.name.rawName, $0.value) })
@@ -334,8 +334,38 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         written.futureResult.whenComplete { _ in channel.close(promise: nil) }
     }
 
+    /// The head of a whole answer: the route's fields, then its length, date and
+    /// server, as setting the three on the fields puts them when the route set none
+    /// of them (it never does; a fault's headers might). Written straight out:
+    /// the three setters cost more than writing the rest of the head.
+    static func writeHead(
+        _ status: HTTPResponse.Status, _ fields: HTTPFields, length: Int, date: String, server: String, into out: inout ByteBuffer
+    ) {
+        guard !fields.contains(where: { $0.name == .contentLength || $0.name == .date || $0.name == .server }) else {
+            var fields = fields
+            fields[.contentLength] = String(length)
+            fields[.date] = date
+            fields[.server] = server
+            writeHead(status, fields, into: &out)
+            return
+        }
+        writeStatusAndFields(status, fields, into: &out)
+        out.writeStaticString("Content-Length: ")
+        out.writeString(String(length))
+        out.writeStaticString("\r\nDate: ")
+        out.writeString(date)
+        out.writeStaticString("\r\nServer: ")
+        out.writeString(server)
+        out.writeStaticString("\r\n\r\n")
+    }
+
     /// The status line and fields as Hummingbird's path through NIO's encoder writes them.
     static func writeHead(_ status: HTTPResponse.Status, _ fields: HTTPFields, into out: inout ByteBuffer) {
+        writeStatusAndFields(status, fields, into: &out)
+        out.writeStaticString("\r\n")
+    }
+
+    private static func writeStatusAndFields(_ status: HTTPResponse.Status, _ fields: HTTPFields, into out: inout ByteBuffer) {
         out.writeStaticString("HTTP/1.1 ")
         let code = status.code
         out.writeInteger(UInt8(truncatingIfNeeded: 48 + code / 100 % 10))
@@ -351,7 +381,6 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             out.writeString(field.value)
             out.writeStaticString("\r\n")
         }
-        out.writeStaticString("\r\n")
     }
 
     /// Which messages endpoint a request is for, if it is one this path answers.
