@@ -276,40 +276,10 @@ extension MessagesRequest {
         return try decoder.decode(MessagesRequest.self, from: Data(bytes))
     }
 
-    /// The body's top-level fields, found in one pass: looking each name up in
-    /// turn scanned the object and copied its entries once per name, fourteen times.
-    private struct TopLevel {
-        var tools, toolChoice, outputConfig, outputFormat, temperature, topP, topK, thinking: FastJSON.Value?
-        var model, maxTokens, messages, system, stream, stopSequences: FastJSON.Value?
-
-        init?(_ root: FastJSON.Value) {
-            guard case let .object(entries) = root else { return nil }
-            for entry in entries {
-                switch entry.key {
-                case "model": model = entry.value
-                case "max_tokens": maxTokens = entry.value
-                case "messages": messages = entry.value
-                case "system": system = entry.value
-                case "stream": stream = entry.value
-                case "stop_sequences": stopSequences = entry.value
-                case "tools": tools = entry.value
-                case "tool_choice": toolChoice = entry.value
-                case "output_config": outputConfig = entry.value
-                case "output_format": outputFormat = entry.value
-                case "temperature": temperature = entry.value
-                case "top_p": topP = entry.value
-                case "top_k": topK = entry.value
-                case "thinking": thinking = entry.value
-                default: continue
-                }
-            }
-        }
-    }
-
     private static func fast(_ root: FastJSON.Value) -> MessagesRequest? {
-        guard let fields = TopLevel(root) else { return nil }
+        guard case .object = root else { return nil }
         var tools: [ToolDefinition]?
-        switch fields.tools {
+        switch root["tools"] {
         case nil, .null?: tools = nil
         case let .array(values)?:
             var read: [ToolDefinition] = []
@@ -322,16 +292,16 @@ extension MessagesRequest {
         default: return nil
         }
         var toolChoice: ToolChoice?
-        switch fields.toolChoice {
+        switch root["tool_choice"] {
         case nil, .null?: toolChoice = nil
         case let value?: guard let read = ToolChoice.fast(value) else { return nil }; toolChoice = read
         }
         var outputConfig: OutputConfig?
-        switch fields.outputConfig {
+        switch root["output_config"] {
         case nil, .null?: outputConfig = nil
         case let value?: guard let read = OutputConfig.fast(value) else { return nil }; outputConfig = read
         }
-        switch fields.outputFormat {
+        switch root["output_format"] {
         case nil, .null?: break
         case let value?:
             guard outputConfig?.format == nil else { break }
@@ -339,25 +309,25 @@ extension MessagesRequest {
             outputConfig = OutputConfig(format: format, effort: outputConfig?.effort)
         }
         var sampling: (temperature: Double?, topP: Double?, topK: Int?) = (nil, nil, nil)
-        guard Self.number(fields.temperature, into: &sampling.temperature), Self.number(fields.topP, into: &sampling.topP) else { return nil }
-        switch fields.topK {
+        guard Self.number(root["temperature"], into: &sampling.temperature), Self.number(root["top_p"], into: &sampling.topP) else { return nil }
+        switch root["top_k"] {
         case nil, .null?: break
         case let .integer(value)?: sampling.topK = value
         default: return nil
         }
         var thinking: ThinkingConfig?
-        switch fields.thinking {
+        switch root["thinking"] {
         case nil, .null?: thinking = nil
         case let value?: guard let read = ThinkingConfig.fast(value) else { return nil }; thinking = read
         }
-        guard case let .string(model)? = fields.model else { return nil }
+        guard case let .string(model)? = root["model"] else { return nil }
         var maxTokens: Int?
-        switch fields.maxTokens {
+        switch root["max_tokens"] {
         case nil, .null?: maxTokens = nil
         case let .integer(value)?: maxTokens = value
         default: return nil
         }
-        guard case let .array(items)? = fields.messages else { return nil }
+        guard case let .array(items)? = root["messages"] else { return nil }
         var messages: [Message] = []
         messages.reserveCapacity(items.count)
         for item in items {
@@ -365,20 +335,20 @@ extension MessagesRequest {
             messages.append(message)
         }
         var system: [ContentBlock]?
-        switch fields.system {
+        switch root["system"] {
         case nil, .null?: system = nil
         case let .string(text)?: system = [.text(text)]
         case let .array(blocks)?: guard let read = ContentBlock.fast(blocks) else { return nil }; system = read
         default: return nil
         }
         var stream: Bool?
-        switch fields.stream {
+        switch root["stream"] {
         case nil, .null?: stream = nil
         case let .bool(flag)?: stream = flag
         default: return nil
         }
         var stopSequences: [String]?
-        switch fields.stopSequences {
+        switch root["stop_sequences"] {
         case nil, .null?: stopSequences = nil
         case let .array(values)?:
             var strings: [String] = []

@@ -104,7 +104,7 @@ public struct PlannedAnswer: Sendable, Equatable {
     /// For the journal: `golden:<id>`, `judge`, `generic`.
     public var kindLabel: String {
         switch kind {
-        case let .golden(q): "golden:\(q.id)"
+        case let .golden(q): "golden:" + q.id
         case .judge: "judge"
         case .generic: "generic"
         case let .toolCall(tool): "tool_call:" + ([tool] + moreCalls.map(\.name)).joined(separator: "+")

@@ -26,8 +26,9 @@ enum MediaInput {
     static func tokens(
         in request: MessagesRequest, files: FileStore, apiKey: String, tokenizer: Tokenizer, now: Duration
     ) -> Result<Tally, Problem> {
-        // Text alone, the common case, costs one look at each block, not a copy of it.
-        guard request.messages.contains(where: { $0.content.contains { $0.source != nil || $0.nested != nil } }) else { return .success(Tally()) }
+        // Text alone, the common case, costs one look at each block's type, not a
+        // copy of its source (every other kind of block takes the whole look).
+        guard request.messages.contains(where: { $0.content.contains { $0.type != "text" } }) else { return .success(Tally()) }
         var tally = Tally()
         var images: [(path: String, width: Int, height: Int)] = []
         // Blocks are numbered as `cacheablePrefix` numbers them: the system prompt's first.

@@ -22,7 +22,7 @@ extension HTTPFields {
     static func base(requestID: String, faults: [String], contentType: String = "application/json") -> HTTPFields {
         var fields = HTTPFields()
         fields.reserveCapacity(4)
-        fields[.contentType] = contentType
+        fields.append(HTTPField(name: .contentType, value: contentType))
         fields.append(HTTPField(name: requestIDName, value: requestID))
         if !faults.isEmpty { fields.append(HTTPField(name: faultsName, value: faults.joined(separator: ","))) }
         return fields
