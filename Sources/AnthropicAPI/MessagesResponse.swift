@@ -85,38 +85,38 @@ public struct MessagesResponse: Codable, Sendable, Equatable {
     public var jsonBytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(320 + content.reduce(0) { $0 + $1.text.utf8.count })
-        func raw(_ literal: StaticString) {
-            literal.withUTF8Buffer { out.append(contentsOf: $0) }
-        }
-        raw(#"{"content":["#)
+        // `raw` is handed `out` rather than capturing it: captured, `out` made
+        // every append to it pay a dynamic exclusivity check.
+        func raw(_ literal: StaticString, _ out: inout [UInt8]) { JSONText.appendRaw(literal, to: &out) }
+        raw(#"{"content":["#, &out)
         for (i, block) in content.enumerated() {
-            if i > 0 { raw(",") }
+            if i > 0 { raw(",", &out) }
             if block.type == "tool_use" {
-                raw(#"{"id":"#); JSONText.appendQuoted(block.toolUseID ?? "", to: &out)
-                raw(#","input":"#); (block.input ?? .object([:])).appendJSON(to: &out)
-                raw(#","name":"#); JSONText.appendQuoted(block.name ?? "", to: &out)
+                raw(#"{"id":"#, &out); JSONText.appendQuoted(block.toolUseID ?? "", to: &out)
+                raw(#","input":"#, &out); (block.input ?? .object([:])).appendJSON(to: &out)
+                raw(#","name":"#, &out); JSONText.appendQuoted(block.name ?? "", to: &out)
             } else if block.type == "redacted_thinking" {
-                raw(#"{"data":"#); JSONText.appendQuoted(block.signature ?? "", to: &out)
+                raw(#"{"data":"#, &out); JSONText.appendQuoted(block.signature ?? "", to: &out)
             } else if block.type == "thinking" {
-                raw(#"{"signature":"#); JSONText.appendQuoted(block.signature ?? "", to: &out)
-                raw(#","thinking":"#); JSONText.appendQuoted(block.text, to: &out)
+                raw(#"{"signature":"#, &out); JSONText.appendQuoted(block.signature ?? "", to: &out)
+                raw(#","thinking":"#, &out); JSONText.appendQuoted(block.text, to: &out)
             } else {
-                raw(#"{"text":"#); JSONText.appendQuoted(block.text, to: &out)
+                raw(#"{"text":"#, &out); JSONText.appendQuoted(block.text, to: &out)
             }
-            raw(#","type":"#); JSONText.appendQuoted(block.type, to: &out); raw("}")
+            raw(#","type":"#, &out); JSONText.appendQuoted(block.type, to: &out); raw("}", &out)
         }
-        raw(#"],"id":"#); JSONText.appendQuoted(id, to: &out)
-        raw(#","model":"#); JSONText.appendQuoted(model, to: &out)
-        raw(#","role":"#); JSONText.appendQuoted(role, to: &out)
-        raw(#","stop_reason":"#)
-        if let stopReason { JSONText.appendQuoted(stopReason.rawValue, to: &out) } else { raw("null") }
-        raw(#","stop_sequence":"#)
-        if let stopSequence { JSONText.appendQuoted(stopSequence, to: &out) } else { raw("null") }
-        raw(#","type":"#); JSONText.appendQuoted(type, to: &out)
-        raw(#","usage":{"cache_creation_input_tokens":"#); JSONText.appendInteger(usage.cacheCreationInputTokens, to: &out)
-        raw(#","cache_read_input_tokens":"#); JSONText.appendInteger(usage.cacheReadInputTokens, to: &out)
-        raw(#","input_tokens":"#); JSONText.appendInteger(usage.inputTokens, to: &out)
-        raw(#","output_tokens":"#); JSONText.appendInteger(usage.outputTokens, to: &out); raw("}}")
+        raw(#"],"id":"#, &out); JSONText.appendQuoted(id, to: &out)
+        raw(#","model":"#, &out); JSONText.appendQuoted(model, to: &out)
+        raw(#","role":"#, &out); JSONText.appendQuoted(role, to: &out)
+        raw(#","stop_reason":"#, &out)
+        if let stopReason { JSONText.appendQuoted(stopReason.rawValue, to: &out) } else { raw("null", &out) }
+        raw(#","stop_sequence":"#, &out)
+        if let stopSequence { JSONText.appendQuoted(stopSequence, to: &out) } else { raw("null", &out) }
+        raw(#","type":"#, &out); JSONText.appendQuoted(type, to: &out)
+        raw(#","usage":{"cache_creation_input_tokens":"#, &out); JSONText.appendInteger(usage.cacheCreationInputTokens, to: &out)
+        raw(#","cache_read_input_tokens":"#, &out); JSONText.appendInteger(usage.cacheReadInputTokens, to: &out)
+        raw(#","input_tokens":"#, &out); JSONText.appendInteger(usage.inputTokens, to: &out)
+        raw(#","output_tokens":"#, &out); JSONText.appendInteger(usage.outputTokens, to: &out); raw("}}", &out)
         return out
     }
 }

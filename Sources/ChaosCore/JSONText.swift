@@ -44,6 +44,12 @@ public enum JSONText {
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
     }
 
+    /// Appends `literal`'s bytes as they are (JSON punctuation and keys).
+    @inline(__always)
+    public static func appendRaw(_ literal: StaticString, to out: inout [UInt8]) {
+        literal.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
     /// Appends the decimal digits of `value`.
     public static func appendInteger(_ value: Int, to out: inout [UInt8]) {
         if value < 0 { out.append(0x2D) }

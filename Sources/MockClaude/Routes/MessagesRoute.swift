@@ -177,7 +177,10 @@ struct MessagesRoute: Sendable {
     func decide(_ received: Received, honest: PlannedAnswer) -> Decided {
         let exchange = received.exchange, decoded = received.decoded
         let limit = decoded.maxTokens ?? Int.max
-        let honest = honest.stopped(at: decoded.stopSequences).limited(to: limit)
+        // Each returns a copy of the whole answer even when it changes nothing.
+        var honest = honest
+        if decoded.stopSequences?.isEmpty == false { honest = honest.stopped(at: decoded.stopSequences) }
+        if honest.outputTokens > limit { honest = honest.limited(to: limit) }
         let facts = RequestFacts(
             endpoint: exchange.endpoint, path: exchange.path, model: decoded.model, provider: exchange.provider, apiKey: received.apiKey,
             stream: exchange.stream, requestID: exchange.identity.requestID, attempt: exchange.identity.attempt,
@@ -202,6 +205,7 @@ struct MessagesRoute: Sendable {
     /// thinking redacted (its fault fires only on answers that think, and no
     /// quality fault takes thinking away).
     private func shaped(_ honest: PlannedAnswer, by effect: FaultEffect, for decoded: MessagesRequest) -> (answer: PlannedAnswer, idle: [String]) {
+        guard effect.answer != nil || effect.thinkingShare != nil || effect.toolCalls != nil || effect.redactsThinking else { return (honest, []) }
         var answer = effect.answer?.stopped(at: decoded.stopSequences).limited(to: decoded.maxTokens ?? Int.max) ?? honest
         var idle: [String] = []
         if let share = effect.thinkingShare {
