@@ -33,29 +33,43 @@ enum ModelCatalog {
         case alwaysOn
     }
 
-    struct Spec {
-        var id: String
-        var displayName: String
+    /// A class, so that looking a model up on every request hands out a reference,
+    /// not a copy of every field.
+    final class Spec: Sendable {
+        let id: String
+        let displayName: String
         /// Release date; the model is listed by `GET /v1/models` when known.
-        var released: String?
+        let released: String?
         /// The day the API stopped serving it: from then on a request naming it
         /// is a 404, as an app whose fallback still names it finds in an outage.
-        var retired: String?
-        var maxOutput: Int
-        var contextWindow: Int
-        var thinking = Thinking.manual
+        let retired: String?
+        let maxOutput: Int
+        let contextWindow: Int
+        let thinking: Thinking
         /// Whether the model thinks (adaptively) when the request does not say.
-        var thinksByDefault = false
+        let thinksByDefault: Bool
         /// Whether a `tool_choice` of `any` or `tool` is a 400, as thinking always comes first.
-        var refusesForcedTools = false
+        let refusesForcedTools: Bool
         /// Whether its thinking is tied to it: handed to another model, or another
         /// model's handed to it, the signature is refused. The pages document the
         /// refusal, not its text: the mock answers as for a signature it cannot verify.
-        var bindsThinking = false
+        let bindsThinking: Bool
         /// The effort the model works at when the request does not say.
-        var defaultEffort = Effort.high
+        let defaultEffort: Effort
         /// Worked out from the id once, with the table, not on every request.
-        fileprivate(set) var tokenizer = Tokenizer.classic
+        let tokenizer: Tokenizer
+
+        init(
+            id: String, displayName: String, released: String? = nil, retired: String? = nil, maxOutput: Int, contextWindow: Int,
+            thinking: Thinking = .manual, thinksByDefault: Bool = false, refusesForcedTools: Bool = false, bindsThinking: Bool = false,
+            defaultEffort: Effort = .high
+        ) {
+            self.id = id; self.displayName = displayName; self.released = released; self.retired = retired
+            self.maxOutput = maxOutput; self.contextWindow = contextWindow; self.thinking = thinking
+            self.thinksByDefault = thinksByDefault; self.refusesForcedTools = refusesForcedTools
+            self.bindsThinking = bindsThinking; self.defaultEffort = defaultEffort
+            self.tokenizer = ModelCatalog.isAtLeast(id, (4, 7)) ? .claude47 : .classic
+        }
     }
 
     static let specs: [Spec] = [
@@ -93,11 +107,7 @@ enum ModelCatalog {
         Spec(id: "claude-3-5-haiku", displayName: "Claude Haiku 3.5", retired: "2026-02-19", maxOutput: 8_192, contextWindow: 200_000),
         Spec(id: "claude-3-opus", displayName: "Claude Opus 3", retired: "2026-01-05", maxOutput: 4_096, contextWindow: 200_000),
         Spec(id: "claude-3-haiku", displayName: "Claude Haiku 3", retired: "2026-04-20", maxOutput: 4_096, contextWindow: 200_000),
-    ].map { spec in
-        var spec = spec
-        spec.tokenizer = isAtLeast(spec.id, (4, 7)) ? .claude47 : .classic
-        return spec
-    }
+    ]
 
     /// The day these entries were recorded: the API a mock plays unless told
     /// another day (`api_date`).
@@ -181,11 +191,7 @@ enum ModelCatalog {
     /// The tokenizer that counts `model`'s tokens: Claude 4.7 and every model
     /// after it share the newer one (the Haiku 5.5 page: "the same newer tokenizer
     /// as Claude 4.7 and later models"). Known ids take it from their entry.
-    static func tokenizer(for model: String) -> Tokenizer { tokenizers[model] ?? tokenizer(for: model, spec: spec(for: model)) }
-
-    /// Each known id's tokenizer, for the planner's lookup on every request
-    /// without copying the model's whole entry out.
-    private static let tokenizers = byID.mapValues(\.tokenizer)
+    static func tokenizer(for model: String) -> Tokenizer { tokenizer(for: model, spec: spec(for: model)) }
 
     /// The same, for a caller that has looked `model`'s entry up already (nil: none).
     static func tokenizer(for model: String, spec: Spec?) -> Tokenizer {
