@@ -1,4 +1,5 @@
 import ChaosCore
+import HTTPTypes
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
@@ -119,6 +120,32 @@ struct FastPathHandlerTests {
             channel.read()
             #expect(counter.reads == 3)
             _ = try channel.finish(acceptAlreadyClosed: true)
+        }
+    }
+
+    /// A whole answer's head, written straight out, is the head that setting its
+    /// length, date and server on the route's fields gives: after the route's
+    /// fields, or in place of one a fault's headers already set.
+    @Test(arguments: [
+        [(HTTPField.Name.contentType, "application/json"), (HTTPField.Name("request-id")!, "req_1")],
+        [(HTTPField.Name.contentType, "application/json"), (HTTPField.Name("x-llmchaos-faults")!, "slow,burst"), (HTTPField.Name("retry-after")!, "3")],
+        [(HTTPField.Name.contentType, "application/json"), (HTTPField.Name.date, "Mon, 01 Jan 2024 00:00:00 GMT"), (HTTPField.Name("request-id")!, "req_2")],
+        [(HTTPField.Name.server, "someone-else"), (HTTPField.Name.contentType, "text/plain")],
+    ])
+    func aWholeAnswersHeadIsTheOneTheFieldSettersGive(_ pairs: [(HTTPField.Name, String)]) {
+        var fields = HTTPFields()
+        for (name, value) in pairs { fields.append(HTTPField(name: name, value: value)) }
+        for status in [HTTPResponse.Status.ok, .code(529), .code(429)] {
+            var direct = ByteBuffer()
+            MessagesFastPath.writeHead(status, fields, length: 409, date: "Thu, 03 Dec 2026 10:00:00 GMT", server: "llmchaos-mock", into: &direct)
+            var set = fields
+            set[.contentLength] = "409"
+            set[.date] = "Thu, 03 Dec 2026 10:00:00 GMT"
+            set[.server] = "llmchaos-mock"
+            var viaSetters = ByteBuffer()
+            MessagesFastPath.writeHead(status, set, into: &viaSetters)
+            #expect(String(buffer: direct) == String(buffer: viaSetters))
+            #expect(String(buffer: direct).hasSuffix("Server: llmchaos-mock\r\n\r\n") == !pairs.contains { $0.0 == .server })
         }
     }
 }
