@@ -16,6 +16,12 @@ public struct SuiteRunner: Sendable {
         public var junitPath: String?
         public var progress = RunProgress(style: .silent)
         public init() {}
+
+        /// The folder of one invocation's (or sweep's) reports, where an external
+        /// service's output is kept too.
+        public func reportsDirectory(_ invocation: String) -> String {
+            (resultsDirectory as NSString).appendingPathComponent(invocation)
+        }
     }
 
     /// What a suite run came to, and the exit code it means.
@@ -70,7 +76,7 @@ public struct SuiteRunner: Sendable {
             if Task.isCancelled { break }
             let runner = ScenarioRunner(
                 plan: plan, invocation: invocation, store: store, progress: options.progress,
-                reportsDirectory: (options.resultsDirectory as NSString).appendingPathComponent(invocation)
+                reportsDirectory: options.reportsDirectory(invocation)
             )
             do {
                 results.append(try await runner.run())
@@ -89,7 +95,7 @@ public struct SuiteRunner: Sendable {
 
     /// Writes every report into `<results>/<invocation>/`; returns that folder.
     public func writeReports(_ suite: SuiteResult) throws -> String {
-        let directory = (options.resultsDirectory as NSString).appendingPathComponent(suite.invocation)
+        let directory = options.reportsDirectory(suite.invocation)
         for writer in Reports.all { try writer.write(suite, to: directory) }
         if let junitPath = options.junitPath { try JUnitReport.write(suite, to: directory, path: junitPath) }
         return directory

@@ -46,7 +46,7 @@ public struct SweepRunner: Sendable {
             let levelPlan = plan.at(level)
             let runner = ScenarioRunner(
                 plan: levelPlan, invocation: sweepID, store: store, progress: options.progress,
-                reportsDirectory: (options.resultsDirectory as NSString).appendingPathComponent(sweepID)
+                reportsDirectory: options.reportsDirectory(sweepID)
             )
             do {
                 let result = try await runWithinBudget(runner, plan: levelPlan)
@@ -72,7 +72,7 @@ public struct SweepRunner: Sendable {
         let result = SweepResult(
             sweepID: sweepID, scenario: plan.scenario.name, dimension: spec.dimension, levels: levels, stoppedAt: stop?.at, stopReason: stop?.reason
         )
-        let directory = (options.resultsDirectory as NSString).appendingPathComponent(sweepID)
+        let directory = options.reportsDirectory(sweepID)
         try SweepReport.write(result, to: directory)
         return Outcome(result: result, directory: directory, startFailures: startFailures)
     }

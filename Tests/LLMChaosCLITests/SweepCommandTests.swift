@@ -67,6 +67,8 @@ struct SweepCommandTests {
         let id = try #require(result.out.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) })
         let markdown = try String(contentsOfFile: "\(results)/\(id)/sweep.md", encoding: .utf8)
         #expect(markdown.contains("the sweep stopped at 1/s: the target could not be started"), "\(markdown)")
+        // The level's service output is kept with the sweep's reports.
+        #expect(try String(contentsOfFile: "\(results)/\(id)/sweep-dead@1rps.target.log", encoding: .utf8) == "no config\n")
         let rejudged = try await CLIProcess.run(["report", "--compare", id, id, "--results", results])
         #expect(rejudged.out.contains("no level ran; the sweep stopped at 1/s"), "a stored sweep says so too: \(rejudged.out)\(rejudged.err)")
         let listed = try await CLIProcess.run(["report", "--results", results])
