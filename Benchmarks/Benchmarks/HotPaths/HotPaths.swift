@@ -121,10 +121,24 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("journal append", configuration: .init(scalingFactor: .kilo)) { benchmark in
-        let journal = Journal(capacity: 200_000)
+    // A full journal, as after the first 200,000 requests of a long run: each entry
+    // kept drops the oldest.
+    Benchmark("journal append", configuration: .init(scalingFactor: .kilo)) { (benchmark, journal: Journal) in
         let attempt = Fixtures.attempt(0)
         for _ in benchmark.scaledIterations { blackHole(journal.append(attempt)) }
+    } setup: {
+        let journal = Journal(capacity: 200_000)
+        for i in 0..<200_000 { journal.append(Fixtures.attempt(i % 1_000)) }
+        return journal
+    }
+
+    // What the harness reads four times a second once a long run has filled the journal.
+    Benchmark("journal read, 1000 new of 200000 kept", configuration: .init(scalingFactor: .one)) { (benchmark, journal: Journal) in
+        for _ in benchmark.scaledIterations { blackHole(journal.entries(after: 200_000)) }
+    } setup: {
+        let journal = Journal(capacity: 200_000)
+        for i in 0..<201_000 { journal.append(Fixtures.attempt(i % 1_000)) }
+        return journal
     }
 
     Benchmark("HdrHistogram record", configuration: .init(scalingFactor: .kilo)) { benchmark in
