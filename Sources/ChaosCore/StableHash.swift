@@ -8,14 +8,28 @@ public enum StableHash {
     /// Hashes the parts in order; `("ab", "c")` and `("a", "bc")` differ.
     public static func hash(_ parts: [String]) -> UInt64 {
         var h = offsetBasis
-        for part in parts {
-            var part = part
-            // Contiguous UTF-8 always, once made native: read through a pointer.
-            h = part.withUTF8 { fnv1a($0, from: h) }
-            h ^= 0xff
-            h &*= 0x0000_0100_0000_01b3
-        }
+        for part in parts { h = adding(part, to: h) }
         return mix(h)
+    }
+
+    // Two, three and four parts without the array a variadic call makes: these
+    // run on every request (its id, its answer's seed, each fault's draw).
+    public static func hash(_ a: String, _ b: String) -> UInt64 { mix(adding(b, to: adding(a, to: offsetBasis))) }
+    public static func hash(_ a: String, _ b: String, _ c: String) -> UInt64 {
+        mix(adding(c, to: adding(b, to: adding(a, to: offsetBasis))))
+    }
+    public static func hash(_ a: String, _ b: String, _ c: String, _ d: String) -> UInt64 {
+        mix(adding(d, to: adding(c, to: adding(b, to: adding(a, to: offsetBasis)))))
+    }
+
+    /// One part and its separator folded into `h`.
+    private static func adding(_ part: String, to h: UInt64) -> UInt64 {
+        var part = part
+        // Contiguous UTF-8 always, once made native: read through a pointer.
+        var h = part.withUTF8 { fnv1a($0, from: h) }
+        h ^= 0xff
+        h &*= 0x0000_0100_0000_01b3
+        return h
     }
 
     /// FNV-1a's starting value.

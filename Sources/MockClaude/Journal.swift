@@ -43,9 +43,11 @@ public final class Journal: Sendable {
     /// Keeps an attempt already numbered, in its shard's order. A request can take
     /// its number and be overtaken to the lock by one numbered after it.
     func store(_ attempt: consuming UpstreamAttempt) {
-        let limit = capacityPerShard
-        let overflow = shards[attempt.sequence % Self.shardCount].withLock { [attempt] shard -> Bool in
-            Self.insertInOrder(attempt, into: &shard)
+        let limit = capacityPerShard, shard = shards[attempt.sequence % Self.shardCount]
+        // Moved into the lock's closure, not copied: an entry is twenty fields.
+        var entry = Optional(attempt)
+        let overflow = shard.withLock { shard -> Bool in
+            Self.insertInOrder(entry.take()!, into: &shard)
             guard shard.entries.count > limit else { return false }
             // One at a time: a ring drops its oldest without moving the rest.
             shard.entries.removeFirst()

@@ -6,7 +6,9 @@ import Darwin
 
 /// A question with its ground truth: the SQL that answers it on the
 /// ``AnalyticsDataset``.
-public struct GoldenQuestion: Sendable, Equatable, Identifiable {
+///
+/// A class: every answer carries its question, copied at each step of answering.
+public final class GoldenQuestion: Sendable, Equatable, Identifiable {
     public enum Difficulty: String, Sendable, CaseIterable { case easy, medium, hard }
 
     public let id: String
@@ -19,6 +21,10 @@ public struct GoldenQuestion: Sendable, Equatable, Identifiable {
 
     public init(_ id: String, _ difficulty: Difficulty, ordered: Bool = false, _ question: String, _ sql: String) {
         self.id = id; self.question = question; self.sql = sql; self.difficulty = difficulty; self.ordered = ordered
+    }
+
+    public static func == (a: GoldenQuestion, b: GoldenQuestion) -> Bool {
+        a.id == b.id && a.question == b.question && a.sql == b.sql && a.difficulty == b.difficulty && a.ordered == b.ordered
     }
 }
 

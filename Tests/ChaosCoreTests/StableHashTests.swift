@@ -8,6 +8,12 @@ import ChaosCore
         #expect(StableHash.hash("a") == 0x27A8_69C1_1DAC_0D56)
         #expect(StableHash.hash("42", "opus-529", "req-1", "1") == 0x25EE_B2E8_6318_5EC3)
         #expect(StableHash.hash(["42", "opus-529", "req-1", "1"]) == 0x25EE_B2E8_6318_5EC3)
+        // Two and three parts have their own overloads (no array): the same values.
+        #expect(StableHash.hash("r42-7", "request-id") == 0x8CCE_E366_BC27_6F03)
+        #expect(StableHash.hash(["r42-7", "request-id"]) == 0x8CCE_E366_BC27_6F03)
+        let prompt = ("claude-opus-4-7", "You are a SQL analyst.", "What is the total revenue by region?")
+        #expect(StableHash.hash(prompt.0, prompt.1, prompt.2) == 0x2DF6_D8AB_48CF_1A20)
+        #expect(StableHash.hash([prompt.0, prompt.1, prompt.2]) == 0x2DF6_D8AB_48CF_1A20)
     }
 
     @Test func partsAreSeparated() {

@@ -27,7 +27,7 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private struct Target { var provider: String; var countTokens: Bool }
-    private enum Mode { case idle, collecting(HTTPRequestHead, Target), forwarding, closing }
+    private enum Mode { case idle, collecting(HTTPRequestHead, Target, HeadFields), forwarding, closing }
 
     private let route: MessagesRoute
     private let serverName: String
@@ -70,15 +70,17 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case (_, .closing):
             break
         case (.head(var head), _):
-            head.headers.remove(name: Handoffs.headerName)
-            if routed == 0, Self.asksToContinue(head) { sayContinue(context) }
+            // Only when there: removing copies the fields (the part holds them too).
+            if head.headers.contains(name: Handoffs.headerName) { head.headers.remove(name: Handoffs.headerName) }
+            let fields = HeadFields(head.headers)
+            if routed == 0, Self.asksToContinue(head, fields) { sayContinue(context) }
             if routed == 0, let target = Self.target(of: head) {
-                mode = .collecting(head, target)
+                mode = .collecting(head, target, fields)
             } else {
                 passOn(.head(head), context)
                 mode = .forwarding
             }
-        case (.body(var piece), .collecting(let head, _)):
+        case (.body(var piece), .collecting(let head, _, _)):
             if body == nil {
                 body = piece
             } else {
@@ -90,9 +92,9 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                 context.fireChannelRead(wrapInboundOut(.body(body.take()!)))
                 mode = .forwarding
             }
-        case (.end, .collecting(let head, let target)):
+        case (.end, .collecting(let head, let target, let fields)):
             mode = .idle
-            answer(head, target, body.take() ?? ByteBuffer(), context)
+            answer(head, target, fields, body.take() ?? ByteBuffer(), context)
         case (.end, .forwarding):
             mode = .idle
             context.fireChannelRead(wrapInboundOut(part))
@@ -161,8 +163,8 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// HTTP/1.0 clients cannot be sent a 100 (RFC 9110 §10.1.1).
-    private static func asksToContinue(_ head: HTTPRequestHead) -> Bool {
-        guard head.version.major == 1, head.version.minor >= 1, let expect = value(of: "expect", in: head.headers) else { return false }
+    private static func asksToContinue(_ head: HTTPRequestHead, _ fields: HeadFields) -> Bool {
+        guard head.version.major == 1, head.version.minor >= 1, let expect = fields.expect else { return false }
         return expect.lowercased() == "100-continue"
     }
 
@@ -171,11 +173,10 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(wrapInboundOut(head))
     }
 
-    private func answer(_ head: HTTPRequestHead, _ target: Target, _ body: ByteBuffer, _ context: ChannelHandlerContext) {
+    private func answer(_ head: HTTPRequestHead, _ target: Target, _ fields: HeadFields, _ body: ByteBuffer, _ context: ChannelHandlerContext) {
         let close = !head.isKeepAlive
         let exchange = route.exchange(provider: target.provider, countTokens: target.countTokens)
-        let headers = head.headers
-        switch route.read(exchange, header: { Self.value(of: $0, in: headers) }, body: body) {
+        switch route.read(exchange, header: { fields.value(of: $0) }, body: body) {
         case let .refused(refusal):
             send(route.rejectReply(refusal), close: close, context)
         case let .received(received):
@@ -399,20 +400,5 @@ final class MessagesFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         if path.elementsEqual("/v1/messages".utf8) { return Target(provider: provider, countTokens: false) }
         if path.elementsEqual("/v1/messages/count_tokens".utf8) { return Target(provider: provider, countTokens: true) }
         return nil
-    }
-
-    /// A field's value as `HTTPFields` gives it: repeated fields joined with ", ".
-    static func value(of name: String, in headers: HTTPHeaders) -> String? {
-        var found: String?
-        for (field, value) in headers where sameName(field, name) {
-            found = found.map { $0 + ", " + value } ?? value
-        }
-        return found
-    }
-
-    private static func sameName(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8) { x, y in
-            x == y || (x ^ y == 0x20 && (x | 0x20) &- UInt8(ascii: "a") < 26)
-        }
     }
 }
