@@ -1,5 +1,4 @@
 import ChaosCore
-import DequeModule
 import Synchronization
 
 /// Every attempt the mock served, in completion order, for `/_chaos/journal` and
@@ -7,11 +6,11 @@ import Synchronization
 /// counted as dropped, so a long soak cannot exhaust memory.
 ///
 /// Appends take one of several shard locks chosen by sequence number, so
-/// concurrent requests rarely meet on the same lock. Each shard is a ring (a
-/// `Deque`) kept in sequence order: dropping the oldest moves nothing (an array
-/// moved every kept entry, megabytes under the lock, each time a full journal
-/// dropped some), and a read of the new entries, which the harness makes four
-/// times a second, finds them by binary search instead of looking at every entry.
+/// concurrent requests rarely meet on the same lock. Each shard is a ring kept in
+/// sequence order: dropping the oldest moves nothing (removing the first entries
+/// of an array moved every kept one, megabytes under the lock, each time a full
+/// journal dropped some), and a read of the new entries, which the harness makes
+/// four times a second, finds them by binary search instead of looking at every entry.
 public final class Journal: Sendable {
     private static let shardCount = 8
     private let sequence = Atomic<Int>(0)
@@ -24,11 +23,53 @@ public final class Journal: Sendable {
         shards = (0..<Self.shardCount).map { _ in Locked(Shard()) }
     }
 
+    /// Oldest first from `head`: the array grows to the shard's capacity, then each
+    /// new entry takes the oldest one's place. An array, not swift-collections'
+    /// `Deque`, whose `append` copies the entry (twenty fields) where an array's
+    /// append and assignment take it over.
     private struct Shard: Sendable {
-        var entries = Deque<UpstreamAttempt>()
-        /// The highest number appended: an entry numbered above it is simply appended
+        var ring: [UpstreamAttempt] = []
+        var head = 0
+        /// The highest number kept: an entry numbered above it goes last as it is
         /// (reading the last entry's number would copy the whole entry).
         var highest = 0
+
+        var count: Int { ring.count }
+
+        /// The position in `ring` of the `i`th oldest entry.
+        func slot(_ i: Int) -> Int {
+            let slot = head + i
+            return slot < ring.count ? slot : slot - ring.count
+        }
+
+        /// Keeps `entry`, in order; true when the oldest went to make room.
+        mutating func keep(_ entry: consuming UpstreamAttempt, limit: Int) -> Bool {
+            let number = entry.sequence
+            let full = ring.count >= limit
+            if full {
+                ring[head] = entry
+                head = head + 1 == ring.count ? 0 : head + 1
+            } else {
+                ring.append(entry)
+            }
+            guard number < highest else { highest = number; return full }
+            var i = count - 1
+            while i > 0, ring[slot(i - 1)].sequence > number {
+                ring.swapAt(slot(i - 1), slot(i))
+                i -= 1
+            }
+            return full
+        }
+
+        /// How many of the oldest entries are numbered `after` or below.
+        func countThrough(_ after: Int) -> Int {
+            var low = 0, high = count
+            while low < high {
+                let middle = (low + high) / 2
+                if ring[slot(middle)].sequence > after { high = middle } else { low = middle + 1 }
+            }
+            return low
+        }
     }
 
     /// Records an attempt, giving it the next sequence number.
@@ -44,28 +85,9 @@ public final class Journal: Sendable {
     /// its number and be overtaken to the lock by one numbered after it.
     func store(_ attempt: consuming UpstreamAttempt) {
         let limit = capacityPerShard, shard = shards[attempt.sequence % Self.shardCount]
-        // Moved into the lock's closure, not copied: an entry is twenty fields.
+        // Moved into the lock's closure, not copied.
         var entry = Optional(attempt)
-        let overflow = shard.withLock { shard -> Bool in
-            Self.insertInOrder(entry.take()!, into: &shard)
-            guard shard.entries.count > limit else { return false }
-            // One at a time: a ring drops its oldest without moving the rest.
-            shard.entries.removeFirst()
-            return true
-        }
-        if overflow { dropped.add(1, ordering: .relaxed) }
-    }
-
-    /// Appends, then moves the entry back past any later-numbered one.
-    private static func insertInOrder(_ entry: consuming UpstreamAttempt, into shard: inout Shard) {
-        let number = entry.sequence
-        shard.entries.append(entry)
-        guard number < shard.highest else { shard.highest = number; return }
-        var index = shard.entries.count - 1
-        while index > 0, shard.entries[index - 1].sequence > number {
-            shard.entries.swapAt(index - 1, index)
-            index -= 1
-        }
+        if shard.withLock({ $0.keep(entry.take()!, limit: limit) }) { dropped.add(1, ordering: .relaxed) }
     }
 
     /// Entries with a sequence number above `after`, oldest first, at most `limit`.
@@ -73,23 +95,13 @@ public final class Journal: Sendable {
         var all: [UpstreamAttempt] = []
         for shard in shards {
             shard.withLock { shard in
-                let first = Self.firstIndex(in: shard.entries, after: after)
                 // The oldest `limit` of all are among the oldest `limit` of each shard.
-                all.append(contentsOf: shard.entries[first...].prefix(limit))
+                let first = shard.countThrough(after), end = first + min(limit, shard.count - first)
+                for i in first..<end { all.append(shard.ring[shard.slot(i)]) }
             }
         }
         all.sort { $0.sequence < $1.sequence }
         return Array(all.prefix(limit))
-    }
-
-    /// The first position in a shard holding a sequence number above `after`.
-    private static func firstIndex(in entries: Deque<UpstreamAttempt>, after: Int) -> Int {
-        var low = 0, high = entries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if entries[middle].sequence > after { high = middle } else { low = middle + 1 }
-        }
-        return low
     }
 
     /// The highest sequence number given so far.

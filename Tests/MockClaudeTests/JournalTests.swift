@@ -51,6 +51,17 @@ import Testing
         #expect(journal.entries(after: 9, limit: 2).map(\.sequence) == [10, 17])
     }
 
+    /// The same in a full shard, whose oldest place is reused: three kept a shard.
+    @Test func anOvertakenEntryInAFullShardIsStillReadInOrder() {
+        let journal = Journal(capacity: 24)
+        for sequence in [1, 9, 17, 25, 41, 33, 57, 49] { journal.store(numbered(sequence)) }
+        // 33 replaces 17 and moves back past 41; 49, past 57 across the ring's end.
+        #expect(journal.entries().map(\.sequence) == [41, 49, 57])
+        #expect(journal.droppedCount == 5)
+        #expect(journal.entries(after: 41).map(\.sequence) == [49, 57])
+        #expect(journal.entries(after: 41, limit: 1).map(\.sequence) == [49])
+    }
+
     @Test func concurrentAppendsAreAllReadOnceInOrder() async {
         let journal = Journal(capacity: 100_000)
         await withTaskGroup(of: Void.self) { group in
