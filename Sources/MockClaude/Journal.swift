@@ -46,6 +46,8 @@ public final class Journal: Sendable {
         mutating func keep(_ entry: consuming UpstreamAttempt, limit: Int) -> Bool {
             let number = entry.sequence
             let full = ring.count >= limit
+            // Older than all a full shard keeps: it is the oldest, and goes.
+            if full, number < highest, number < ring[head].sequence { return true }
             if full {
                 ring[head] = entry
                 head = head + 1 == ring.count ? 0 : head + 1

@@ -62,6 +62,14 @@ import Testing
         #expect(journal.entries(after: 41, limit: 1).map(\.sequence) == [49])
     }
 
+    /// Overtaken by as many as its shard keeps, an entry is the oldest: it goes, not a newer one.
+    @Test func anEntryOlderThanAllAFullShardKeepsIsTheOneDropped() {
+        let journal = Journal(capacity: 16)
+        for sequence in [9, 17, 1] { journal.store(numbered(sequence)) }
+        #expect(journal.entries().map(\.sequence) == [9, 17])
+        #expect(journal.droppedCount == 1)
+    }
+
     @Test func concurrentAppendsAreAllReadOnceInOrder() async {
         let journal = Journal(capacity: 100_000)
         await withTaskGroup(of: Void.self) { group in
