@@ -30,9 +30,6 @@ public final class Journal: Sendable {
     private struct Shard: Sendable {
         var ring: [UpstreamAttempt] = []
         var head = 0
-        /// The highest number kept: an entry numbered above it goes last as it is
-        /// (reading the last entry's number would copy the whole entry).
-        var highest = 0
 
         var count: Int { ring.count }
 
@@ -44,17 +41,17 @@ public final class Journal: Sendable {
 
         /// Keeps `entry`, in order; true when the oldest went to make room.
         mutating func keep(_ entry: consuming UpstreamAttempt, limit: Int) -> Bool {
-            let number = entry.sequence
+            let number = entry.sequence, last = ring.isEmpty ? 0 : ring[slot(count - 1)].sequence
             let full = ring.count >= limit
             // Older than all a full shard keeps: it is the oldest, and goes.
-            if full, number < highest, number < ring[head].sequence { return true }
+            if full, number < last, number < ring[head].sequence { return true }
             if full {
                 ring[head] = entry
                 head = head + 1 == ring.count ? 0 : head + 1
             } else {
                 ring.append(entry)
             }
-            guard number < highest else { highest = number; return full }
+            guard number < last else { return full }
             var i = count - 1
             while i > 0, ring[slot(i - 1)].sequence > number {
                 ring.swapAt(slot(i - 1), slot(i))
