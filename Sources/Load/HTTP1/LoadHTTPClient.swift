@@ -81,7 +81,7 @@ public final class LoadHTTPClient: Sendable {
 
     private let group: any EventLoopGroup
     private let executors: [EventLoopTaskExecutor]
-    private let idle = Mutex<[PoolKey: [(channel: any Channel, since: NIODeadline)]]>([:])
+    private let idle = Mutex<[PoolKey: [(connection: Connection, since: NIODeadline)]]>([:])
     private let tls = Mutex<NIOSSLContext?>(nil)
     private let tlsConfiguration: TLSConfiguration
     private let maxIdle: TimeAmount
@@ -123,64 +123,63 @@ public final class LoadHTTPClient: Sendable {
         // sequence find the connection the last one left.
         let loop = (executors.first { $0.loop.inEventLoop } ?? executors[0]).loop
         let key = PoolKey(origin: url.origin, loop: ObjectIdentifier(loop))
-        let exchange = { (channel: any Channel) in
-            Exchange(request: request, answersHead: method == .HEAD, timeout: timeout, clock: clock, answer: channel.eventLoop.makePromise())
-        }
-        if let channel = takeIdle(key) {
-            do { return try await send(exchange(channel), on: channel, key: key) } catch LoadHTTPClient.Failure.closedBeforeAnswer where method.isIdempotent {
+        let answersHead = method == .HEAD
+        if let connection = takeIdle(key) {
+            do {
+                return try await send(request, answersHead: answersHead, timeout: timeout, clock: clock, on: connection, key: key)
+            } catch LoadHTTPClient.Failure.closedBeforeAnswer where method.isIdempotent {
                 // The server closed this idle connection as it was reused: nothing
                 // was answered, and the method may be sent again (as Go's client
                 // does). Not a POST: the server may have acted on it.
             }
         }
-        let channel = try await connect(url.origin, on: loop, timeout: timeout)
-        return try await send(exchange(channel), on: channel, key: key)
+        let connection = try await connect(url.origin, on: loop, timeout: timeout)
+        return try await send(request, answersHead: answersHead, timeout: timeout, clock: clock, on: connection, key: key)
     }
 
     /// Closes the idle connections.
     public func shutdown() async {
         let channels = idle.withLock { idle in
             defer { idle.removeAll() }
-            return idle.values.flatMap { $0.map(\.channel) }
+            return idle.values.flatMap { $0.map(\.connection.channel) }
         }
         for channel in channels { try? await channel.close() }
     }
 
-    private func send(_ exchange: Exchange, on channel: any Channel, key: PoolKey) async throws -> Response {
-        // A write can fail before it reaches the handler (the connection closed
-        // under it): then nothing else would ever answer. A second completion of
-        // the promise is ignored, so the handler's own failure may come first.
-        channel.writeAndFlush(exchange).whenFailure { exchange.answer.fail($0) }
+    private func send(_ request: ByteBuffer, answersHead: Bool, timeout: Duration, clock: any ScenarioClock,
+                      on connection: Connection, key: PoolKey) async throws -> Response {
         let response: Response
         do {
             response = try await withTaskCancellationHandler {
-                try await exchange.answer.futureResult.get()
+                try await withUnsafeThrowingContinuation { answer in
+                    connection.start(request, answersHead: answersHead, timeout: timeout, clock: clock, answer: answer)
+                }
             } onCancel: {
-                channel.close(promise: nil)
+                connection.channel.close(promise: nil)
             }
         } catch {
-            channel.close(promise: nil)
+            connection.channel.close(promise: nil)
             throw error
         }
-        if response.keepAlive { putIdle(channel, key) } else { channel.close(promise: nil) }
+        if response.keepAlive { putIdle(connection, key) } else { connection.channel.close(promise: nil) }
         return response
     }
 
     /// The most recently used idle connection, if it is fresh enough; staler ones
     /// below it are closed (the most recent goes first, so they are older still).
-    private func takeIdle(_ key: PoolKey) -> (any Channel)? {
+    private func takeIdle(_ key: PoolKey) -> Connection? {
         let oldest = NIODeadline.now() - maxIdle
         var stale: [any Channel] = []
-        let found = idle.withLock { idle -> (any Channel)? in
+        let found = idle.withLock { idle -> Connection? in
             while let entry = idle[key]?.popLast() {
-                guard entry.channel.isActive else { continue }
+                guard entry.connection.channel.isActive else { continue }
                 guard entry.since >= oldest else {
-                    stale.append(entry.channel)
-                    stale.append(contentsOf: idle[key, default: []].map(\.channel))
+                    stale.append(entry.connection.channel)
+                    stale.append(contentsOf: idle[key, default: []].map(\.connection.channel))
                     idle[key] = nil
                     return nil
                 }
-                return entry.channel
+                return entry.connection
             }
             return nil
         }
@@ -188,16 +187,16 @@ public final class LoadHTTPClient: Sendable {
         return found
     }
 
-    private func putIdle(_ channel: any Channel, _ key: PoolKey) {
+    private func putIdle(_ connection: Connection, _ key: PoolKey) {
         let kept = idle.withLock { idle in
             guard idle[key, default: []].count < Self.maxIdlePerOrigin else { return false }
-            idle[key, default: []].append((channel, NIODeadline.now()))
+            idle[key, default: []].append((connection, NIODeadline.now()))
             return true
         }
-        if !kept { channel.close(promise: nil) }
+        if !kept { connection.channel.close(promise: nil) }
     }
 
-    private func connect(_ origin: RequestURL.Origin, on loop: any EventLoop, timeout: Duration) async throws -> any Channel {
+    private func connect(_ origin: RequestURL.Origin, on loop: any EventLoop, timeout: Duration) async throws -> Connection {
         let context = origin.tls ? try tlsContext() : nil
         let serverName = origin.host.contains(":") || origin.host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : origin.host
         // The handshake's promise is made before the channel exists, on the loop the
@@ -206,31 +205,34 @@ public final class LoadHTTPClient: Sendable {
         let bootstrap = ClientBootstrap(group: loop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
-            .channelInitializer { channel in
+        let connection: Connection
+        do {
+            connection = try await bootstrap.connect(host: origin.host, port: origin.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     if let context {
                         try pipeline.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName))
                         try pipeline.addHandler(HandshakeWaiter(done: handshake))
                     }
-                    try pipeline.addHandler(ExchangeHandler())
+                    let handler = ExchangeHandler()
+                    try pipeline.addHandler(handler)
+                    return Connection(channel: channel, handler: handler)
                 }
             }
-        let channel: any Channel
-        do { channel = try await bootstrap.connect(host: origin.host, port: origin.port).get() } catch {
+        } catch {
             handshake.fail(error)
             throw Failure.connectProblem(error).map { Failure.cannotConnect("\(origin.host):\(origin.port)", $0) } ?? error
         }
         guard origin.tls else {
             handshake.succeed()
-            return channel
+            return connection
         }
         // A refused certificate is the answer to give, not a closed connection later.
         do { try await handshake.futureResult.get() } catch {
-            channel.close(promise: nil)
+            connection.channel.close(promise: nil)
             throw error
         }
-        return channel
+        return connection
     }
 
     private func tlsContext() throws -> NIOSSLContext {
@@ -239,6 +241,28 @@ public final class LoadHTTPClient: Sendable {
             let made = try NIOSSLContext(configuration: tlsConfiguration)
             context = made
             return made
+        }
+    }
+}
+
+/// A connection and its ``ExchangeHandler``, to which requests are handed on the
+/// connection's loop.
+final class Connection: Sendable {
+    let channel: any Channel
+    private let handler: NIOLoopBound<ExchangeHandler>
+
+    init(channel: any Channel, handler: ExchangeHandler) {
+        self.channel = channel
+        self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+    }
+
+    func start(_ request: ByteBuffer, answersHead: Bool, timeout: Duration, clock: any ScenarioClock, answer: ExchangeHandler.Answer) {
+        if channel.eventLoop.inEventLoop {
+            handler.value.start(request, answersHead: answersHead, timeout: timeout, clock: clock, answer: answer)
+        } else {
+            channel.eventLoop.execute { [handler] in
+                handler.value.start(request, answersHead: answersHead, timeout: timeout, clock: clock, answer: answer)
+            }
         }
     }
 }
