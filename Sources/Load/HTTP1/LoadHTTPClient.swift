@@ -196,7 +196,7 @@ public final class LoadHTTPClient: Sendable {
         if !kept { connection.channel.close(promise: nil) }
     }
 
-    private func connect(_ origin: RequestURL.Origin, on loop: any EventLoop, timeout: Duration) async throws -> Connection {
+    func connect(_ origin: RequestURL.Origin, on loop: any EventLoop, timeout: Duration) async throws -> Connection {
         let context = origin.tls ? try tlsContext() : nil
         let serverName = origin.host.contains(":") || origin.host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : origin.host
         // The handshake's promise is made before the channel exists, on the loop the
