@@ -23,7 +23,7 @@ final class RunSession: Sendable {
 
     struct Played: Sendable { var log: RunLog }
 
-    func record(_ event: RunEvent) {
+    func record(_ event: consuming RunEvent) {
         if case let .alert(alert) = event, alert.state == .firing {
             alertNames.withLock { if !$0.contains(alert.name) { $0.append(alert.name) } }
         }

@@ -26,7 +26,7 @@ public struct LoadDriver: Sendable {
 
     /// Runs the load to the end; returns how many requests were dropped.
     @discardableResult
-    public func run(against target: some LoadTarget, record: @escaping @Sendable (RequestRecord) -> Void) async -> Int {
+    public func run(against target: some LoadTarget, record: @escaping @Sendable (consuming RequestRecord) -> Void) async -> Int {
         switch spec.arrival {
         case let .open(model): await runOpen(model, target: target, record: record)
         case let .closed(model): await runClosed(model, target: target, record: record)
@@ -40,7 +40,7 @@ public struct LoadDriver: Sendable {
         return LoadRequest(index: index, requestID: LoadRequest.id(seed: seed, index: index), tenant: tenant, draw: draw, scheduled: scheduled)
     }
 
-    private func send(_ request: LoadRequest, to target: some LoadTarget, record: @Sendable (RequestRecord) -> Void) async {
+    private func send(_ request: LoadRequest, to target: some LoadTarget, record: @Sendable (consuming RequestRecord) -> Void) async {
         let started = clock.now()
         recorder.sent()
         var reply = await target.send(request)
@@ -62,7 +62,7 @@ public struct LoadDriver: Sendable {
         record(entry)
     }
 
-    private func runOpen(_ model: any OpenModel, target: some LoadTarget, record: @escaping @Sendable (RequestRecord) -> Void) async {
+    private func runOpen(_ model: any OpenModel, target: some LoadTarget, record: @escaping @Sendable (consuming RequestRecord) -> Void) async {
         let arrivals = model.arrivals(duration: duration, seed: seed, limit: spec.maxRequests)
         let inFlight = AtomicCounter()
         await withDeadline(duration + drain) {
@@ -84,7 +84,7 @@ public struct LoadDriver: Sendable {
         }
     }
 
-    private func runClosed(_ model: FixedConcurrency, target: some LoadTarget, record: @escaping @Sendable (RequestRecord) -> Void) async {
+    private func runClosed(_ model: FixedConcurrency, target: some LoadTarget, record: @escaping @Sendable (consuming RequestRecord) -> Void) async {
         let next = AtomicCounter()
         let yields = model.think <= .zero && !target.suspendsOnEveryRequest
         await withDeadline(duration + drain) {

@@ -18,8 +18,11 @@ public final class RunRecorder: Sendable {
         self.written = Mutex(RunLog(info: info))
     }
 
-    public func record(_ event: RunEvent) {
-        pending.withLock { $0.append(event) }
+    /// Takes the event over: a copy of a request's record retains each of its
+    /// strings, and this is once per request.
+    public func record(_ event: consuming RunEvent) {
+        var event = Optional(event)
+        pending.withLock { $0.append(event.take()!) }
     }
 
     /// Writes everything recorded so far.
@@ -29,10 +32,14 @@ public final class RunRecorder: Sendable {
             return pending
         }
         guard !batch.isEmpty else { return }
-        written.withLock { log in for event in batch { log.add(event) } }
         do { try await store.append(batch, runID: runID) } catch {
             failure.withLock { $0 = $0 ?? "\(error)" }
         }
+        // Moved into the log, not copied (see `record`): the batch is taken apart
+        // from its end, so it is reversed first to keep the order.
+        var events = consume batch
+        events.reverse()
+        written.withLock { log in while let event = events.popLast() { log.add(event) } }
     }
 
     /// Everything flushed so far, as a log (the verdicts judge this, and the

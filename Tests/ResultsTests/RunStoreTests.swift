@@ -57,6 +57,9 @@ func sampleLog(runID: String = "inv/sample") -> RunLog {
         for event in log.attempts.map(RunEvent.upstreamAttempt) + log.alerts.map(RunEvent.alert) + log.quality.map(RunEvent.qualitySample) { recorder.record(event) }
         await recorder.flush()
         #expect(recorder.writeError == nil)
+        var judged = log
+        judged.info = running
+        #expect(recorder.log == judged, "what the verdicts judge is what was recorded, in its order (20 requests)")
 
         // Killed before finishing: what was flushed is there, and the run is marked aborted.
         try await store.markAbandonedRunsAborted()

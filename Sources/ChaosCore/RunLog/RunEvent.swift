@@ -31,8 +31,8 @@ public enum RunEvent: Sendable, Equatable {
 
 extension RunLog {
     /// Adds an event to the arrays it belongs in.
-    public mutating func add(_ event: RunEvent) {
-        switch event {
+    public mutating func add(_ event: consuming RunEvent) {
+        switch consume event {
         case let .upstreamAttempt(event): attempts.append(event)
         case let .requestFinished(event): requests.append(event)
         case let .alert(event): alerts.append(event)
