@@ -15,21 +15,50 @@ struct MessagesRoute: Sendable {
     private static let decoder = JSONDecoder()
 
     /// What is known about a request once it has been read; shared with the renderers.
+    ///
+    /// Its fields are shared between copies until one is changed: the exchange is
+    /// copied into each stage (received, decided, rendered), and a copy of its
+    /// strings and references was ten reference counts.
+    @dynamicMemberLookup
     struct Exchange: Sendable {
-        var arrival: Duration
-        var realStart: ContinuousClock.Instant
-        var path: String
-        var endpoint: RequestFacts.Endpoint
-        var provider: String
-        var identity: AttemptIdentity
-        var requestID: String
-        var model: String?
-        var stream: Bool
-        var inputTokens: Int
-        var cacheCreationTokens = 0
-        var cacheReadTokens = 0
-        /// Held until the exchange is fully over, body included.
-        var ticket: InFlight.Ticket
+        struct Fields: Sendable {
+            var arrival: Duration
+            var realStart: ContinuousClock.Instant
+            var path: String
+            var endpoint: RequestFacts.Endpoint
+            var provider: String
+            var identity: AttemptIdentity
+            var requestID: String
+            var model: String?
+            var stream: Bool
+            var inputTokens: Int
+            var cacheCreationTokens = 0
+            var cacheReadTokens = 0
+            /// Held until the exchange is fully over, body included.
+            var ticket: InFlight.Ticket
+        }
+
+        private final class Box: @unchecked Sendable {
+            // Unchecked: written only by the setter below, when no other exchange shares it.
+            var fields: Fields
+            init(_ fields: Fields) { self.fields = fields }
+        }
+
+        private var box: Box
+
+        init(arrival: Duration, realStart: ContinuousClock.Instant, path: String, endpoint: RequestFacts.Endpoint, provider: String,
+             identity: AttemptIdentity, requestID: String, model: String?, stream: Bool, inputTokens: Int, ticket: InFlight.Ticket) {
+            box = Box(Fields(arrival: arrival, realStart: realStart, path: path, endpoint: endpoint, provider: provider, identity: identity,
+                             requestID: requestID, model: model, stream: stream, inputTokens: inputTokens, ticket: ticket))
+        }
+
+        subscript<Value>(dynamicMember field: WritableKeyPath<Fields, Value>) -> Value {
+            get { box.fields[keyPath: field] }
+            set {
+                if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+                box.fields[keyPath: field] = newValue
+            }
+        }
     }
 
     /// A request read and checked, its attempt identified: what is left is its
