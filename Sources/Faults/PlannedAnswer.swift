@@ -26,8 +26,7 @@ public struct PlannedAnswer: Sendable, Equatable {
     /// The fields, shared between copies until one is changed: an answer is
     /// copied several times on its way from planning to the wire, and a copy of
     /// a dozen strings, arrays and references was a dozen reference counts.
-    private final class Storage: @unchecked Sendable {
-        // Unchecked: written only through `writable`, when no other answer shares it.
+    private struct Fields: Sendable, Equatable {
         var kind: Kind
         var text: String
         var stopReason: StopReason
@@ -42,83 +41,72 @@ public struct PlannedAnswer: Sendable, Equatable {
         let tokenizer: Tokenizer
         var textTokens: Int
         var thinkingTokens = 0
+    }
 
-        init(kind: Kind, text: String, stopReason: StopReason, tokenizer: Tokenizer) {
-            self.kind = kind; self.text = text; self.stopReason = stopReason; self.tokenizer = tokenizer
-            textTokens = tokenizer.count(text)
-        }
-
-        func copy() -> Storage {
-            let copy = Storage(kind: kind, text: text, stopReason: stopReason, tokenizer: tokenizer, textTokens: textTokens)
-            copy.stopSequence = stopSequence; copy.toolName = toolName; copy.isStructured = isStructured
-            copy.allowsParallelCalls = allowsParallelCalls; copy.thinking = thinking; copy.thinkingForm = thinkingForm
-            copy.moreCalls = moreCalls; copy.prefill = prefill; copy.thinkingTokens = thinkingTokens
-            return copy
-        }
-
-        private init(kind: Kind, text: String, stopReason: StopReason, tokenizer: Tokenizer, textTokens: Int) {
-            self.kind = kind; self.text = text; self.stopReason = stopReason; self.tokenizer = tokenizer; self.textTokens = textTokens
-        }
+    private final class Storage: @unchecked Sendable {
+        // Unchecked: written only through `modify`, when no other answer shares it.
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
     }
 
     private var storage: Storage
 
-    private var writable: Storage {
-        mutating get {
-            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-            return storage
-        }
+    private mutating func modify(_ change: (inout Fields) -> Void) {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        change(&storage.fields)
     }
 
     public var kind: Kind {
-        get { storage.kind }
-        set { writable.kind = newValue }
+        get { storage.fields.kind }
+        set { modify { $0.kind = newValue } }
     }
     /// The answer's text; its token count is kept in step with it. For a tool
     /// call, its input as compact JSON, which may be cut short.
     public var text: String {
-        get { storage.text }
+        get { storage.fields.text }
         set {
-            let storage = writable
-            storage.text = newValue
-            storage.textTokens = storage.tokenizer.count(newValue)
+            modify {
+                $0.text = newValue
+                $0.textTokens = $0.tokenizer.count(newValue)
+            }
         }
     }
     public var stopReason: StopReason {
-        get { storage.stopReason }
-        set { writable.stopReason = newValue }
+        get { storage.fields.stopReason }
+        set { modify { $0.stopReason = newValue } }
     }
     /// The request's stop sequence the text ended at (`stop_reason: stop_sequence`).
     public var stopSequence: String? {
-        get { storage.stopSequence }
-        set { writable.stopSequence = newValue }
+        get { storage.fields.stopSequence }
+        set { modify { $0.stopSequence = newValue } }
     }
     /// Set when the answer is a `tool_use` block calling this tool, not text. A
     /// quality fault may turn a call into text (a refusal, prose instead of a call).
     public var toolName: String? {
-        get { storage.toolName }
-        set { writable.toolName = newValue }
+        get { storage.fields.toolName }
+        set { modify { $0.toolName = newValue } }
     }
     /// Set when the text is JSON that the request's output schema accepts
     /// (structured outputs): a golden question's SQL is then a string inside it.
     public var isStructured: Bool {
-        get { storage.isStructured }
-        set { writable.isStructured = newValue }
+        get { storage.fields.isStructured }
+        set { modify { $0.isStructured = newValue } }
     }
     /// Whether the request lets the model call several tools in one answer
     /// (its `tool_choice` does not set `disable_parallel_tool_use`).
     public var allowsParallelCalls: Bool {
-        get { storage.allowsParallelCalls }
-        set { writable.allowsParallelCalls = newValue }
+        get { storage.fields.allowsParallelCalls }
+        set { modify { $0.allowsParallelCalls = newValue } }
     }
     /// The model's thinking, written as a block before the answer when the request
     /// enables thinking; it counts as output.
     public var thinking: String? {
-        get { storage.thinking }
+        get { storage.fields.thinking }
         set {
-            let storage = writable
-            storage.thinking = newValue
-            storage.thinkingTokens = newValue.map(storage.tokenizer.count) ?? 0
+            modify {
+                $0.thinking = newValue
+                $0.thinkingTokens = newValue.map($0.tokenizer.count) ?? 0
+            }
         }
     }
     /// How the thinking block shows the thoughts; they count as output however
@@ -131,22 +119,22 @@ public struct PlannedAnswer: Sendable, Equatable {
         case redacted
     }
     public var thinkingForm: ThinkingForm {
-        get { storage.thinkingForm }
-        set { writable.thinkingForm = newValue }
+        get { storage.fields.thinkingForm }
+        set { modify { $0.thinkingForm = newValue } }
     }
     /// The thinking's output tokens.
-    public var thinkingTokenCount: Int { storage.thinkingTokens }
+    public var thinkingTokenCount: Int { storage.fields.thinkingTokens }
     /// Calls written whole after the first in the same answer (a
     /// `parallel_tool_calls` fault); they count as output.
     public var moreCalls: [ToolCall] {
-        get { storage.moreCalls }
-        set { writable.moreCalls = newValue }
+        get { storage.fields.moreCalls }
+        set { modify { $0.moreCalls = newValue } }
     }
     /// The start of the answer the request wrote (a final assistant message):
     /// the text continues it and holds only what the model added.
     public var prefill: String? {
-        get { storage.prefill }
-        set { writable.prefill = newValue }
+        get { storage.fields.prefill }
+        set { modify { $0.prefill = newValue } }
     }
 
     /// Makes `whole` the answer: what the model writes after the prefill when
@@ -158,18 +146,14 @@ public struct PlannedAnswer: Sendable, Equatable {
     }
 
     /// The model's tokenizer, which counts the answer's tokens and cuts its pieces.
-    public var tokenizer: Tokenizer { storage.tokenizer }
+    public var tokenizer: Tokenizer { storage.fields.tokenizer }
 
     public init(kind: Kind, text: String, stopReason: StopReason = .endTurn, tokenizer: Tokenizer = .classic) {
-        storage = Storage(kind: kind, text: text, stopReason: stopReason, tokenizer: tokenizer)
+        storage = Storage(Fields(kind: kind, text: text, stopReason: stopReason, tokenizer: tokenizer, textTokens: tokenizer.count(text)))
     }
 
     public static func == (lhs: PlannedAnswer, rhs: PlannedAnswer) -> Bool {
-        let l = lhs.storage, r = rhs.storage
-        return l === r || (l.kind == r.kind && l.text == r.text && l.stopReason == r.stopReason && l.stopSequence == r.stopSequence
-            && l.toolName == r.toolName && l.isStructured == r.isStructured && l.allowsParallelCalls == r.allowsParallelCalls
-            && l.thinking == r.thinking && l.thinkingForm == r.thinkingForm && l.moreCalls == r.moreCalls && l.prefill == r.prefill
-            && l.tokenizer == r.tokenizer)
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
     }
 
     /// A call of `tool` with `input`.
@@ -191,9 +175,8 @@ public struct PlannedAnswer: Sendable, Equatable {
     /// thinking are counted once per change, as the mock reads this several times
     /// per request (usage, rate-limit buckets, journal); further calls, rare, each time.
     public var outputTokens: Int {
-        let storage = storage
-        let own = storage.thinkingTokens + storage.textTokens
-        return storage.moreCalls.isEmpty ? own : storage.moreCalls.reduce(own) { $0 + storage.tokenizer.count($1.input.jsonText) }
+        let own = storage.fields.thinkingTokens + storage.fields.textTokens
+        return moreCalls.isEmpty ? own : moreCalls.reduce(own) { $0 + tokenizer.count($1.input.jsonText) }
     }
 
     /// For the journal: `golden:<id>`, `judge`, `generic`.
@@ -228,8 +211,8 @@ public struct PlannedAnswer: Sendable, Equatable {
     /// stop reason when cut. Made before any further call is added (those are
     /// added only where they fit).
     public func limited(to maxTokens: Int) -> PlannedAnswer {
-        let room = maxTokens - storage.thinkingTokens
-        guard storage.textTokens > room else { return self }
+        let room = maxTokens - storage.fields.thinkingTokens
+        guard storage.fields.textTokens > room else { return self }
         let pieces = tokenizer.pieces(of: text)
         guard pieces.count > room else { return self }
         var copy = self
