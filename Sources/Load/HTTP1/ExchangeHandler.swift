@@ -19,8 +19,8 @@ final class ExchangeHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias Answer = UnsafeContinuation<LoadHTTPClient.Response, any Error>
 
+    /// Nil once the connection has closed: a request handed over then is answered at once.
     private var context: ChannelHandlerContext?
-    private var closed = false
     /// Where the request in flight is answered: resumed exactly once, by ``finish(_:)``.
     private var answer: Answer?
     private var timeout = Duration.zero
@@ -42,7 +42,7 @@ final class ExchangeHandler: ChannelInboundHandler {
     /// Sends `request` (the whole request as ``RequestBytes`` wrote it) and answers
     /// `answer` when it is done. On the connection's loop only.
     func start(_ request: ByteBuffer, answersHead: Bool, timeout: Duration, clock: any ScenarioClock, answer: Answer) {
-        guard let context, !closed else { return answer.resume(throwing: LoadHTTPClient.Failure.closedBeforeAnswer) }
+        guard let context else { return answer.resume(throwing: LoadHTTPClient.Failure.closedBeforeAnswer) }
         guard self.answer == nil else { return answer.resume(throwing: LoadHTTPClient.Failure.busy) }
         self.answer = answer
         self.timeout = timeout
@@ -115,7 +115,6 @@ final class ExchangeHandler: ChannelInboundHandler {
         watchdog?.cancel()
         watchdog = nil
         self.context = nil
-        closed = true
         finish(.failure(LoadHTTPClient.Failure.closedBeforeAnswer))
     }
 
@@ -133,7 +132,7 @@ final class ExchangeHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        closed = true
+        self.context = nil
         if let answer = response, parser.endsWithConnection {
             // An answer without a length ends with its connection.
             finish(.success(answer))
