@@ -42,13 +42,16 @@ public struct ScenarioRunner: Sendable {
     /// (`<scenario>.target.log`). Without one it goes to a temporary file, removed
     /// when the run ends.
     public let reportsDirectory: String?
+    /// 1 for a scenario's first run; more when earlier ones failed while the
+    /// harness was short of CPU.
+    public let attempt: Int
     /// Whoever cancels the run says why here first; a cancelled run with no word is
     /// taken for interrupted.
     let stopRequest = StopRequest()
 
-    public init(plan: ScenarioPlan, invocation: String, store: RunStore, progress: RunProgress, reportsDirectory: String? = nil) {
+    public init(plan: ScenarioPlan, invocation: String, store: RunStore, progress: RunProgress, reportsDirectory: String? = nil, attempt: Int = 1) {
         self.plan = plan; self.invocation = invocation; self.store = store; self.progress = progress
-        self.reportsDirectory = reportsDirectory
+        self.reportsDirectory = reportsDirectory; self.attempt = attempt
     }
 
     public func run() async throws -> ScenarioResult {
@@ -60,10 +63,21 @@ public struct ScenarioRunner: Sendable {
 
     func makeInfo() -> RunInfo {
         let s = plan.scenario
-        return RunInfo(
-            runID: "\(invocation)/\(s.name)", scenario: s.name, file: s.file, seed: s.seed, timeScale: s.timeScale,
-            duration: plan.duration, target: plan.targetSummary, status: .running
+        var info = RunInfo(
+            runID: "\(invocation)/\(s.name)" + (attempt > 1 ? "#\(attempt)" : ""), scenario: s.name, file: s.file, seed: s.seed,
+            timeScale: s.timeScale, duration: plan.duration, target: plan.targetSummary, status: .running
         )
+        info.attempt = attempt > 1 ? attempt : nil
+        return info
+    }
+
+    /// Stores a finished run as superseded, to be run again: it failed while the
+    /// harness was short of CPU (``ScenarioResult/failedWhileStarved``).
+    func setAside(_ info: RunInfo) async throws {
+        var info = info
+        info.status = .superseded
+        try await store.finish(info)
+        progress.finish("  ↻ \(plan.scenario.name): it failed while the harness was short of CPU; running it again (attempt \(attempt + 1), --starved-reruns)")
     }
 
     /// The fault windows and the load phase, clipped to the run.

@@ -15,6 +15,13 @@ public struct SuiteRunner: Sendable {
         /// An extra copy of the JUnit report (CI systems look in a fixed place).
         public var junitPath: String?
         public var progress = RunProgress(style: .silent)
+        /// How many more times a scenario runs when it failed while the harness was
+        /// short of CPU (``ScenarioResult/failedWhileStarved``). A shared CI
+        /// machine stalls now and then, and at `time_scale: 60` a stall of 100 ms
+        /// is six seconds in every latency measured through it; an attempt on a
+        /// calmer machine tells the target's failure from the machine's. The same
+        /// seed plays the same faults. Each attempt is stored; only the last counts.
+        public var starvedReruns = 1
         public init() {}
 
         /// The folder of one invocation's (or sweep's) reports, where an external
@@ -72,19 +79,32 @@ public struct SuiteRunner: Sendable {
         try await store.markAbandonedRunsAborted()
         let startedAt = Date()
         var results: [ScenarioResult] = []
-        for plan in plans {
-            if Task.isCancelled { break }
-            let runner = ScenarioRunner(
-                plan: plan, invocation: invocation, store: store, progress: options.progress,
-                reportsDirectory: options.reportsDirectory(invocation)
-            )
-            do {
-                results.append(try await runner.run())
-            } catch let error as TargetStartError {
-                results.append(try await runner.notStarted(error))
-            } catch is CancellationError {
-                break   // interrupted while the scenario was setting up: nothing of it ran
+        plans: for plan in plans {
+            var starved: [StarvedAttempt] = []
+            while !Task.isCancelled {
+                let runner = ScenarioRunner(
+                    plan: plan, invocation: invocation, store: store, progress: options.progress,
+                    reportsDirectory: options.reportsDirectory(invocation), attempt: starved.count + 1
+                )
+                var result: ScenarioResult
+                do {
+                    result = try await runner.run()
+                } catch let error as TargetStartError {
+                    results.append(try await runner.notStarted(error))
+                    continue plans
+                } catch is CancellationError {
+                    break plans   // interrupted while the scenario was setting up: nothing of it ran
+                }
+                if starved.count < options.starvedReruns, !Task.isCancelled, let attempt = StarvedAttempt(result) {
+                    try await runner.setAside(result.log.info)
+                    starved.append(attempt)
+                    continue
+                }
+                result.starvedAttempts = starved
+                results.append(result)
+                continue plans
             }
+            break
         }
         let suite = SuiteResult(invocation: invocation, startedAt: startedAt, results: results)
         let directory = try writeReports(suite)

@@ -41,6 +41,7 @@ public enum HTMLReport: ReportWriter {
         if info.status == .notStarted { return html + "</p>\n<pre class=\"fail\">\(escape(info.incompletion ?? ""))</pre>\n</section>\n" }
         html += " · \(stats.requests) requests, p50 \(DurationText.format(stats.p50)), p99 \(DurationText.format(stats.p99)), \(stats.upstreamAttempts) upstream attempts, \(stats.alertsFired) alerts, \(stats.droppedRequests) dropped</p>\n"
         if let incompletion = info.incompletion { html += "<pre class=\"fail\">\(escape(incompletion))</pre>\n" }
+        if let note = result.rerunNote { html += "<p class=\"warn\">↻ \(escape(note))</p>\n" }
         if let saturation = info.saturation { html += "<p class=\"warn\">⚠️ \(escape(saturation))</p>\n" }
         html += "<table><tr><th></th><th>expectation</th><th>measured</th></tr>\n"
         for verdict in result.verdicts {

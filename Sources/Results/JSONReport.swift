@@ -24,6 +24,8 @@ public enum JSONReport: ReportWriter {
         var faults: [PhaseRecord]
         var alerts: [AlertRecord]
         var verdicts: [Verdict]
+        /// Earlier attempts set aside because they failed while the harness was short of CPU.
+        var starvedAttempts: [StarvedAttempt]
     }
 
     public static func render(_ suite: SuiteResult) -> String {
@@ -34,7 +36,7 @@ public enum JSONReport: ReportWriter {
                 ScenarioDocument(
                     info: $0.log.info, description: $0.description, passed: $0.passed, wallSeconds: $0.wallSeconds,
                     statistics: RunStatistics($0.log), faults: $0.log.phases.filter { $0.kind == .fault },
-                    alerts: $0.log.alerts, verdicts: $0.verdicts
+                    alerts: $0.log.alerts, verdicts: $0.verdicts, starvedAttempts: $0.starvedAttempts
                 )
             }
         )

@@ -20,10 +20,14 @@ public enum JUnitReport: ReportWriter {
             let tests = Swift.max(1, result.verdicts.count)
             xml += #"  <testsuite name="\#(escape(info.scenario))" tests="\#(tests)" failures="\#(result.failedCount)" errors="\#(aborted ? 1 : 0)" time="\#(seconds(result.wallSeconds))" file="\#(escape(info.file))">"# + "\n"
             xml += "    <properties>\n"
-            for (name, value) in [("run_id", info.runID), ("seed", String(info.seed)), ("time_scale", String(info.timeScale)), ("target", info.target)] {
+            var properties = [("run_id", info.runID), ("seed", String(info.seed)), ("time_scale", String(info.timeScale)), ("target", info.target)]
+            if let attempt = info.attempt { properties.append(("attempt", String(attempt))) }
+            if let saturation = info.saturation { properties.append(("short_of_cpu", saturation)) }
+            for (name, value) in properties {
                 xml += #"      <property name="\#(name)" value="\#(escape(value))"/>"# + "\n"
             }
             xml += "    </properties>\n"
+            if let note = result.rerunNote { xml += "    <system-out>\(escape(note))</system-out>\n" }
             if let incompletion = info.incompletion {
                 let message = info.status == .notStarted ? "the target could not be started" : "the run was \(info.status.rawValue)"
                 xml += #"    <testcase name="run" classname="\#(escape(info.scenario))"><error message="\#(escape(message))">\#(escape(incompletion))</error></testcase>"# + "\n"

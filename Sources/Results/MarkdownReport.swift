@@ -21,8 +21,10 @@ public enum MarkdownReport: ReportWriter {
             md += "| \(result.log.info.scenario) | \(status) | \(stats.requests) | \(DurationText.format(stats.p99)) | \(percent(errors, stats.requests)) | \(cost) | \(served) | \(String(format: "%.1fs", result.wallSeconds)) |\n"
         }
         let saturated = suite.results.compactMap { result in result.log.info.saturation.map { (result.log.info.scenario, $0) } }
-        if !saturated.isEmpty {
+        let reruns = suite.results.compactMap { result in result.rerunNote.map { (result.log.info.scenario, $0) } }
+        if !saturated.isEmpty || !reruns.isEmpty {
             md += "\n"
+            for (scenario, note) in reruns { md += "↻ **\(scenario)**: \(note).\n\n" }
             for (scenario, warning) in saturated { md += "⚠️ **\(scenario)**: \(warning).\n\n" }
         }
         let failed = suite.results.filter { !$0.passed }

@@ -147,11 +147,15 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// The run ids of an invocation, in the order they began; or, when `invocation`
-    /// is itself a run id, that run.
+    /// The run ids of an invocation, in the order they began, without the attempts
+    /// set aside (``RunInfo/Status/superseded``); or, when `invocation` is itself a
+    /// run id, that run.
     public func runIDs(matching invocation: String) async throws -> [String] {
         try await pool.read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM runs WHERE invocation = ? OR id = ? ORDER BY started_at, rowid", arguments: [invocation, invocation])
+            try String.fetchAll(
+                db, sql: "SELECT id FROM runs WHERE (invocation = ? AND status != 'superseded') OR id = ? ORDER BY started_at, rowid",
+                arguments: [invocation, invocation]
+            )
         }
     }
 
@@ -161,10 +165,11 @@ public final class RunStore: Sendable {
             try Row.fetchAll(db, sql: """
                 SELECT r.invocation, MIN(r.started_at) AS started, GROUP_CONCAT(r.scenario, ', ') AS scenarios, COUNT(*) AS runs,
                        SUM(r.status NOT IN ('completed', 'not_started')) AS unfinished, SUM(r.status = 'not_started') AS not_started,
-                       (SELECT COUNT(*) FROM verdicts v JOIN runs w ON v.run_id = w.id WHERE w.invocation = r.invocation) AS verdicts,
                        (SELECT COUNT(*) FROM verdicts v JOIN runs w ON v.run_id = w.id
-                        WHERE w.invocation = r.invocation AND json_extract(v.payload, '$.passed') = 0) AS failed
-                FROM (SELECT * FROM runs ORDER BY started_at, rowid) r
+                        WHERE w.invocation = r.invocation AND w.status != 'superseded') AS verdicts,
+                       (SELECT COUNT(*) FROM verdicts v JOIN runs w ON v.run_id = w.id
+                        WHERE w.invocation = r.invocation AND w.status != 'superseded' AND json_extract(v.payload, '$.passed') = 0) AS failed
+                FROM (SELECT * FROM runs WHERE status != 'superseded' ORDER BY started_at, rowid) r
                 GROUP BY r.invocation ORDER BY MAX(r.started_at) DESC LIMIT ?
                 """, arguments: [limit]).map { row in
                 StoredInvocation(

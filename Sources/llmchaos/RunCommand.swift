@@ -24,10 +24,18 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Also write the JUnit XML report here.")
     var junit: String?
 
+    @Option(help: ArgumentHelp(
+        "Run a scenario again, up to this many times, when it failed while the harness was short of CPU.",
+        discussion: "Each attempt is stored; only the last one's verdicts count. 0 never runs one again.",
+        valueName: "n"
+    ))
+    var starvedReruns = 1
+
     @OptionGroup var output: RunOutputOptions
 
     func validate() throws {
         if let junit { try Writable.file(junit, flag: "--junit") }
+        guard starvedReruns >= 0 else { throw ValidationError("--starved-reruns must be 0 or more, not \(starvedReruns)") }
     }
 
     func run() async throws {
@@ -40,6 +48,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var options = output.runnerOptions
         options.junitPath = junit
+        options.starvedReruns = starvedReruns
         let runner = SuiteRunner(options: options)
         let task = Task { try await runner.run(plans) }
         let signals = Interrupts.onInterrupt {
@@ -95,6 +104,8 @@ enum Summary {
                 for offender in verdict.offenders.prefix(3) { Out.line("     e.g. \(offender)") }
             }
             if info.status == .aborted || info.status == .running, let incompletion = info.incompletion { Out.line("ABORTED \(info.scenario): \(incompletion)") }
+            if info.status == .superseded, let incompletion = info.incompletion { Out.line("SET ASIDE \(info.scenario): \(incompletion)") }
+            if let note = result.rerunNote { Out.line("RERUN \(info.scenario): \(note)") }
         }
         for failure in outcome.startFailures { Out.line("ERROR \(failure)") }
         let started = suite.results.count - outcome.startFailures.count

@@ -16,6 +16,17 @@ import Testing
         #expect((lateness.warning(timeScale: timeScale) != nil) == warns)
     }
 
+    /// One stall is a handful of samples out of hundreds, below p99; the requests in
+    /// flight through it still took that much longer.
+    @Test func oneStallPastTheLimitWarnsWhateverThePercentiles() throws {
+        let quiet = TimerLateness(p50: .milliseconds(12), p99: .milliseconds(300), max: .milliseconds(2_900), samples: 250)
+        #expect(quiet.warning(timeScale: 60) == nil, "48 ms of real time is a busy machine, not a stall")
+        let stalled = TimerLateness(p50: .milliseconds(12), p99: .milliseconds(300), max: .milliseconds(11_700), samples: 250)
+        let warning = try #require(stalled.warning(timeScale: 60))
+        #expect(warning.hasPrefix("the harness was short of CPU: its timers woke 12ms late at the median, 300ms at p99, 11.7s at worst (scenario time: 0.2ms, 5.0ms and 195ms of real time × time_scale 60)"))
+        #expect(stalled.warning(timeScale: 1) != nil)
+    }
+
     @Test func theWarningSaysHowLateInBothTimes() throws {
         let lateness = TimerLateness(p50: .milliseconds(120), p99: .milliseconds(1800), max: .seconds(2), samples: 250)
         let warning = try #require(lateness.warning(timeScale: 60))

@@ -300,6 +300,57 @@ import Testing
         #expect(right.status == 0, "\(right.out)\(right.err)")
     }
 
+    /// A shared machine's host taking its cores, played by stopping the process
+    /// (SIGSTOP) for 150 ms in every 250 until it exits: at time_scale 60 each
+    /// stall is 9 s in every latency through it, so the SLO fails, and the harness
+    /// must say the machine was short of CPU and run the scenario again. Stalled
+    /// the same way, the second attempt fails too, and that one counts.
+    @Test(arguments: [1, 0])
+    func aScenarioThatFailsWhileTheHarnessStallsIsRunAgain(reruns: Int) async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let stalled = try scenario("stalled", """
+            name: stalled
+            duration: 1m
+            time_scale: 60
+            load: { arrival: { rate: 2/s } }
+            expect:
+              - slo: { p99: 5s }
+            """)
+        let results = "\(directory)/results"
+        let cli = try CLIProcess(["run", stalled, "--results", results, "--junit", "\(directory)/junit.xml", "--starved-reruns", String(reruns)])
+        let stalls = Task {
+            for _ in 0..<400 where !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                cli.signal(SIGSTOP)
+                try? await Task.sleep(for: .milliseconds(150))
+                cli.signal(SIGCONT)
+            }
+        }
+        let status = await cli.status()
+        stalls.cancel()
+        await stalls.value
+        #expect(status == 1, "\(cli.stdout)\(cli.stderr)")
+        #expect(cli.stderr.contains("⚠️ the harness was short of CPU"), "\(cli.stderr)")
+        let junit = try String(contentsOfFile: "\(directory)/junit.xml", encoding: .utf8)
+        if reruns == 0 {
+            #expect(!cli.stdout.contains("RERUN"), "\(cli.stdout)")
+            #expect(!junit.contains("name=\"attempt\""))
+            return
+        }
+        #expect(cli.stderr.contains("↻ stalled: it failed while the harness was short of CPU; running it again (attempt 2"), "\(cli.stderr)")
+        let rerun = try #require(cli.stdout.split(separator: "\n").first { $0.hasPrefix("RERUN stalled: ") }, "\(cli.stdout)")
+        #expect(rerun.hasPrefix("RERUN stalled: attempt 2 counts: attempt 1 failed while the harness was short of CPU and was set aside ("))
+        #expect(rerun.hasSuffix("/stalled failed slo)"))
+        #expect(cli.stdout.contains("failed: 0/1 expectations held in 1 scenarios"), "only the last attempt counts: \(cli.stdout)")
+        #expect(junit.contains("<property name=\"attempt\" value=\"2\"/>"))
+        // Both attempts are stored; the one set aside is read by its own id.
+        let listed = try await CLIProcess.run(["report", "--results", results])
+        #expect(listed.out.contains("0/1 held  stalled"), "\(listed.out)")
+        let invocation = try #require(listed.out.split(separator: " ").first.map(String.init))
+        let setAside = try await CLIProcess.run(["report", "--results", results, "\(invocation)/stalled"])
+        #expect(setAside.out.contains("SET ASIDE stalled: the run failed while the harness was short of CPU and was run again; attempt 2 has the verdicts that count"), "\(setAside.out)")
+    }
+
     /// Ctrl-C mid-run: the scenario stops, is stored as aborted with what it
     /// recorded, the reports are still written, and the exit code says it failed.
     @Test func anInterruptedRunIsStoredAsAbortedAndReported() async throws {

@@ -43,6 +43,29 @@ func sampleLog(runID: String = "inv/sample") -> RunLog {
         ])
     }
 
+    /// An attempt set aside (it failed while the harness was short of CPU, and was
+    /// run again) is still stored, and readable by its id, but its invocation's
+    /// runs and counts are the attempts that count.
+    @Test func anAttemptSetAsideIsLeftOutOfItsInvocation() async throws {
+        let path = NSTemporaryDirectory() + "llmchaos-store-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try RunStore(path: path)
+        let held = Verdict(kind: "slo", expectation: "p99 ≤ 1s", passed: true, measured: "p99 0.5s")
+        let missed = Verdict(kind: "slo", expectation: "p99 ≤ 1s", passed: false, measured: "p99 1.5s")
+        let runs: [(String, RunInfo.Status, Verdict, TimeInterval)] = [
+            ("20261123-100000-aaaa/calm", .superseded, missed, 0), ("20261123-100000-aaaa/calm#2", .completed, held, 10),
+        ]
+        for (runID, status, verdict, offset) in runs {
+            let info = RunInfo(runID: runID, scenario: "calm", duration: .seconds(60), status: status)
+            try await store.begin(info, invocation: "20261123-100000-aaaa", scenarioText: "name: calm\n", startedAt: Date(timeIntervalSince1970: 1_795_000_000 + offset))
+            try await store.saveVerdicts([verdict], runID: runID)
+        }
+        #expect(try await store.runIDs(matching: "20261123-100000-aaaa") == ["20261123-100000-aaaa/calm#2"])
+        #expect(try await store.runIDs(matching: "20261123-100000-aaaa/calm") == ["20261123-100000-aaaa/calm"])
+        #expect(try await store.recentInvocations().map(\.description) == ["20261123-100000-aaaa  2026-11-18 11:06 UTC  1/1 held  calm"])
+        #expect(try await store.load(runID: "20261123-100000-aaaa/calm")?.log.info.status == .superseded)
+    }
+
     @Test func aRunReadsBackAsItWasWritten() async throws {
         let path = NSTemporaryDirectory() + "llmchaos-store-\(UUID().uuidString).sqlite"
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -34,6 +34,9 @@ public struct RunInfo: Codable, Sendable, Equatable {
         case running, completed, aborted
         /// The target (or the mock) could not be started: nothing was sent.
         case notStarted = "not_started"
+        /// It completed and failed while the harness was short of CPU, and was run
+        /// again: the next attempt's verdicts are the ones that count.
+        case superseded
     }
 
     /// Why an aborted run stopped: a sweep reads a level cut short by Ctrl-C as
@@ -50,7 +53,8 @@ public struct RunInfo: Codable, Sendable, Equatable {
         }
     }
 
-    /// `<invocation>/<scenario name>`.
+    /// `<invocation>/<scenario name>`, and `#2`, `#3` after it for the attempts of a
+    /// run that failed while the harness was short of CPU.
     public var runID: String
     public var scenario: String
     public var file: String
@@ -71,6 +75,9 @@ public struct RunInfo: Codable, Sendable, Equatable {
     public var timerLateness: TimerLateness?
     /// Set when the run was aborted; nil for runs stored before it was recorded.
     public var stopCause: StopCause?
+    /// 2 and on for a scenario run again because it failed while the harness was
+    /// short of CPU; nil for a first attempt.
+    public var attempt: Int?
 
     public init(
         runID: String, scenario: String, file: String = "", seed: UInt64 = 0, timeScale: Double = 1,
@@ -89,6 +96,7 @@ public struct RunInfo: Codable, Sendable, Equatable {
         case .running: "the run was \(status.rawValue) and did not complete; its verdicts judge a partial log"
         case .aborted: "the run was aborted\(stopCause.map { " (\($0.description))" } ?? "") and did not complete; its verdicts judge a partial log"
         case .notStarted: "the target could not be started: " + (startProblem ?? "no reason was recorded")
+        case .superseded: "the run failed while the harness was short of CPU and was run again; attempt \((attempt ?? 1) + 1) has the verdicts that count"
         }
     }
 

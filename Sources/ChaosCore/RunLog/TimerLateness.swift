@@ -16,6 +16,11 @@ public struct TimerLateness: Codable, Sendable, Equatable {
     /// the shipped suite, and a closed-model sweep of the pipeline at 8 and 128 users).
     public static let medianLimit: Duration = .milliseconds(1)
     public static let p99Limit: Duration = .milliseconds(20)
+    /// A single wake this late (real time) is a stall: the process did not run at
+    /// all, as when a shared VM's host takes its cores, and every request then in
+    /// flight took that much longer. Quiet, the worst wake is 1–2 ms; busy with four
+    /// CPU-bound processes beside it, 5–12 ms (measured: `calm-baseline`).
+    public static let stallLimit: Duration = .milliseconds(50)
 
     public init(p50: Duration, p99: Duration, max: Duration, samples: Int) {
         self.p50 = p50; self.p99 = p99; self.max = max; self.samples = samples
@@ -24,11 +29,14 @@ public struct TimerLateness: Codable, Sendable, Equatable {
     /// What every report says when the machine may have set the latencies; nil when
     /// the timers kept time.
     public func warning(timeScale: Double) -> String? {
-        guard p50 / timeScale > Self.medianLimit || p99 / timeScale > Self.p99Limit else { return nil }
+        let stalled = max / timeScale > Self.stallLimit
+        guard p50 / timeScale > Self.medianLimit || p99 / timeScale > Self.p99Limit || stalled else { return nil }
         var text = "the harness was short of CPU: its timers woke \(DurationText.format(p50)) late at the median, \(DurationText.format(p99)) at p99"
+        if stalled { text += ", \(DurationText.format(max)) at worst" }
         if timeScale != 1 {
             let scale = timeScale == timeScale.rounded() ? String(Int(timeScale)) : String(timeScale)
-            text += " (scenario time: \(Self.real(p50 / timeScale)) and \(Self.real(p99 / timeScale)) of real time × time_scale \(scale))"
+            let reals = ([p50, p99] + (stalled ? [max] : [])).map { Self.real($0 / timeScale) }
+            text += " (scenario time: \(reals.dropLast().joined(separator: ", ")) and \(reals[reals.count - 1]) of real time × time_scale \(scale))"
         }
         return text + "; the latencies measured include that. Lower time_scale or the load, or run on a bigger machine"
     }
