@@ -71,15 +71,6 @@ public struct ScenarioRunner: Sendable {
         return info
     }
 
-    /// Stores a finished run as superseded, to be run again: it failed while the
-    /// harness was short of CPU (``ScenarioResult/failedWhileStarved``).
-    func setAside(_ info: RunInfo) async throws {
-        var info = info
-        info.status = .superseded
-        try await store.finish(info)
-        progress.finish("  ↻ \(plan.scenario.name): it failed while the harness was short of CPU; running it again (attempt \(attempt + 1), --starved-reruns)")
-    }
-
     /// The fault windows and the load phase, clipped to the run.
     func phases() -> [PhaseRecord] {
         let duration = plan.duration

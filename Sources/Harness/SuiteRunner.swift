@@ -80,8 +80,11 @@ public struct SuiteRunner: Sendable {
         let startedAt = Date()
         var results: [ScenarioResult] = []
         plans: for plan in plans {
-            var starved: [StarvedAttempt] = []
-            while !Task.isCancelled {
+            if Task.isCancelled { break }
+            // Attempts that failed while the harness was short of CPU; set aside
+            // only once a later attempt has run, so that one always counts.
+            var starved: [ScenarioResult] = []
+            while true {
                 let runner = ScenarioRunner(
                     plan: plan, invocation: invocation, store: store, progress: options.progress,
                     reportsDirectory: options.reportsDirectory(invocation), attempt: starved.count + 1
@@ -90,25 +93,39 @@ public struct SuiteRunner: Sendable {
                 do {
                     result = try await runner.run()
                 } catch let error as TargetStartError {
-                    results.append(try await runner.notStarted(error))
-                    continue plans
+                    result = try await runner.notStarted(error)
                 } catch is CancellationError {
-                    break plans   // interrupted while the scenario was setting up: nothing of it ran
+                    // Interrupted while the attempt was setting up: nothing of it ran.
+                    guard var last = starved.popLast() else { break plans }
+                    last.starvedAttempts = try await setAside(starved, in: store)
+                    results.append(last)
+                    break plans
                 }
-                if starved.count < options.starvedReruns, !Task.isCancelled, let attempt = StarvedAttempt(result) {
-                    try await runner.setAside(result.log.info)
-                    starved.append(attempt)
+                if starved.count < options.starvedReruns, !Task.isCancelled, result.failedWhileStarved {
+                    options.progress.finish("  ↻ \(plan.scenario.name): it failed while the harness was short of CPU; running it again (attempt \(starved.count + 2), --starved-reruns)")
+                    starved.append(result)
                     continue
                 }
-                result.starvedAttempts = starved
+                result.starvedAttempts = try await setAside(starved, in: store)
                 results.append(result)
                 continue plans
             }
-            break
         }
         let suite = SuiteResult(invocation: invocation, startedAt: startedAt, results: results)
         let directory = try writeReports(suite)
         return Outcome(suite: suite, directory: directory)
+    }
+
+    /// Stores each attempt as superseded; returns what the reports say of them.
+    private func setAside(_ attempts: [ScenarioResult], in store: RunStore) async throws -> [StarvedAttempt] {
+        var setAside: [StarvedAttempt] = []
+        for attempt in attempts {
+            var info = attempt.log.info
+            info.status = .superseded
+            try await store.finish(info)
+            if let starved = StarvedAttempt(attempt) { setAside.append(starved) }
+        }
+        return setAside
     }
 
     var storePath: String { options.storePath ?? (options.resultsDirectory as NSString).appendingPathComponent("runlog.sqlite") }

@@ -310,27 +310,9 @@ import Testing
     @Test(arguments: [1, 0])
     func aScenarioThatFailsWhileTheHarnessStallsIsRunAgain(reruns: Int) async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let stalled = try scenario("stalled", """
-            name: stalled
-            duration: 1m
-            time_scale: 60
-            load: { arrival: { rate: 2/s } }
-            expect:
-              - slo: { p99: 5s }
-            """)
         let results = "\(directory)/results"
-        let cli = try CLIProcess(["run", stalled, "--results", results, "--junit", "\(directory)/junit.xml", "--starved-reruns", String(reruns)])
-        let stalls = Task {
-            for _ in 0..<400 where !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(100))
-                cli.signal(SIGSTOP)
-                try? await Task.sleep(for: .milliseconds(150))
-                cli.signal(SIGCONT)
-            }
-        }
-        let status = await cli.status()
-        stalls.cancel()
-        await stalls.value
+        let cli = try CLIProcess(["run", try stalledScenario(), "--results", results, "--junit", "\(directory)/junit.xml", "--starved-reruns", String(reruns)])
+        let status = await Self.stalling(cli)
         #expect(status == 1, "\(cli.stdout)\(cli.stderr)")
         #expect(cli.stderr.contains("⚠️ the harness was short of CPU"), "\(cli.stderr)")
         let junit = try String(contentsOfFile: "\(directory)/junit.xml", encoding: .utf8)
@@ -350,7 +332,47 @@ import Testing
         #expect(listed.out.contains("0/1 held  stalled"), "\(listed.out)")
         let invocation = try #require(listed.out.split(separator: " ").first.map(String.init))
         let setAside = try await CLIProcess.run(["report", "--results", results, "\(invocation)/stalled"])
-        #expect(setAside.out.contains("SET ASIDE stalled: the run failed while the harness was short of CPU and was run again; attempt 2 has the verdicts that count"), "\(setAside.out)")
+        #expect(setAside.out.contains("SET ASIDE stalled: the run failed while the harness was short of CPU and was run again; a later attempt has the verdicts that count"), "\(setAside.out)")
+    }
+
+    /// Ctrl-C as the scenario is about to run again: whichever attempt the
+    /// interrupt lands in, the scenario is in the reports (the attempt set aside
+    /// counts when the next never ran), never dropped from them.
+    @Test func anInterruptAsAScenarioRunsAgainStillReportsIt() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let cli = try CLIProcess(["run", try stalledScenario(), "--results", "\(directory)/results"])
+        let stalls = Task { await Self.stalling(cli) }
+        #expect(await cli.errorLine(containing: "↻ stalled") != nil)
+        cli.signal(SIGINT)
+        #expect(await stalls.value == 1)
+        #expect(cli.stdout.contains("expectations held in 1 scenarios"), "\(cli.stdout)")
+    }
+
+    func stalledScenario() throws -> String {
+        try scenario("stalled", """
+            name: stalled
+            duration: 1m
+            time_scale: 60
+            load: { arrival: { rate: 2/s } }
+            expect:
+              - slo: { p99: 5s }
+            """)
+    }
+
+    /// Stops the process for 150 ms in every 250 until it exits; its exit status.
+    static func stalling(_ cli: CLIProcess) async -> Int32 {
+        let stalls = Task {
+            for _ in 0..<400 where !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                cli.signal(SIGSTOP)
+                try? await Task.sleep(for: .milliseconds(150))
+                cli.signal(SIGCONT)
+            }
+        }
+        let status = await cli.status()
+        stalls.cancel()
+        await stalls.value
+        return status
     }
 
     /// Ctrl-C mid-run: the scenario stops, is stored as aborted with what it

@@ -96,7 +96,7 @@ public struct RunInfo: Codable, Sendable, Equatable {
         case .running: "the run was \(status.rawValue) and did not complete; its verdicts judge a partial log"
         case .aborted: "the run was aborted\(stopCause.map { " (\($0.description))" } ?? "") and did not complete; its verdicts judge a partial log"
         case .notStarted: "the target could not be started: " + (startProblem ?? "no reason was recorded")
-        case .superseded: "the run failed while the harness was short of CPU and was run again; attempt \((attempt ?? 1) + 1) has the verdicts that count"
+        case .superseded: "the run failed while the harness was short of CPU and was run again; a later attempt has the verdicts that count"
         }
     }
 
