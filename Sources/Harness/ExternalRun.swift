@@ -89,9 +89,11 @@ struct ExternalRun {
 
     /// Where the service's output goes: beside the reports, kept for the user to
     /// read after the run (a service's errors under the faults are often the point);
-    /// without a reports folder, a temporary file removed at the end.
+    /// without a reports folder, a temporary file removed at the end. An attempt
+    /// after the first has its own (`<scenario>#2.target.log`): the one set aside
+    /// is evidence too.
     func logFile() -> TargetLog {
-        let file = plan.scenario.name + ".target.log"
+        let file = plan.scenario.name + (runner.attempt > 1 ? "#\(runner.attempt)" : "") + ".target.log"
         if let folder = runner.reportsDirectory, (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil {
             return TargetLog(path: (folder as NSString).appendingPathComponent(file), kept: true)
         }

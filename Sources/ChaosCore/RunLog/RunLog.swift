@@ -35,7 +35,7 @@ public struct RunInfo: Codable, Sendable, Equatable {
         /// The target (or the mock) could not be started: nothing was sent.
         case notStarted = "not_started"
         /// It completed and failed while the harness was short of CPU, and was run
-        /// again: the next attempt's verdicts are the ones that count.
+        /// again: a later attempt's verdicts are the ones that count.
         case superseded
     }
 
