@@ -168,13 +168,15 @@ public final class RunStore: Sendable {
                        (SELECT COUNT(*) FROM verdicts v JOIN runs w ON v.run_id = w.id
                         WHERE w.invocation = r.invocation AND w.status != 'superseded') AS verdicts,
                        (SELECT COUNT(*) FROM verdicts v JOIN runs w ON v.run_id = w.id
-                        WHERE w.invocation = r.invocation AND w.status != 'superseded' AND json_extract(v.payload, '$.passed') = 0) AS failed
+                        WHERE w.invocation = r.invocation AND w.status != 'superseded' AND json_extract(v.payload, '$.passed') = 0) AS failed,
+                       (SELECT COUNT(*) FROM runs w WHERE w.invocation = r.invocation AND w.status = 'superseded') AS set_aside
                 FROM (SELECT * FROM runs WHERE status != 'superseded' ORDER BY started_at, rowid) r
                 GROUP BY r.invocation ORDER BY MAX(r.started_at) DESC LIMIT ?
                 """, arguments: [limit]).map { row in
                 StoredInvocation(
                     id: row["invocation"], startedAt: row["started"], scenarios: row["scenarios"], runs: row["runs"],
-                    unfinished: row["unfinished"], notStarted: row["not_started"], verdicts: row["verdicts"], failed: row["failed"]
+                    unfinished: row["unfinished"], notStarted: row["not_started"], verdicts: row["verdicts"], failed: row["failed"],
+                    setAside: row["set_aside"]
                 )
             }
         }
@@ -200,6 +202,9 @@ public struct StoredInvocation: Sendable, Equatable, CustomStringConvertible {
     public var notStarted: Int
     public var verdicts: Int
     public var failed: Int
+    /// Attempts that failed while the harness was short of CPU and were run again;
+    /// their verdicts are not in the counts.
+    public var setAside: Int = 0
 
     /// `20261123-101530-3f2a  2026-11-23 10:15 UTC  5/6 held, 1 aborted  opus-overloaded, calm-baseline`
     /// (no pass or fail: a sweep's levels past the knee fail by design).
@@ -207,6 +212,7 @@ public struct StoredInvocation: Sendable, Equatable, CustomStringConvertible {
         var result = "\(verdicts - failed)/\(verdicts) held"
         if unfinished > 0 { result += ", \(unfinished) aborted" }
         if notStarted > 0 { result += ", \(notStarted) not started" }
+        if setAside > 0 { result += ", \(setAside) run again (short of CPU)" }
         let names = scenarios.count > 60 ? String(scenarios.prefix(57)) + "…" : scenarios
         return "\(id)  \(Self.minute.string(from: startedAt)) UTC  \(result)  \(names)"
     }

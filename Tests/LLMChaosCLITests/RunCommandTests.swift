@@ -329,7 +329,7 @@ import Testing
         #expect(junit.contains("<property name=\"attempt\" value=\"2\"/>"))
         // Both attempts are stored; the one set aside is read by its own id.
         let listed = try await CLIProcess.run(["report", "--results", results])
-        #expect(listed.out.contains("0/1 held  stalled"), "\(listed.out)")
+        #expect(listed.out.contains("0/1 held, 1 run again (short of CPU)  stalled"), "\(listed.out)")
         let invocation = try #require(listed.out.split(separator: " ").first.map(String.init))
         let setAside = try await CLIProcess.run(["report", "--results", results, "\(invocation)/stalled"])
         #expect(setAside.out.contains("SET ASIDE stalled: the run failed while the harness was short of CPU and was run again; a later attempt has the verdicts that count"), "\(setAside.out)")

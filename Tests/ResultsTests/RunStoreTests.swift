@@ -62,7 +62,7 @@ func sampleLog(runID: String = "inv/sample") -> RunLog {
         }
         #expect(try await store.runIDs(matching: "20261123-100000-aaaa") == ["20261123-100000-aaaa/calm#2"])
         #expect(try await store.runIDs(matching: "20261123-100000-aaaa/calm") == ["20261123-100000-aaaa/calm"])
-        #expect(try await store.recentInvocations().map(\.description) == ["20261123-100000-aaaa  2026-11-18 11:06 UTC  1/1 held  calm"])
+        #expect(try await store.recentInvocations().map(\.description) == ["20261123-100000-aaaa  2026-11-18 11:06 UTC  1/1 held, 1 run again (short of CPU)  calm"])
         #expect(try await store.load(runID: "20261123-100000-aaaa/calm")?.log.info.status == .superseded)
     }
 
