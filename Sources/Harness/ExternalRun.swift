@@ -93,7 +93,7 @@ struct ExternalRun {
     /// after the first has its own (`<scenario>#2.target.log`): the one set aside
     /// is evidence too.
     func logFile() -> TargetLog {
-        let file = plan.scenario.name + (runner.attempt > 1 ? "#\(runner.attempt)" : "") + ".target.log"
+        let file = plan.scenario.name + runner.attemptSuffix + ".target.log"
         if let folder = runner.reportsDirectory, (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil {
             return TargetLog(path: (folder as NSString).appendingPathComponent(file), kept: true)
         }

@@ -64,12 +64,15 @@ public struct ScenarioRunner: Sendable {
     func makeInfo() -> RunInfo {
         let s = plan.scenario
         var info = RunInfo(
-            runID: "\(invocation)/\(s.name)" + (attempt > 1 ? "#\(attempt)" : ""), scenario: s.name, file: s.file, seed: s.seed,
+            runID: "\(invocation)/\(s.name)" + attemptSuffix, scenario: s.name, file: s.file, seed: s.seed,
             timeScale: s.timeScale, duration: plan.duration, target: plan.targetSummary, status: .running
         )
         info.attempt = attempt > 1 ? attempt : nil
         return info
     }
+
+    /// What sets an attempt after the first apart in its run id and files: `#2`.
+    var attemptSuffix: String { attempt > 1 ? "#\(attempt)" : "" }
 
     /// The fault windows and the load phase, clipped to the run.
     func phases() -> [PhaseRecord] {
