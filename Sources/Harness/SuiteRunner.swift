@@ -161,6 +161,14 @@ public struct SuiteRunner: Sendable {
             try await store.saveVerdicts(verdicts, runID: runID)
             results.append(ScenarioResult(log: stored.log, verdicts: verdicts, description: plan.scenario.description))
         }
+        // An attempt that counts after others were set aside names them, as when it ran.
+        if results.contains(where: { ($0.log.info.attempt ?? 1) > 1 }) {
+            let setAside = try await store.setAsideAttempts(invocation: invocation)
+            for index in results.indices where (results[index].log.info.attempt ?? 1) > 1 {
+                let runID = "\(invocation)/\(results[index].log.info.scenario)"
+                results[index].starvedAttempts = setAside.filter { $0.runID == runID + ($0.attempt > 1 ? "#\($0.attempt)" : "") }
+            }
+        }
         let suite = SuiteResult(invocation: invocation, startedAt: startedAt, results: results)
         return Outcome(suite: suite, directory: try writeReports(suite))
     }

@@ -159,6 +159,21 @@ public final class RunStore: Sendable {
         }
     }
 
+    /// The attempts of an invocation set aside (``RunInfo/Status/superseded``),
+    /// oldest first, as the reports name them: what judging it again attaches to
+    /// the attempts that count.
+    public func setAsideAttempts(invocation: String) async throws -> [StarvedAttempt] {
+        try await pool.read { db in
+            let sql = "SELECT info FROM runs WHERE invocation = ? AND status = 'superseded' ORDER BY started_at, rowid"
+            return try String.fetchAll(db, sql: sql, arguments: [invocation]).map { text in
+                let info = try Self.decode(RunInfo.self, from: text)
+                let failed = try String.fetchAll(db, sql: "SELECT payload FROM verdicts WHERE run_id = ? ORDER BY position", arguments: [info.runID])
+                    .map { try Self.decode(Verdict.self, from: $0) }.filter { !$0.passed }.map(\.kind)
+                return StarvedAttempt(runID: info.runID, attempt: info.attempt ?? 1, failed: failed, saturation: info.saturation ?? "")
+            }
+        }
+    }
+
     /// The newest invocations, newest first.
     public func recentInvocations(limit: Int = 20) async throws -> [StoredInvocation] {
         try await pool.read { db in

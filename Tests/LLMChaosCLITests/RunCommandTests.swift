@@ -331,6 +331,9 @@ import Testing
         let listed = try await CLIProcess.run(["report", "--results", results])
         #expect(listed.out.contains("0/1 held, 1 run again (short of CPU)  stalled"), "\(listed.out)")
         let invocation = try #require(listed.out.split(separator: " ").first.map(String.init))
+        // Judged again, the attempt that counts still names the one set aside.
+        let rejudged = try await CLIProcess.run(["report", "--results", results, invocation])
+        #expect(rejudged.out.contains(rerun), "\(rejudged.out)")
         let setAside = try await CLIProcess.run(["report", "--results", results, "\(invocation)/stalled"])
         #expect(setAside.out.contains("SET ASIDE stalled: the run failed while the harness was short of CPU and was run again; a later attempt has the verdicts that count"), "\(setAside.out)")
     }
