@@ -3,7 +3,9 @@ import TestSupport
 import Testing
 
 /// `llmchaos run` and `report` as a user and CI run them: exit codes, reports,
-/// and proof that verdicts fail when the pipeline under test is broken.
+/// and proof that verdicts fail when the pipeline under test is broken. Scenarios
+/// here that fail by design run with `--starved-reruns 0`: on a machine loaded by
+/// the whole test suite, another attempt would only double them.
 @Suite(.serialized) struct RunCommandTests {
     let directory = NSTemporaryDirectory() + "llmchaos-cli-run-\(UUID().uuidString)"
 
@@ -41,8 +43,6 @@ import Testing
         #expect(today.hasPrefix("exit 1") && !today.contains("claude-opus-4-1 "), "nothing good is served today: \(today)")
     }
 
-    /// Scenarios below that fail by design run with `--starved-reruns 0`: on a
-    /// machine loaded by the whole test suite, another attempt would only double them.
     @Test func passingFailingAndBrokenScenariosExitZeroOneAndTwo() async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // Time scale 3, not 30: a calm run must stay calm when the whole parallel test
